@@ -1,0 +1,59 @@
+"""okpay-triage: guided, bilingual diagnosis of OKPAY wallet support problems.
+
+The public names are listed in `__all__` and documented in docs/reference. They are imported
+on first use (PEP 562), so that ``okpay-triage --help`` does not pay for pydantic or networkx.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AnswerError",
+    "Problem",
+    "Session",
+    "SessionError",
+    "Tree",
+    "TreeError",
+    "TriageError",
+    "__version__",
+    "bundled_tree_ids",
+    "check_tree",
+    "load_tree",
+]
+
+_HOMES = {
+    "AnswerError": "errors",
+    "Problem": "errors",
+    "SessionError": "errors",
+    "TreeError": "errors",
+    "TriageError": "errors",
+    "Session": "engine",
+    "Tree": "model",
+    "bundled_tree_ids": "loader",
+    "load_tree": "loader",
+    "check_tree": "graph",
+}
+
+if TYPE_CHECKING:
+    from .engine import Session
+    from .errors import AnswerError, Problem, SessionError, TreeError, TriageError
+    from .graph import check_tree
+    from .loader import bundled_tree_ids, load_tree
+    from .model import Tree
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'okpay_triage' has no attribute {name!r}")
+    value = getattr(import_module(f".{home}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

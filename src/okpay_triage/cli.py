@@ -1,0 +1,411 @@
+"""The `okpay-triage` command: a thin click shell over the library.
+
+This is the only module that prints, prompts or exits. Library errors become exit codes in
+one place (`main`): 0 done, 1 invalid tree or refused resume, 2 usage error or invalid
+scripted answer, 3 scripted answers ran out, 130 interrupted. Only click is imported at start
+up; each command imports what it needs, so ``--help`` stays as fast as click itself.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+from . import __version__
+from .errors import AnswerError, SessionError, TreeError
+
+if TYPE_CHECKING:
+    from .engine import Session
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+                    help="Language of questions and results.")
+
+
+class Exit(Exception):
+    """Stop with `code`; the message (if any) has been printed already."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+# --------------------------------------------------------------------------- output
+
+
+def _color() -> bool | None:
+    return False if os.environ.get("NO_COLOR") else None
+
+
+def say(text: str = "", *, err: bool = False, **style: Any) -> None:
+    """Print `text` (already escaped), styled only on a colour terminal."""
+    click.echo(click.style(text, **style) if style else text, err=err, color=_color())
+
+
+def shown(text: str) -> str:
+    """Tree or user text made safe for a terminal."""
+    from .text import visible
+
+    return visible(text)
+
+
+def fail(message: str, code: int) -> NoReturn:
+    say(f"error: {message}", err=True)
+    raise Exit(code)
+
+
+# --------------------------------------------------------------------------- group
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="okpay-triage")
+def cli() -> None:
+    """Guided diagnosis of OKPAY wallet problems, in English or Chinese.
+
+    Run `okpay-triage list` to see the trees, then `okpay-triage run TREE`.
+    """
+
+
+@cli.command("list")
+@LANG
+def list_trees(lang: str) -> None:
+    """List the bundled trees: id, title and number of outcomes."""
+    from .compiled import compile_tree
+    from .loader import bundled_tree_ids, load_tree
+
+    pick = 1 if lang == "zh" else 0
+    for tree_id in bundled_tree_ids():
+        plan = compile_tree(load_tree(tree_id))
+        outcomes = sum(1 for step in plan.steps.values() if step.outcome is not None)
+        word = "个结果" if lang == "zh" else " outcomes"
+        say(f"{tree_id:<22} {shown(plan.title[pick])} ({outcomes}{word})")
+
+
+@cli.command()
+@click.argument("tree")
+@LANG
+@click.option("--fact", "facts", multiple=True, metavar="KEY=VALUE",
+              help="A fact known up front; its questions are skipped. Repeatable.")
+@click.option("--answer", "answers", multiple=True, metavar="VALUE",
+              help="An answer to the next step (option number, id or label). Repeatable.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A YAML or JSON list of answers.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
+              help="Save the session here after every answer (atomically).")
+def run(tree: str, lang: str, facts: tuple[str, ...], answers: tuple[str, ...],
+        answers_file: Path | None, save: Path | None) -> None:
+    """Run a triage session on TREE (a bundled tree id or a tree file).
+
+    On a terminal, questions are asked one by one: type a number or an answer, `b` to go
+    back, `?` for help, `q` to save and quit. Otherwise answers come from --answer, --answers
+    and then the lines of standard input.
+    """
+    from .engine import Session
+    from .loader import load_tree
+
+    known = dict(_split_fact(item) for item in facts)
+    loaded = load_tree(tree)
+    try:
+        session = Session.start(loaded, lang=lang, facts=known)
+    except AnswerError as error:
+        fail(str(error), EXIT_USAGE)
+    _drive(session, _scripted(answers, answers_file), save)
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--tree", "tree_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="The tree file the session was made with (default: the bundled tree).")
+@click.option("--answer", "answers", multiple=True, metavar="VALUE", help="Repeatable.")
+@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="A YAML or JSON list of answers.")
+@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to save (default: FILE itself).")
+def resume(file: Path, tree_path: Path | None, answers: tuple[str, ...],
+           answers_file: Path | None, save: Path | None) -> None:
+    """Continue the session saved in FILE."""
+    session = _read_session(file, tree_path)
+    _drive(session, _scripted(answers, answers_file), save or file)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
+              help="Refuse files larger than this (default 2 MiB).")
+def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
+    """Check tree files (default: every bundled tree).
+
+    Prints one `file:line:column: code: message` line per problem; exits 1 on any error.
+    """
+    from .loader import DEFAULT_MAX_BYTES, bundled_tree_ids, read_tree
+
+    sources: list[str | Path] = list(paths) or list(bundled_tree_ids())
+    errors = warnings = 0
+    for source in sources:
+        result = read_tree(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+        for problem in result.problems:
+            say(shown(str(problem)))
+        errors += len(result.errors)
+        warnings += len(result.problems) - len(result.errors)
+    say(f"{len(sources)} tree(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+    if errors:
+        raise Exit(EXIT_INVALID)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the tree format (for editor validation of YAML trees)."""
+    import json
+
+    from .model import Tree
+
+    document = Tree.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    say(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def _split_fact(item: str) -> tuple[str, str]:
+    key, sep, value = item.partition("=")
+    if not sep or not key.strip():
+        raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--fact")
+    return key.strip(), value
+
+
+def _scripted(answers: Sequence[str], answers_file: Path | None) -> list[str]:
+    given = list(answers)
+    if answers_file is not None:
+        given += _read_answers(answers_file)
+    return given
+
+
+def _read_answers(path: Path) -> list[str]:
+    import yaml
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if text.strip() else []
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        fail(f"cannot read answers from {path}: {error}", EXIT_USAGE)
+    if not isinstance(data, list) or not all(isinstance(a, (str, int, float)) for a in data):
+        fail(f"{path} must hold a list of answers, e.g. [2, yes, name@example.com]", EXIT_USAGE)
+    return [str(a) for a in data]
+
+
+def _read_session(file: Path, tree_path: Path | None) -> Session:
+    from .engine import Session
+    from .loader import load_tree
+
+    try:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read session {file}: {getattr(error, 'strerror', None) or error}",
+             EXIT_INVALID)
+    tree = load_tree(tree_path) if tree_path else None
+    try:
+        return Session.from_json(text, tree)
+    except SessionError as error:
+        fail(f"{file}: {error}", EXIT_INVALID)
+
+
+def save_session(session: Session, path: Path) -> None:
+    """Write the session atomically: a temporary file beside it, fsync, then rename."""
+    data = session.to_json().encode("utf-8")
+    folder = path.resolve().parent
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _save(session: Session, path: Path | None, *, interactive: bool) -> None:
+    if path is None:
+        return
+    try:
+        save_session(session, path)
+    except OSError as error:
+        message = (f"could not save the session to {path}: {error.strerror or error}; "
+                   "the previous file is unchanged")
+        if not interactive:
+            fail(message, EXIT_INVALID)
+        say(f"warning: {message}", err=True, fg="yellow")
+
+
+def _stdin_lines() -> Iterator[str]:
+    for line in sys.stdin:
+        if line.strip():
+            yield line.rstrip("\r\n")
+
+
+def _drive(session: Session, answers: list[str], save: Path | None) -> None:
+    """Step the session with the scripted answers, then the terminal or standard input."""
+    interactive = sys.stdin.isatty()
+    source: Iterator[str] = iter(answers)
+    _save(session, save, interactive=interactive)
+    for answer in source:
+        if session.finished:
+            break
+        session = _apply(session, answer, save, interactive=False)
+    if not interactive:
+        for answer in _stdin_lines():
+            if session.finished:
+                break
+            session = _apply(session, answer, save, interactive=False)
+        if not session.finished:
+            _show_step(session, err=False)
+            say(_t(session, "answers ran out before a result",
+                   "回答已用完,尚未得出结果"), err=True)
+            raise Exit(EXIT_PENDING)
+    else:
+        session = _interact(session, save)
+    _show_outcome(session)
+
+
+def _apply(session: Session, answer: str, save: Path | None, *, interactive: bool) -> Session:
+    try:
+        moved = session.answer(answer)
+    except AnswerError as error:
+        _show_step(session, err=True)
+        fail(shown(str(error)), EXIT_USAGE)
+    for notice in moved.notices:
+        say(f"note: {shown(notice)}", err=True)
+    _save(moved, save, interactive=interactive)
+    return moved
+
+
+def _interact(session: Session, save: Path | None) -> Session:
+    while not session.finished:
+        _show_step(session, err=False)
+        try:
+            line = input(_t(session, "> ", "> "))
+        except (KeyboardInterrupt, EOFError):
+            say()
+            if save:
+                say(_t(session, f"saved; continue with: okpay-triage resume {save}",
+                       f"已保存;继续请运行:okpay-triage resume {save}"), err=True)
+            raise Exit(EXIT_INTERRUPTED) from None
+        command = line.strip().lower()
+        if command == "q":
+            _save(session, save, interactive=True)
+            if save:
+                say(_t(session, f"saved to {save}", f"已保存到 {save}"))
+            raise Exit(EXIT_OK)
+        if command == "?":
+            node = session.node
+            say(shown(node.help or _t(session, "No extra help for this step.",
+                                      "此步骤没有更多说明。")))
+            continue
+        if command == "b":
+            try:
+                session = session.back()
+            except AnswerError as error:
+                say(shown(str(error)), fg="yellow")
+            _save(session, save, interactive=True)
+            continue
+        try:
+            moved = session.answer(line)
+        except AnswerError as error:
+            say(shown(str(error)), fg="yellow")
+            continue
+        for notice in moved.notices:
+            say(shown(notice), fg="yellow")
+        session = moved
+        _save(session, save, interactive=True)
+    return session
+
+
+def _t(session: Session, en: str, zh: str) -> str:
+    return zh if session.lang == "zh" else en
+
+
+def _show_step(session: Session, *, err: bool) -> None:
+    node = session.node
+    step = session.depth + 1
+    progress = _t(session, f"[step {step}, at most {node.remaining} more]",
+                  f"[第 {step} 步,最多还有 {node.remaining} 步]")
+    say(progress, err=err, dim=True)
+    for line in node.info:
+        say(f"  {shown(line)}", err=err)
+    say(shown(node.prompt), err=err, bold=True)
+    for number, (_, label) in enumerate(node.options, 1):
+        say(f"  {number}) {shown(label)}", err=err)
+    if node.kind == "input":
+        if node.hint:
+            say(f"  ({shown(node.hint)})", err=err, dim=True)
+        if node.optional:
+            say(_t(session, "  (optional: type 'skip' to leave it out)",
+                   "  (可选:输入“跳过”可略过)"), err=err, dim=True)
+
+
+def _show_outcome(session: Session) -> None:
+    outcome = session.outcome
+    assert outcome is not None
+    say()
+    say(shown(outcome.title), bold=True)
+    say(shown(outcome.cause))
+    for line in outcome.steps:
+        say(f"  {shown(line)}")
+    labels = {
+        "no": ("No need to contact support.", "无需联系客服。"),
+        "if-unresolved": ("Contact support only if the steps above do not help.",
+                          "如果以上步骤无效,再联系客服。"),
+        "yes": ("Contact support with the details below.", "请带上以下信息联系客服。"),
+        "urgent": ("URGENT: contact support now through the fastest live channel.",
+                   "紧急:请立即通过最快的实时渠道联系客服。"),
+    }
+    en, zh = labels[outcome.escalate]
+    say(_t(session, en, zh), fg="red" if outcome.escalate == "urgent" else None, bold=True)
+    facts = session.facts
+    if facts:
+        for key, value in facts.items():
+            say(f"  {key}: {shown(value)}")
+    missing = session.missing_facts
+    if missing:
+        say(_t(session, "  still missing: ", "  尚缺:") + ", ".join(missing))
+
+
+# --------------------------------------------------------------------------- entry
+
+
+def main(args: Sequence[str] | None = None) -> NoReturn:
+    """Run the command line with `args` (default: sys.argv) and exit with its code."""
+    sys.exit(run_cli(args))
+
+
+def run_cli(args: Sequence[str] | None = None) -> int:
+    """Run the command line and return its exit code instead of exiting."""
+    try:
+        code = cli.main(args=list(args) if args is not None else None,
+                        prog_name="okpay-triage", standalone_mode=False)
+    except Exit as stop:
+        return stop.code
+    except click.exceptions.Abort:
+        say(err=True)
+        return EXIT_INTERRUPTED
+    except click.ClickException as error:
+        error.show()
+        return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
+    except TreeError as error:
+        say(shown(str(error)), err=True)
+        return EXIT_INVALID
+    except SessionError as error:
+        say(f"error: {shown(str(error))}", err=True)
+        return EXIT_INVALID
+    except KeyboardInterrupt:
+        say(err=True)
+        return EXIT_INTERRUPTED
+    return code if isinstance(code, int) else EXIT_OK

@@ -1,0 +1,174 @@
+"""A checked tree flattened into the tables the engine steps through.
+
+`compile_tree` turns a validated `Tree` into plain frozen records: per node, its texts in both
+languages, its options, a lookup table from every accepted answer word (option id, label and
+synonym in either language, and the common yes/no words) to the option it picks, and the
+longest way left to an outcome. Stepping a session is then a dict lookup, and nothing here
+imports pydantic, so a compiled tree can also be rebuilt cheaply from its JSON form.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .text import normalize
+
+if TYPE_CHECKING:
+    from .model import Tree
+
+Pair = tuple[str, str]  # (en, zh)
+
+#: Words accepted for common option ids in every tree, in both languages.
+COMMON_WORDS: dict[str, tuple[str, ...]] = {
+    "yes": ("y", "yes", "yeah", "yep", "是", "是的", "对", "对的", "有", "嗯", "好了"),
+    "no": ("n", "no", "nope", "否", "不", "不是", "没有", "没", "无", "不对"),
+    "unsure": ("not sure", "unsure", "don't know", "dont know", "no idea", "不确定", "不知道",
+               "不清楚", "说不准"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FactSpec:
+    id: str
+    type: str
+    label: Pair
+    sensitive: bool = False
+    from_caller: bool = False
+    hint: Pair | None = None
+    max_length: int = 500
+    currencies: tuple[str, ...] = ()
+    default_currency: str | None = None
+    assume_timezone: str | None = None
+    choices: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeSpec:
+    title: Pair
+    cause: Pair
+    steps: tuple[Pair, ...]
+    escalate: str
+    severity: str
+    requires: tuple[str, ...]
+    attachments: tuple[Pair, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class StepSpec:
+    id: str
+    kind: str  # "question", "input" or "outcome"
+    prompt: Pair
+    help: Pair | None = None
+    info: tuple[Pair, ...] = ()
+    fact: str | None = None
+    optional: bool = False
+    options: tuple[tuple[str, Pair], ...] = ()  # (option id, label)
+    nexts: tuple[str, ...] = ()  # per option for a question; one for an input
+    lookup: dict[str, int] = field(default_factory=dict)  # answer word -> option index
+    remaining: int = 0  # the most questions and inputs left before an outcome
+    outcome: OutcomeSpec | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTree:
+    id: str
+    version: str
+    hash: str
+    title: Pair
+    start: str
+    steps: dict[str, StepSpec]
+    facts: dict[str, FactSpec]
+
+
+def content_hash(tree: Tree) -> str:
+    """A hash of what the tree says (not how its file is formatted), cached on the tree."""
+    if not tree._hash:
+        digest = hashlib.sha256(tree.model_dump_json().encode("utf-8")).hexdigest()
+        tree._hash = f"sha256:{digest[:32]}"
+    return tree._hash
+
+
+def compile_tree(tree: Tree) -> CompiledTree:
+    """The engine's form of a checked tree, built once per tree object."""
+    cached = tree._compiled
+    if isinstance(cached, CompiledTree):
+        return cached
+    steps = {node.id: _step(node) for node in tree.nodes}
+    _fill_remaining(steps, tree.start)
+    facts = {key: _fact(key, fact) for key, fact in tree.facts.items()}
+    compiled = CompiledTree(tree.id, tree.version, content_hash(tree), _pair(tree.title),
+                            tree.start, steps, facts)
+    tree._compiled = compiled
+    return compiled
+
+
+def _pair(text: Any) -> Pair:
+    return (text.en, text.zh)
+
+
+def _fact(key: str, fact: Any) -> FactSpec:
+    return FactSpec(
+        id=key, type=fact.type, label=_pair(fact.label), sensitive=fact.sensitive,
+        from_caller=fact.from_caller, hint=_pair(fact.hint) if fact.hint else None,
+        max_length=fact.max_length, currencies=tuple(fact.currencies),
+        default_currency=fact.default_currency, assume_timezone=fact.assume_timezone,
+        choices=tuple(fact.choices),
+    )
+
+
+def _step(node: Any) -> StepSpec:
+    common = {
+        "id": node.id,
+        "kind": node.kind,
+        "help": _pair(node.help) if getattr(node, "help", None) else None,
+    }
+    if node.kind == "outcome":
+        outcome = OutcomeSpec(
+            _pair(node.title), _pair(node.cause), tuple(_pair(s) for s in node.steps),
+            node.escalate, node.severity, tuple(node.requires),
+            tuple(_pair(a) for a in node.attachments),
+        )
+        return StepSpec(prompt=_pair(node.title), outcome=outcome, **common)
+    if node.kind == "input":
+        return StepSpec(prompt=_pair(node.prompt), fact=node.fact, optional=node.optional,
+                        nexts=(node.next,), **common)
+    options = tuple((o.id, _pair(o.label)) for o in node.options)
+    return StepSpec(prompt=_pair(node.prompt), info=tuple(_pair(i) for i in node.info),
+                    fact=node.fact, options=options, nexts=tuple(o.next for o in node.options),
+                    lookup=answer_lookup(node.options), **common)
+
+
+def answer_lookup(options: Any) -> dict[str, int]:
+    """Every accepted answer word, normalised, to the index of the option it picks."""
+    lookup: dict[str, int] = {}
+    for index, option in enumerate(options):
+        words = (option.id, option.label.en, option.label.zh, *option.synonyms.en,
+                 *option.synonyms.zh)
+        for word in words:
+            lookup.setdefault(normalize(word), index)
+    # The common words come last, so a tree's own words always win a clash.
+    for index, option in enumerate(options):
+        for word in COMMON_WORDS.get(option.id, ()):
+            lookup.setdefault(normalize(word), index)
+    return lookup
+
+
+def _fill_remaining(steps: dict[str, StepSpec], start: str) -> None:
+    """Longest number of steps from each node to an outcome, without recursion."""
+    remaining: dict[str, int] = {}
+    stack = [(start, False)]
+    while stack:
+        node_id, expanded = stack.pop()
+        if node_id in remaining or node_id not in steps:
+            continue
+        step = steps[node_id]
+        if expanded or not step.nexts:
+            known = [remaining.get(n, 0) for n in step.nexts]
+            remaining[node_id] = 1 + max(known) if known else 0
+            continue
+        stack.append((node_id, True))
+        stack.extend((n, False) for n in step.nexts if n not in remaining)
+    for node_id, value in remaining.items():
+        object.__setattr__(steps[node_id], "remaining", value)

@@ -1,0 +1,427 @@
+"""The triage session: an immutable walk through a compiled tree.
+
+A `Session` is a value. `answer` and `back` return new sessions and leave the old one as it
+was, so a web backend can keep the JSON between requests and a terminal can go back freely.
+The state is small (the facts given up front and the ordered answers), and everything else
+(the current step, collected facts, transcript) is derived from it. Facts known up front
+answer their questions and inputs automatically, recorded with source ``"context"``.
+
+The engine does no I/O and never prints; it raises `AnswerError` with a message in the
+session's language for anything a user typed wrongly.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, Literal
+
+from .compiled import CompiledTree, StepSpec, compile_tree
+from .errors import AnswerError, SessionError
+from .messages import Lang, say
+from .text import normalize
+from .values import parse_value
+
+if TYPE_CHECKING:
+    from .model import Tree
+
+Source = Literal["user", "context"]
+SESSION_FORMAT = "okpay-triage/session"
+SESSION_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """The current step, in the session's language."""
+
+    id: str
+    kind: Literal["question", "input", "outcome"]
+    prompt: str
+    options: list[tuple[str, str]]
+    fact: str | None
+    help: str | None
+    info: list[str]
+    optional: bool
+    hint: str | None
+    remaining: int
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """Where the session ended, in the session's language."""
+
+    id: str
+    title: str
+    cause: str
+    steps: list[str]
+    escalate: Literal["no", "if-unresolved", "yes", "urgent"]
+    severity: Literal["low", "medium", "high", "critical"]
+    requires: list[str]
+    attachments: list[str]
+
+
+@dataclass(frozen=True, slots=True)
+class TranscriptEntry:
+    """One answered step: the option id or fact value, and where the answer came from."""
+
+    node_id: str
+    answer: str | None  # None: an optional input the user skipped
+    source: Source
+    prompt: str
+    shown: str  # the answer as shown to a reader: the option label, or the value
+
+
+_Entry = tuple[str, str | None, Source]
+
+#: Words that skip an optional input.
+SKIP_WORDS = frozenset({"-", "skip", "none", "n/a", "跳过", "无", "没有", "不知道"})
+
+
+class Session:
+    """An immutable triage session over one tree; see the module docstring."""
+
+    __slots__ = ("_context", "_entries", "_lang", "_node", "_notices", "_plan")
+
+    def __init__(self, plan: CompiledTree, lang: Lang, context: dict[str, str],
+                 entries: tuple[_Entry, ...], node: str, notices: tuple[str, ...] = ()) -> None:
+        self._plan = plan
+        self._lang: Lang = lang
+        self._context = context
+        self._entries = entries
+        self._node = node
+        self._notices = notices
+
+    # ------------------------------------------------------------------ creating
+
+    @classmethod
+    def start(cls, tree: Tree | CompiledTree, *, lang: str = "en",
+              facts: dict[str, object] | None = None) -> Session:
+        """A new session at the tree's start, with `facts` known up front.
+
+        Raises:
+            AnswerError: `lang` is not ``"en"``/``"zh"``, a fact id is unknown, or a value
+                is invalid for its fact.
+        """
+        plan = tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+        if lang not in ("en", "zh"):
+            raise AnswerError(f"lang must be 'en' or 'zh', not {lang!r}", code="bad-lang")
+        language: Lang = "zh" if lang == "zh" else "en"
+        context = {key: _context_value(plan, key, value, language)
+                   for key, value in (facts or {}).items()}
+        return cls(plan, language, context, (), plan.start)._advance()
+
+    # ------------------------------------------------------------------ reading
+
+    @property
+    def tree_id(self) -> str:
+        return self._plan.id
+
+    @property
+    def lang(self) -> Lang:
+        return self._lang
+
+    @property
+    def node(self) -> Step:
+        """The current step."""
+        return self._view(self._plan.steps[self._node])
+
+    @property
+    def finished(self) -> bool:
+        return self._plan.steps[self._node].outcome is not None
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The outcome reached, or None while questions remain."""
+        spec = self._plan.steps[self._node]
+        out = spec.outcome
+        if out is None:
+            return None
+        pick = 1 if self._lang == "zh" else 0
+        return Outcome(
+            id=spec.id, title=out.title[pick], cause=out.cause[pick],
+            steps=[s[pick] for s in out.steps], escalate=out.escalate,  # type: ignore[arg-type]
+            severity=out.severity,  # type: ignore[arg-type]
+            requires=list(out.requires), attachments=[a[pick] for a in out.attachments],
+        )
+
+    @property
+    def facts(self) -> dict[str, str]:
+        """Facts collected so far by id, sensitive ones masked (context facts included)."""
+        known = dict(self._context)
+        for node_id, answer, _ in self._entries:
+            fact = self._plan.steps[node_id].fact
+            if fact and answer is not None:
+                known[fact] = answer
+        return known
+
+    @property
+    def missing_facts(self) -> list[str]:
+        """Facts the outcome requires that are not known (an optional input was skipped)."""
+        out = self._plan.steps[self._node].outcome
+        known = self.facts
+        return [f for f in out.requires if f not in known] if out else []
+
+    @property
+    def transcript(self) -> list[TranscriptEntry]:
+        """The answered steps in order."""
+        pick = 1 if self._lang == "zh" else 0
+        entries = []
+        for node_id, answer, source in self._entries:
+            spec = self._plan.steps[node_id]
+            shown = answer or ""
+            if spec.kind == "question":
+                shown = next(label[pick] for oid, label in spec.options if oid == answer)
+            entries.append(TranscriptEntry(node_id, answer, source, spec.prompt[pick], shown))
+        return entries
+
+    @property
+    def notices(self) -> tuple[str, ...]:
+        """What the last answer made the engine do that the user should know (e.g. a
+        password removed from it), in the session's language."""
+        return self._notices
+
+    @property
+    def depth(self) -> int:
+        """How many answers, from the user and from context, led here."""
+        return len(self._entries)
+
+    def __repr__(self) -> str:
+        return f"<Session {self._plan.id} at {self._node!r}, {len(self._entries)} answers>"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Session):
+            return NotImplemented
+        return (self._plan.hash, self._lang, self._context, self._entries, self._node) == (
+            other._plan.hash, other._lang, other._context, other._entries, other._node)
+
+    def __hash__(self) -> int:
+        return hash((self._plan.hash, self._entries, self._node))
+
+    # ------------------------------------------------------------------ moving
+
+    def answer(self, value: str | int) -> Session:
+        """A new session with `value` answering the current step.
+
+        For a question: an option id, its 1-based number, or a label or synonym in either
+        language. For an input: the text, checked against the fact's type.
+
+        Raises:
+            AnswerError: the answer is not accepted; this session is unchanged.
+        """
+        spec = self._plan.steps[self._node]
+        lang = self._lang
+        if spec.outcome is not None:
+            raise AnswerError(say("finished", lang), code="finished", node_id=spec.id)
+        text = str(value)
+        notices: tuple[str, ...] = ()
+        if spec.kind == "question":
+            chosen: str | None = spec.options[self._pick(spec, text)][0]
+        elif spec.optional and normalize(text) in SKIP_WORDS:
+            chosen = None
+        else:
+            assert spec.fact is not None  # an input always collects a fact
+            try:
+                parsed = parse_value(self._plan.facts[spec.fact], text, lang)
+            except AnswerError as error:
+                raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
+            chosen, notices = parsed.value, parsed.notices
+        entries = (*self._entries, (spec.id, chosen, "user"))
+        moved = Session(self._plan, lang, self._context, entries, _next(spec, chosen))
+        return moved._advance(notices)
+
+    def back(self) -> Session:
+        """The session one user answer earlier (answers from context are not undone).
+
+        Raises:
+            AnswerError: there is no user answer to undo.
+        """
+        entries = list(self._entries)
+        while entries:
+            node_id, _, source = entries.pop()
+            if source == "user":
+                return Session(self._plan, self._lang, self._context, tuple(entries), node_id)
+        raise AnswerError(say("nothing-to-undo", self._lang), code="nothing-to-undo")
+
+    def _pick(self, spec: StepSpec, text: str) -> int:
+        key = normalize(text)
+        if key.isdigit() and 1 <= int(key) <= len(spec.options):
+            return int(key) - 1
+        index = spec.lookup.get(key)
+        if index is not None:
+            return index
+        pick = 1 if self._lang == "zh" else 0
+        options = "; ".join(f"{n}) {label[pick]}" for n, (_, label) in
+                            enumerate(spec.options, 1))
+        if not key:
+            raise AnswerError(say("empty-answer", self._lang, options=options),
+                              code="empty-answer", node_id=spec.id)
+        shown = key if len(key) <= 40 else key[:40] + "…"
+        raise AnswerError(say("no-such-option", self._lang, answer=shown, options=options),
+                          code="no-such-option", node_id=spec.id)
+
+    def _advance(self, notices: tuple[str, ...] = ()) -> Session:
+        """Answer from context every step whose fact is known up front."""
+        entries, node = self._entries, self._node
+        while True:
+            spec = self._plan.steps[node]
+            known = self._context.get(spec.fact) if spec.fact else None
+            if spec.outcome is not None or known is None:
+                break
+            if spec.kind == "question":
+                index = spec.lookup.get(normalize(known))
+                if index is None:
+                    break
+                known = spec.options[index][0]
+            entries = (*entries, (node, known, "context"))
+            node = _next(spec, known)
+        return Session(self._plan, self._lang, self._context, entries, node, notices)
+
+    def _view(self, spec: StepSpec) -> Step:
+        pick = 1 if self._lang == "zh" else 0
+        fact = self._plan.facts.get(spec.fact) if spec.fact else None
+        return Step(
+            id=spec.id, kind=spec.kind,  # type: ignore[arg-type]
+            prompt=spec.prompt[pick],
+            options=[(oid, label[pick]) for oid, label in spec.options],
+            fact=spec.fact, help=spec.help[pick] if spec.help else None,
+            info=[line[pick] for line in spec.info], optional=spec.optional,
+            hint=fact.hint[pick] if fact and fact.hint and spec.kind == "input" else None,
+            remaining=spec.remaining,
+        )
+
+    # ------------------------------------------------------------------ saving
+
+    def to_json(self) -> str:
+        """The session as JSON: tree id, version and content hash, language, facts given up
+        front, and every answer with its source. `Session.from_json` restores it exactly."""
+        return json.dumps({
+            "format": SESSION_FORMAT,
+            "version": SESSION_VERSION,
+            "tree": {"id": self._plan.id, "version": self._plan.version,
+                     "hash": self._plan.hash},
+            "lang": self._lang,
+            "context": self._context,
+            "answers": [{"node": n, "answer": a, "source": s} for n, a, s in self._entries],
+        }, ensure_ascii=False)
+
+    @classmethod
+    def from_json(cls, text: str | bytes, tree: Tree | CompiledTree | None = None) -> Session:
+        """Restore a session saved by `to_json`.
+
+        Args:
+            text: the saved JSON.
+            tree: the tree it was made with; by default the bundled tree of the saved id.
+
+        Raises:
+            SessionError: the text is not a saved session, or the tree has changed since.
+        """
+        data = _read_saved(text)
+        saved = data["tree"]
+        if tree is None:
+            from .errors import TreeError
+            from .loader import bundled_tree_ids, load_tree
+
+            if saved["id"] not in bundled_tree_ids():
+                raise SessionError(f"the session was made with tree '{saved['id']}', which is "
+                                   "not a bundled tree; pass the tree to resume it")
+            try:
+                tree = load_tree(saved["id"])
+            except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
+                raise SessionError(f"the bundled tree '{saved['id']}' is invalid:\n{error}") from None
+        plan = tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+        if saved["id"] != plan.id:
+            raise SessionError(f"the session is for tree '{saved['id']}', not '{plan.id}'")
+        if saved["hash"] != plan.hash:
+            raise SessionError(
+                f"tree '{plan.id}' has changed since this session was saved (saved with "
+                f"version {saved['version']}, now version {plan.version}); its answers may no "
+                "longer fit, so start a new session")
+        return _replay(plan, data)
+
+
+def _next(spec: StepSpec, answer: str | None) -> str:
+    if spec.kind == "input":
+        return spec.nexts[0]
+    return spec.nexts[next(i for i, (oid, _) in enumerate(spec.options) if oid == answer)]
+
+
+def _context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> str:
+    spec = plan.facts.get(key)
+    if spec is None:
+        raise AnswerError(say("unknown-fact", lang, fact=key, known=", ".join(plan.facts)),
+                          code="unknown-fact")
+    text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    if spec.type == "choice" and any(s.fact == key and s.kind == "question"
+                                     for s in plan.steps.values()):
+        return _bound_choice(plan, key, text, lang)
+    try:
+        return parse_value(spec, text, lang).value
+    except AnswerError as error:
+        raise AnswerError(say("bad-fact", lang, fact=key, reason=error), code="bad-fact") from None
+
+
+def _bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
+    """A choice fact's value must name an option of a question bound to it."""
+    wanted = normalize(text)
+    names: list[str] = []
+    for spec in plan.steps.values():
+        if spec.fact == key and spec.kind == "question":
+            index = spec.lookup.get(wanted)
+            if index is not None:
+                return spec.options[index][0]
+            names.extend(oid for oid, _ in spec.options)
+    raise AnswerError(say("fact-no-option", lang, value=text, options=", ".join(names)),
+                      code="bad-fact")
+
+
+def _read_saved(text: str | bytes) -> dict[str, Any]:
+    try:
+        data = json.loads(text)
+    except (ValueError, RecursionError):
+        raise SessionError("the session file is not valid JSON (truncated or corrupt?)") from None
+    if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
+        raise SessionError("this is not a saved okpay-triage session")
+    if data.get("version") != SESSION_VERSION:
+        raise SessionError(f"unsupported session format version {data.get('version')!r}")
+    tree, answers, context = data.get("tree"), data.get("answers"), data.get("context")
+    ok = (
+        isinstance(tree, dict)
+        and all(isinstance(tree.get(k), str) for k in ("id", "version", "hash"))
+        and data.get("lang") in ("en", "zh")
+        and isinstance(context, dict)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in context.items())
+        and isinstance(answers, list)
+        and all(isinstance(a, dict) and isinstance(a.get("node"), str)
+                and (a.get("answer") is None or isinstance(a.get("answer"), str))
+                and a.get("source") in ("user", "context") for a in answers)
+    )
+    if not ok:
+        raise SessionError("the session file is damaged: a field is missing or of the wrong type")
+    return data
+
+
+def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
+    """Check that each saved answer fits the step it claims to answer, in order."""
+    node = plan.start
+    entries: list[_Entry] = []
+    for number, item in enumerate(data["answers"], 1):
+        spec = plan.steps.get(node)
+        answer = item["answer"]
+        fits = (
+            spec is not None and item["node"] == node and spec.outcome is None
+            and (spec.kind != "question" or answer in {oid for oid, _ in spec.options})
+            and (answer is not None or spec.optional)
+        )
+        if not fits or spec is None:
+            raise SessionError(f"the session file is damaged: answer {number} does not fit "
+                               f"step '{item['node']}' of tree '{plan.id}'")
+        entries.append((node, answer, item["source"]))
+        node = _next(spec, answer)
+    context = dict(data["context"])
+    unknown = [key for key in context if key not in plan.facts]
+    if unknown:
+        raise SessionError(f"the session file names facts this tree does not have: {unknown}")
+    lang: Lang = "zh" if data["lang"] == "zh" else "en"
+    return Session(plan, lang, context, tuple(entries), node)
+

@@ -1,0 +1,72 @@
+"""The one error family of okpay-triage, and the `Problem` record that tree errors carry.
+
+Definition errors (a bad tree file, a refused resume) and runtime errors (a bad answer or fact)
+are separate branches under `TriageError`, so callers can catch exactly what they can act on.
+Each error carries its details as attributes, not only as text. This module imports nothing
+heavy: the command line loads it on every start.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a tree, and where it is.
+
+    `line` and `column` are 1-based; 0 means the position is unknown (a tree built in Python
+    rather than read from a file).
+    """
+
+    code: str
+    message: str
+    file: str = "<tree>"
+    line: int = 0
+    column: int = 0
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        label = self.code if self.severity == "error" else f"{self.code} (warning)"
+        return f"{where}: {label}: {self.message}"
+
+
+class TriageError(Exception):
+    """Base of every error okpay-triage raises on purpose."""
+
+
+class TreeError(TriageError):
+    """A tree file (or tree object) is not a valid diagnostic tree.
+
+    Attributes:
+        problems: every problem found, errors and warnings, in file order.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+class SessionError(TriageError):
+    """A saved session cannot be resumed (corrupt, foreign, or made with a different tree)."""
+
+
+class AnswerError(TriageError, ValueError):
+    """An answer or a fact value was refused; the message is in the session's language.
+
+    Attributes:
+        code: a stable machine-readable reason, e.g. ``"no-such-option"``.
+        node_id: the step that refused it, if any.
+    """
+
+    def __init__(self, message: str, *, code: str = "invalid-answer", node_id: str | None = None):
+        self.code = code
+        self.node_id = node_id
+        super().__init__(message)

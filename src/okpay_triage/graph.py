@@ -1,0 +1,315 @@
+"""Graph and content checks of a loaded tree: one small pure function per rule.
+
+The schema (`model.py`) says what a tree file may contain; this module says whether the tree
+*works*: one start, every reference resolves, every node reachable, no cycles (so every walk
+ends at an outcome), questions offer at least two distinct answers, facts are declared and of
+the right type, and every fact an outcome requires is collected on every path into it.
+The last is a "must" analysis over the DAG: a fact is available at a node when every path
+from the start collects it, i.e. the intersection over its predecessors.
+
+networkx is imported here and nowhere on the start-up path of the command line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from .errors import Problem, Severity
+from .model import Input, Outcome, Question, Tree
+from .text import normalize
+
+if TYPE_CHECKING:
+    from .loader import SourceMap
+
+_Path = tuple[str | int, ...]
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    message: str
+    path: _Path
+    severity: Severity = "error"
+    key: bool = False  # point at the key rather than the value
+
+
+@dataclass
+class _Index:
+    tree: Tree
+    position: dict[str, int]  # node id -> index of its first definition
+    edges: list[tuple[str, str, _Path]]  # (from, to, where the reference is written)
+
+
+def _index(tree: Tree) -> _Index:
+    position: dict[str, int] = {}
+    for i, node in enumerate(tree.nodes):
+        position.setdefault(node.id, i)
+    edges: list[tuple[str, str, _Path]] = []
+    for i, node in enumerate(tree.nodes):
+        if isinstance(node, Question):
+            edges.extend((node.id, o.next, ("nodes", i, "options", j, "next"))
+                         for j, o in enumerate(node.options))
+        elif isinstance(node, Input):
+            edges.append((node.id, node.next, ("nodes", i, "next")))
+    return _Index(tree, position, edges)
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def duplicate_nodes(ix: _Index) -> Iterator[Finding]:
+    for i, node in enumerate(ix.tree.nodes):
+        first = ix.position[node.id]
+        if first != i:
+            yield Finding("duplicate-node",
+                          f"node id '{node.id}' is defined twice (also nodes[{first}])",
+                          ("nodes", i, "id"))
+
+
+def start_exists(ix: _Index) -> Iterator[Finding]:
+    if ix.tree.start not in ix.position:
+        yield Finding("unknown-start", f"start names '{ix.tree.start}', which is not a node",
+                      ("start",))
+
+
+def references_resolve(ix: _Index) -> Iterator[Finding]:
+    for source, target, path in ix.edges:
+        if target not in ix.position:
+            hint = _closest(target, ix.position)
+            yield Finding("unknown-node",
+                          f"node '{source}' leads to '{target}', which is not a node{hint}", path)
+
+
+def enough_options(ix: _Index) -> Iterator[Finding]:
+    for i, node in enumerate(ix.tree.nodes):
+        if isinstance(node, Question) and len(node.options) < 2:
+            yield Finding("too-few-options",
+                          f"question '{node.id}' has {len(node.options)} option; a question "
+                          "needs at least two (use an input or outcome instead)",
+                          ("nodes", i, "options"))
+
+
+def distinct_answers(ix: _Index) -> Iterator[Finding]:
+    """Option ids, labels and synonyms must each pick exactly one option."""
+    for i, node in enumerate(ix.tree.nodes):
+        if not isinstance(node, Question):
+            continue
+        owner: dict[str, str] = {}
+        for j, option in enumerate(node.options):
+            where = ("nodes", i, "options", j)
+            if option.id in {o.id for o in node.options[:j]}:
+                yield Finding("duplicate-option",
+                              f"question '{node.id}' has option id '{option.id}' twice",
+                              (*where, "id"))
+                continue
+            for word in _answer_words(option):
+                key = normalize(word)
+                if key.isdigit():
+                    yield Finding("ambiguous-answer",
+                                  f"question '{node.id}' option '{option.id}': '{word}' is a "
+                                  "number, and numbers choose options by position", where)
+                elif owner.setdefault(key, option.id) != option.id:
+                    yield Finding("ambiguous-answer",
+                                  f"question '{node.id}': '{word}' would choose both "
+                                  f"'{owner[key]}' and '{option.id}'", where)
+
+
+def _answer_words(option: Any) -> Iterator[str]:
+    yield option.id
+    yield option.label.en
+    yield option.label.zh
+    yield from option.synonyms.en
+    yield from option.synonyms.zh
+
+
+# --------------------------------------------------------------------------- facts
+
+
+def facts_declared(ix: _Index) -> Iterator[Finding]:
+    facts = ix.tree.facts
+    for i, node in enumerate(ix.tree.nodes):
+        if isinstance(node, (Question, Input)) and node.fact and node.fact not in facts:
+            yield Finding("unknown-fact", f"node '{node.id}' uses fact '{node.fact}', which is "
+                          "not declared under facts", ("nodes", i, "fact"))
+        if isinstance(node, Outcome):
+            for j, fact in enumerate(node.requires):
+                if fact not in facts:
+                    yield Finding("unknown-fact", f"outcome '{node.id}' requires fact '{fact}', "
+                                  "which is not declared under facts", ("nodes", i, "requires", j))
+
+
+def fact_types_fit(ix: _Index) -> Iterator[Finding]:
+    facts = ix.tree.facts
+    for i, node in enumerate(ix.tree.nodes):
+        fact = facts.get(node.fact or "") if isinstance(node, (Question, Input)) else None
+        if fact is None:
+            continue
+        path = ("nodes", i, "fact")
+        if isinstance(node, Question) and fact.type != "choice":
+            yield Finding("fact-type-mismatch", f"question '{node.id}' is bound to fact "
+                          f"'{node.fact}' of type {fact.type}; a question binds a choice fact",
+                          path)
+        elif isinstance(node, Question) and fact.choices:
+            extra = [o.id for o in node.options if o.id not in fact.choices]
+            if extra:
+                yield Finding("fact-type-mismatch", f"question '{node.id}' offers {extra}, "
+                              f"which fact '{node.fact}' does not list in its choices", path)
+        elif isinstance(node, Input) and fact.type == "choice" and not fact.choices:
+            yield Finding("fact-type-mismatch", f"input '{node.id}' collects choice fact "
+                          f"'{node.fact}', which lists no choices (use a question)", path)
+
+
+def facts_used(ix: _Index) -> Iterator[Finding]:
+    used = {n.fact for n in ix.tree.nodes if isinstance(n, (Question, Input))}
+    used |= {f for n in ix.tree.nodes if isinstance(n, Outcome) for f in n.requires}
+    for fact_id in ix.tree.facts:
+        if fact_id not in used:
+            yield Finding("unused-fact", f"fact '{fact_id}' is declared but no step uses it",
+                          ("facts", fact_id), "warning", key=True)
+
+
+def translations_present(ix: _Index) -> Iterator[Finding]:
+    """Chinese text with no Chinese in it, identical to the English, was likely not translated."""
+    for path, en, zh in _texts(ix.tree):
+        if zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
+            yield Finding("untranslated", f"the zh text is the English text: {en[:40]!r}",
+                          (*path, "zh"), "warning")
+
+
+def _texts(tree: Tree) -> Iterator[tuple[_Path, str, str]]:
+    def walk(value: Any, path: _Path) -> Iterator[tuple[_Path, str, str]]:
+        if hasattr(value, "en") and hasattr(value, "zh") and isinstance(value.en, str):
+            yield path, value.en, value.zh
+        elif hasattr(value, "model_fields"):
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name), (*path, name))
+        elif isinstance(value, tuple):
+            for k, item in enumerate(value):
+                yield from walk(item, (*path, k))
+        elif isinstance(value, dict):
+            for k, item in value.items():
+                yield from walk(item, (*path, k))
+
+    yield from walk(tree, ())
+
+
+# --------------------------------------------------------------------------- graph
+
+
+def _graph(ix: _Index) -> Any:
+    graph = nx.DiGraph()
+    graph.add_nodes_from(ix.position)
+    # Only references that resolve: add_edge would silently invent the missing node.
+    graph.add_edges_from((s, t) for s, t, _ in ix.edges if t in ix.position)
+    return graph
+
+
+def all_reachable(ix: _Index, graph: Any) -> Iterator[Finding]:
+    if ix.tree.start not in ix.position:
+        return
+    reached = nx.descendants(graph, ix.tree.start) | {ix.tree.start}
+    for node_id, i in ix.position.items():
+        if node_id not in reached:
+            yield Finding("unreachable", f"node '{node_id}' cannot be reached from the start "
+                          f"'{ix.tree.start}'", ("nodes", i, "id"))
+
+
+def acyclic(ix: _Index, graph: Any) -> Iterator[Finding]:
+    for component in nx.strongly_connected_components(graph):
+        first = next(iter(component))
+        if len(component) == 1 and not graph.has_edge(first, first):
+            continue
+        cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), first)]
+        shown = " -> ".join([*cycle, cycle[0]])
+        yield Finding("cycle", f"these steps loop forever: {shown}",
+                      ("nodes", ix.position[cycle[0]], "id"))
+
+
+def required_facts_collected(ix: _Index, graph: Any) -> Iterator[Finding]:
+    """Every fact an outcome requires is collected on every path from the start to it."""
+    tree = ix.tree
+    nodes = {n.id: n for n in tree.nodes}
+    given = frozenset(k for k, f in tree.facts.items() if f.from_caller)
+    available: dict[str, frozenset[str]] = {}
+    for node_id in nx.topological_sort(graph):
+        preds = list(graph.predecessors(node_id))
+        if node_id == tree.start or not preds:
+            available[node_id] = given
+        else:
+            available[node_id] = frozenset.intersection(
+                *(available[p] | _collects(nodes[p]) for p in preds))
+    for node_id, node in nodes.items():
+        if not isinstance(node, Outcome) or node_id not in available:
+            continue
+        for j, fact in enumerate(node.requires):
+            if fact in available[node_id] or fact not in tree.facts:
+                continue
+            path = _path_without(graph, nodes, tree.start, node_id, fact)
+            yield Finding("required-fact-missing",
+                          f"outcome '{node_id}' requires '{fact}', but this path never "
+                          f"collects it: {' -> '.join(path)}",
+                          ("nodes", ix.position[node_id], "requires", j))
+
+
+def _collects(node: Any) -> frozenset[str]:
+    fact = getattr(node, "fact", None)
+    return frozenset((fact,)) if fact else frozenset()
+
+
+def _path_without(graph: Any, nodes: dict[str, Any], start: str, end: str, fact: str) -> list[str]:
+    skip = {n for n, node in nodes.items() if fact in _collects(node) and n not in (start, end)}
+    try:
+        return list(nx.shortest_path(graph.subgraph(set(graph) - skip), start, end))
+    except nx.NetworkXNoPath:  # only when the start itself collects it; cannot happen then
+        return [start, end]
+
+
+# --------------------------------------------------------------------------- public
+
+
+_STRUCTURE = (duplicate_nodes, start_exists, references_resolve)
+_CONTENT = (enough_options, distinct_answers, facts_declared, fact_types_fit, facts_used,
+            translations_present)
+
+
+def findings(tree: Tree) -> list[Finding]:
+    """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
+    ix = _index(tree)
+    structural = [f for check in _STRUCTURE for f in check(ix)]
+    result = structural + [f for check in _CONTENT for f in check(ix)]
+    graph = _graph(ix)
+    result += all_reachable(ix, graph)
+    cycles = list(acyclic(ix, graph))
+    result += cycles
+    if not structural and not cycles:
+        result += required_facts_collected(ix, graph)
+    return result
+
+
+def check_tree(tree: Tree) -> list[Problem]:
+    """All graph and content problems of a loaded tree, errors and warnings, in file order."""
+    smap: SourceMap | None = tree._source
+    problems = []
+    for finding in findings(tree):
+        if smap is not None:
+            file = smap.file
+            line, column = smap.locate(finding.path, key=finding.key)
+        else:
+            file, line, column = f"<{tree.id}>", 0, 0
+        problems.append(Problem(finding.code, finding.message, file, line, column,
+                                finding.severity))
+    problems.sort(key=lambda p: (p.line, p.column))
+    return problems
+
+
+def _closest(name: str, known: dict[str, int]) -> str:
+    import difflib
+
+    guess = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{guess[0]}'?)" if guess else ""

@@ -1,0 +1,217 @@
+"""Typed facts: turning what a user typed into the one canonical, privacy-safe string kept.
+
+Each fact type has a parser that accepts the ways people really write a value (full-width
+digits, ``¥1,000.00``, ``2026年11月20日 14:30``, ``+86 138 1234 5678``) and refuses, with a
+message in the session language, what cannot be right (``NaN``, ``-5``, ``100.005``, a date
+in the future, a time with no zone). Secrets are dropped and personal data masked *before*
+a value is kept; sensitive facts are kept only in masked form.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone, tzinfo
+from decimal import Decimal, InvalidOperation
+
+from .compiled import FactSpec
+from .errors import AnswerError
+from .messages import Lang, kinds, say
+from .text import clean, normalize
+
+_ID = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+$")
+_DATETIME = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z_+-]+)?$"
+)
+_CURRENCY_WORDS = {
+    "¥": "CNY", "元": "CNY", "人民币": "CNY", "rmb": "CNY", "块": "CNY",
+    "us$": "USD", "$": "USD", "美元": "USD", "€": "EUR", "欧元": "EUR",
+    "hk$": "HKD", "港币": "HKD", "港元": "HKD", "£": "GBP", "英镑": "GBP",
+}
+_CURRENCY_RE = re.compile(
+    "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
+    + r"|\b[A-Za-z]{3}\b",
+    re.IGNORECASE,
+)
+#: A time up to this far ahead of the clock is still accepted (clocks drift).
+CLOCK_SLACK = timedelta(minutes=10)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    value: str
+    notices: tuple[str, ...] = ()
+
+
+def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = None) -> Parsed:
+    """The canonical, masked value of `raw` for fact `spec`.
+
+    Raises:
+        AnswerError: the value cannot be right; the message (in `lang`) says what to type.
+    """
+    from .redaction import scan
+
+    text, was_cut = clean(raw, spec.max_length if spec.type == "text" else 300)
+    notices = [say("cut", lang, limit=spec.max_length)] if was_cut else []
+    found = scan(text)
+    if found.secrets:
+        message = say("secret-removed", lang, kinds=kinds(found.secrets, lang))
+        if spec.type != "text" or not _has_words(found.text):
+            raise AnswerError(message, code="secret-removed")
+        notices.append(message)
+    if not found.text.strip():
+        raise AnswerError(say("required", lang), code="required")
+    value = _PARSERS[spec.type](spec, found.text if spec.type == "text" else text, lang, now)
+    if spec.sensitive:
+        value = mask(spec.type, value)
+    else:
+        masked = scan(value)
+        if masked.masked:
+            notices.append(say("masked", lang, kinds=kinds(masked.masked, lang)))
+        value = masked.text
+    return Parsed(value, tuple(notices))
+
+
+def mask(fact_type: str, value: str) -> str:
+    """The masked form in which a sensitive fact of `fact_type` is kept."""
+    from .redaction import mask_email, mask_phone, mask_tail
+
+    if fact_type == "email":
+        return mask_email(value)
+    if fact_type == "phone":
+        return mask_phone(value)
+    if fact_type in ("money", "datetime", "choice"):
+        return value
+    return mask_tail(value)
+
+
+def _has_words(text: str) -> bool:
+    return bool(re.sub(r"\[[^\]]*\]|[\W_]", "", text))
+
+
+def _identifier(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    value = unicodedata.normalize("NFKC", text).strip()
+    if not _ID.match(value):
+        raise AnswerError(say("bad-id", lang, label=spec.label[lang == "zh"]), code="bad-value")
+    return value
+
+
+def _free_text(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    return text
+
+
+def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    text = unicodedata.normalize("NFKC", text).strip()
+    currencies = {_CURRENCY_WORDS.get(m.lower(), m.upper()) for m in _CURRENCY_RE.findall(text)}
+    number = _CURRENCY_RE.sub("", text).replace(" ", "")
+    if not _NUMBER.match(number) or len(currencies) > 1:
+        raise AnswerError(say("bad-money", lang), code="bad-value")
+    try:
+        amount = Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        raise AnswerError(say("bad-money", lang), code="bad-value") from None
+    if amount <= 0 or amount >= Decimal("1e12") or amount != amount.quantize(Decimal("0.01")):
+        raise AnswerError(say("bad-money", lang), code="bad-value")
+    currency = currencies.pop() if currencies else spec.default_currency
+    allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
+    if currency is None or (spec.currencies and currency not in spec.currencies):
+        raise AnswerError(say("bad-currency", lang, currencies=", ".join(allowed)),
+                          code="bad-value")
+    return f"{amount.quantize(Decimal('0.01'))} {currency}"
+
+
+def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = re.sub(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", r"\1-\2-\3", text)
+    text = text.replace("/", "-").replace("点", ":").replace("时", ":")
+    match = _DATETIME.match(text)
+    if not match:
+        raise AnswerError(say("bad-datetime", lang), code="bad-value")
+    year, month, day, hour, minute, second, zone = match.groups()
+    now = now or datetime.now(timezone.utc)
+    try:
+        if hour is None:
+            day_only = date(int(year), int(month), int(day))
+            if day_only.year < 2000:
+                raise ValueError
+            if day_only > (now + CLOCK_SLACK).date() + timedelta(days=1):
+                raise AnswerError(say("future", lang), code="bad-value")
+            return day_only.isoformat()
+        tz = _zone(zone or spec.assume_timezone)
+        if tz is None:
+            raise AnswerError(say("need-zone", lang), code="bad-value")
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute),
+                          int(second or 0), tzinfo=tz)
+    except ValueError:
+        raise AnswerError(say("bad-datetime", lang), code="bad-value") from None
+    if moment.year < 2000:
+        raise AnswerError(say("bad-datetime", lang), code="bad-value")
+    if moment > now + CLOCK_SLACK:
+        raise AnswerError(say("future", lang), code="bad-value")
+    return moment.isoformat(timespec="minutes")
+
+
+def _zone(name: str | None) -> tzinfo | None:
+    if not name:
+        return None
+    if name in ("Z", "UTC", "GMT"):
+        return timezone.utc
+    if name[0] in "+-":
+        digits = name[1:].replace(":", "")
+        hours, minutes = int(digits[:2]), int(digits[2:])
+        if hours > 14 or minutes >= 60:
+            raise ValueError(name)
+        offset = timedelta(hours=hours, minutes=minutes)
+        return timezone(offset if name[0] == "+" else -offset)
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def _email(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    value = text.strip()
+    if len(value) > 254 or not _EMAIL.match(value):
+        raise AnswerError(say("bad-email", lang), code="bad-value")
+    local, _, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def _phone(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    import phonenumbers
+
+    value = unicodedata.normalize("NFKC", text).strip()
+    try:
+        number = phonenumbers.parse(value, "CN")
+    except phonenumbers.NumberParseException:
+        raise AnswerError(say("bad-phone", lang), code="bad-value") from None
+    if not phonenumbers.is_valid_number(number):
+        raise AnswerError(say("bad-phone", lang), code="bad-value")
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _choice(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    value = normalize(text)
+    for choice in spec.choices:
+        if normalize(choice) == value:
+            return choice
+    raise AnswerError(say("bad-choice", lang, options=", ".join(spec.choices)), code="bad-value")
+
+
+_PARSERS = {
+    "transaction_id": _identifier,
+    "order_number": _identifier,
+    "money": _money,
+    "datetime": _datetime,
+    "email": _email,
+    "phone": _phone,
+    "text": _free_text,
+    "choice": _choice,
+}
