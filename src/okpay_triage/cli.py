@@ -25,8 +25,13 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
-LANG = click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
-                    help="Language of questions and results.")
+LANG = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of questions and results.",
+)
 
 
 class Exit(Exception):
@@ -63,7 +68,28 @@ def fail(message: str, code: int) -> NoReturn:
 # --------------------------------------------------------------------------- group
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """A click group that turns library errors into the documented exit codes."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except Exit as stop:
+            raise click.exceptions.Exit(stop.code) from None
+        except (TreeError, SessionError) as error:
+            say(
+                shown(str(error))
+                if isinstance(error, TreeError)
+                else f"error: {shown(str(error))}",
+                err=True,
+            )
+            raise click.exceptions.Exit(EXIT_INVALID) from None
+        except (KeyboardInterrupt, EOFError, click.exceptions.Abort):
+            say(err=True)
+            raise click.exceptions.Exit(EXIT_INTERRUPTED) from None
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="okpay-triage")
 def cli() -> None:
     """Guided diagnosis of OKPAY wallet problems, in English or Chinese.
@@ -90,16 +116,39 @@ def list_trees(lang: str) -> None:
 @cli.command()
 @click.argument("tree")
 @LANG
-@click.option("--fact", "facts", multiple=True, metavar="KEY=VALUE",
-              help="A fact known up front; its questions are skipped. Repeatable.")
-@click.option("--answer", "answers", multiple=True, metavar="VALUE",
-              help="An answer to the next step (option number, id or label). Repeatable.")
-@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A YAML or JSON list of answers.")
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
-              help="Save the session here after every answer (atomically).")
-def run(tree: str, lang: str, facts: tuple[str, ...], answers: tuple[str, ...],
-        answers_file: Path | None, save: Path | None) -> None:
+@click.option(
+    "--fact",
+    "facts",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A fact known up front; its questions are skipped. Repeatable.",
+)
+@click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    metavar="VALUE",
+    help="An answer to the next step (option number, id or label). Repeatable.",
+)
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML or JSON list of answers.",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Save the session here after every answer (atomically).",
+)
+def run(
+    tree: str,
+    lang: str,
+    facts: tuple[str, ...],
+    answers: tuple[str, ...],
+    answers_file: Path | None,
+    save: Path | None,
+) -> None:
     """Run a triage session on TREE (a bundled tree id or a tree file).
 
     On a terminal, questions are asked one by one: type a number or an answer, `b` to go
@@ -120,15 +169,31 @@ def run(tree: str, lang: str, facts: tuple[str, ...], answers: tuple[str, ...],
 
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--tree", "tree_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="The tree file the session was made with (default: the bundled tree).")
+@click.option(
+    "--tree",
+    "tree_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The tree file the session was made with (default: the bundled tree).",
+)
 @click.option("--answer", "answers", multiple=True, metavar="VALUE", help="Repeatable.")
-@click.option("--answers", "answers_file", type=click.Path(dir_okay=False, path_type=Path),
-              help="A YAML or JSON list of answers.")
-@click.option("--save", type=click.Path(dir_okay=False, path_type=Path),
-              help="Where to save (default: FILE itself).")
-def resume(file: Path, tree_path: Path | None, answers: tuple[str, ...],
-           answers_file: Path | None, save: Path | None) -> None:
+@click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML or JSON list of answers.",
+)
+@click.option(
+    "--save",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to save (default: FILE itself).",
+)
+def resume(
+    file: Path,
+    tree_path: Path | None,
+    answers: tuple[str, ...],
+    answers_file: Path | None,
+    save: Path | None,
+) -> None:
     """Continue the session saved in FILE."""
     session = _read_session(file, tree_path)
     _drive(session, _scripted(answers, answers_file), save or file)
@@ -136,8 +201,12 @@ def resume(file: Path, tree_path: Path | None, answers: tuple[str, ...],
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--max-bytes", type=click.IntRange(min=1), default=None,
-              help="Refuse files larger than this (default 2 MiB).")
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse files larger than this (default 2 MiB).",
+)
 def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
     """Check tree files (default: every bundled tree).
 
@@ -207,8 +276,9 @@ def _read_session(file: Path, tree_path: Path | None) -> Session:
     try:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read session {file}: {getattr(error, 'strerror', None) or error}",
-             EXIT_INVALID)
+        fail(
+            f"cannot read session {file}: {getattr(error, 'strerror', None) or error}", EXIT_INVALID
+        )
     tree = load_tree(tree_path) if tree_path else None
     try:
         return Session.from_json(text, tree)
@@ -238,8 +308,10 @@ def _save(session: Session, path: Path | None, *, interactive: bool) -> None:
     try:
         save_session(session, path)
     except OSError as error:
-        message = (f"could not save the session to {path}: {error.strerror or error}; "
-                   "the previous file is unchanged")
+        message = (
+            f"could not save the session to {path}: {error.strerror or error}; "
+            "the previous file is unchanged"
+        )
         if not interactive:
             fail(message, EXIT_INVALID)
         say(f"warning: {message}", err=True, fg="yellow")
@@ -267,8 +339,9 @@ def _drive(session: Session, answers: list[str], save: Path | None) -> None:
             session = _apply(session, answer, save, interactive=False)
         if not session.finished:
             _show_step(session, err=False)
-            say(_t(session, "answers ran out before a result",
-                   "回答已用完,尚未得出结果"), err=True)
+            say(
+                _t(session, "answers ran out before a result", "回答已用完，尚未得出结果"), err=True
+            )
             raise Exit(EXIT_PENDING)
     else:
         session = _interact(session, save)
@@ -295,8 +368,14 @@ def _interact(session: Session, save: Path | None) -> Session:
         except (KeyboardInterrupt, EOFError):
             say()
             if save:
-                say(_t(session, f"saved; continue with: okpay-triage resume {save}",
-                       f"已保存;继续请运行:okpay-triage resume {save}"), err=True)
+                say(
+                    _t(
+                        session,
+                        f"saved; continue with: okpay-triage resume {save}",
+                        f"已保存；继续请运行：okpay-triage resume {save}",
+                    ),
+                    err=True,
+                )
             raise Exit(EXIT_INTERRUPTED) from None
         command = line.strip().lower()
         if command == "q":
@@ -306,8 +385,11 @@ def _interact(session: Session, save: Path | None) -> Session:
             raise Exit(EXIT_OK)
         if command == "?":
             node = session.node
-            say(shown(node.help or _t(session, "No extra help for this step.",
-                                      "此步骤没有更多说明。")))
+            say(
+                shown(
+                    node.help or _t(session, "No extra help for this step.", "此步骤没有更多说明。")
+                )
+            )
             continue
         if command == "b":
             try:
@@ -335,8 +417,11 @@ def _t(session: Session, en: str, zh: str) -> str:
 def _show_step(session: Session, *, err: bool) -> None:
     node = session.node
     step = session.depth + 1
-    progress = _t(session, f"[step {step}, at most {node.remaining} more]",
-                  f"[第 {step} 步,最多还有 {node.remaining} 步]")
+    progress = _t(
+        session,
+        f"[step {step}, at most {node.remaining} more]",
+        f"[第 {step} 步，最多还有 {node.remaining} 步]",
+    )
     say(progress, err=err, dim=True)
     for line in node.info:
         say(f"  {shown(line)}", err=err)
@@ -347,8 +432,15 @@ def _show_step(session: Session, *, err: bool) -> None:
         if node.hint:
             say(f"  ({shown(node.hint)})", err=err, dim=True)
         if node.optional:
-            say(_t(session, "  (optional: type 'skip' to leave it out)",
-                   "  (可选:输入“跳过”可略过)"), err=err, dim=True)
+            say(
+                _t(
+                    session,
+                    "  (optional: type 'skip' to leave it out)",
+                    "  （可选：输入“跳过”可略过）",
+                ),
+                err=err,
+                dim=True,
+            )
 
 
 def _show_outcome(session: Session) -> None:
@@ -361,11 +453,15 @@ def _show_outcome(session: Session) -> None:
         say(f"  {shown(line)}")
     labels = {
         "no": ("No need to contact support.", "无需联系客服。"),
-        "if-unresolved": ("Contact support only if the steps above do not help.",
-                          "如果以上步骤无效,再联系客服。"),
+        "if-unresolved": (
+            "Contact support only if the steps above do not help.",
+            "如果以上步骤无效，再联系客服。",
+        ),
         "yes": ("Contact support with the details below.", "请带上以下信息联系客服。"),
-        "urgent": ("URGENT: contact support now through the fastest live channel.",
-                   "紧急:请立即通过最快的实时渠道联系客服。"),
+        "urgent": (
+            "URGENT: contact support now through the fastest live channel.",
+            "紧急：请立即通过最快的实时渠道联系客服。",
+        ),
     }
     en, zh = labels[outcome.escalate]
     say(_t(session, en, zh), fg="red" if outcome.escalate == "urgent" else None, bold=True)
@@ -375,37 +471,12 @@ def _show_outcome(session: Session) -> None:
             say(f"  {key}: {shown(value)}")
     missing = session.missing_facts
     if missing:
-        say(_t(session, "  still missing: ", "  尚缺:") + ", ".join(missing))
+        say(_t(session, "  still missing: ", "  尚缺：") + ", ".join(missing))
 
 
 # --------------------------------------------------------------------------- entry
 
 
-def main(args: Sequence[str] | None = None) -> NoReturn:
+def main(args: Sequence[str] | None = None) -> None:
     """Run the command line with `args` (default: sys.argv) and exit with its code."""
-    sys.exit(run_cli(args))
-
-
-def run_cli(args: Sequence[str] | None = None) -> int:
-    """Run the command line and return its exit code instead of exiting."""
-    try:
-        code = cli.main(args=list(args) if args is not None else None,
-                        prog_name="okpay-triage", standalone_mode=False)
-    except Exit as stop:
-        return stop.code
-    except click.exceptions.Abort:
-        say(err=True)
-        return EXIT_INTERRUPTED
-    except click.ClickException as error:
-        error.show()
-        return EXIT_USAGE if isinstance(error, click.UsageError) else error.exit_code
-    except TreeError as error:
-        say(shown(str(error)), err=True)
-        return EXIT_INVALID
-    except SessionError as error:
-        say(f"error: {shown(str(error))}", err=True)
-        return EXIT_INVALID
-    except KeyboardInterrupt:
-        say(err=True)
-        return EXIT_INTERRUPTED
-    return code if isinstance(code, int) else EXIT_OK
+    cli.main(args=list(args) if args is not None else None, prog_name="okpay-triage")

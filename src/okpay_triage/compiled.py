@@ -10,6 +10,7 @@ imports pydantic, so a compiled tree can also be rebuilt cheaply from its JSON f
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +23,37 @@ Pair = tuple[str, str]  # (en, zh)
 
 #: Words accepted for common option ids in every tree, in both languages.
 COMMON_WORDS: dict[str, tuple[str, ...]] = {
-    "yes": ("y", "yes", "yeah", "yep", "是", "是的", "对", "对的", "有", "嗯", "好了"),
-    "no": ("n", "no", "nope", "否", "不", "不是", "没有", "没", "无", "不对"),
-    "unsure": ("not sure", "unsure", "don't know", "dont know", "no idea", "不确定", "不知道",
-               "不清楚", "说不准"),
+    "yes": (
+        "y",
+        "yes",
+        "yeah",
+        "yep",
+        "是",
+        "是的",
+        "对",
+        "对的",
+        "有",
+        "嗯",
+        "好了",
+        "可以",
+        "行",
+    ),
+    "no": ("n", "no", "nope", "否", "不", "不是", "没有", "没", "无", "不对", "不行", "还是不行"),
+    "unsure": (
+        "not sure",
+        "unsure",
+        "don't know",
+        "dont know",
+        "no idea",
+        "不确定",
+        "不知道",
+        "不清楚",
+        "说不准",
+    ),
 }
+
+
+_CLAUSE = re.compile(r"[,，;；:：、]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +125,9 @@ def compile_tree(tree: Tree) -> CompiledTree:
     steps = {node.id: _step(node) for node in tree.nodes}
     _fill_remaining(steps, tree.start)
     facts = {key: _fact(key, fact) for key, fact in tree.facts.items()}
-    compiled = CompiledTree(tree.id, tree.version, content_hash(tree), _pair(tree.title),
-                            tree.start, steps, facts)
+    compiled = CompiledTree(
+        tree.id, tree.version, content_hash(tree), _pair(tree.title), tree.start, steps, facts
+    )
     tree._compiled = compiled
     return compiled
 
@@ -110,10 +138,16 @@ def _pair(text: Any) -> Pair:
 
 def _fact(key: str, fact: Any) -> FactSpec:
     return FactSpec(
-        id=key, type=fact.type, label=_pair(fact.label), sensitive=fact.sensitive,
-        from_caller=fact.from_caller, hint=_pair(fact.hint) if fact.hint else None,
-        max_length=fact.max_length, currencies=tuple(fact.currencies),
-        default_currency=fact.default_currency, assume_timezone=fact.assume_timezone,
+        id=key,
+        type=fact.type,
+        label=_pair(fact.label),
+        sensitive=fact.sensitive,
+        from_caller=fact.from_caller,
+        hint=_pair(fact.hint) if fact.hint else None,
+        max_length=fact.max_length,
+        currencies=tuple(fact.currencies),
+        default_currency=fact.default_currency,
+        assume_timezone=fact.assume_timezone,
         choices=tuple(fact.choices),
     )
 
@@ -126,29 +160,59 @@ def _step(node: Any) -> StepSpec:
     }
     if node.kind == "outcome":
         outcome = OutcomeSpec(
-            _pair(node.title), _pair(node.cause), tuple(_pair(s) for s in node.steps),
-            node.escalate, node.severity, tuple(node.requires),
+            _pair(node.title),
+            _pair(node.cause),
+            tuple(_pair(s) for s in node.steps),
+            node.escalate,
+            node.severity,
+            tuple(node.requires),
             tuple(_pair(a) for a in node.attachments),
         )
         return StepSpec(prompt=_pair(node.title), outcome=outcome, **common)
     if node.kind == "input":
-        return StepSpec(prompt=_pair(node.prompt), fact=node.fact, optional=node.optional,
-                        nexts=(node.next,), **common)
+        return StepSpec(
+            prompt=_pair(node.prompt),
+            fact=node.fact,
+            optional=node.optional,
+            nexts=(node.next,),
+            **common,
+        )
     options = tuple((o.id, _pair(o.label)) for o in node.options)
-    return StepSpec(prompt=_pair(node.prompt), info=tuple(_pair(i) for i in node.info),
-                    fact=node.fact, options=options, nexts=tuple(o.next for o in node.options),
-                    lookup=answer_lookup(node.options), **common)
+    return StepSpec(
+        prompt=_pair(node.prompt),
+        info=tuple(_pair(i) for i in node.info),
+        fact=node.fact,
+        options=options,
+        nexts=tuple(o.next for o in node.options),
+        lookup=answer_lookup(node.options),
+        **common,
+    )
 
 
 def answer_lookup(options: Any) -> dict[str, int]:
     """Every accepted answer word, normalised, to the index of the option it picks."""
     lookup: dict[str, int] = {}
     for index, option in enumerate(options):
-        words = (option.id, option.label.en, option.label.zh, *option.synonyms.en,
-                 *option.synonyms.zh)
+        words = (
+            option.id,
+            option.label.en,
+            option.label.zh,
+            *option.synonyms.en,
+            *option.synonyms.zh,
+        )
         for word in words:
             lookup.setdefault(normalize(word), index)
-    # The common words come last, so a tree's own words always win a clash.
+    # The leading clause of a label ("可以了" of "可以了,已登录"), when only one option has it,
+    # and the common words come last, so a tree's own words always win a clash.
+    clauses: dict[str, set[int]] = {}
+    for index, option in enumerate(options):
+        for label in (option.label.en, option.label.zh):
+            clause = normalize(_CLAUSE.split(label, maxsplit=1)[0])
+            if clause:
+                clauses.setdefault(clause, set()).add(index)
+    for clause, owners in clauses.items():
+        if len(owners) == 1:
+            lookup.setdefault(clause, owners.pop())
     for index, option in enumerate(options):
         for word in COMMON_WORDS.get(option.id, ()):
             lookup.setdefault(normalize(word), index)

@@ -13,8 +13,8 @@ session's language for anything a user typed wrongly.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal
 
 from .compiled import CompiledTree, StepSpec, compile_tree
@@ -83,8 +83,15 @@ class Session:
 
     __slots__ = ("_context", "_entries", "_lang", "_node", "_notices", "_plan")
 
-    def __init__(self, plan: CompiledTree, lang: Lang, context: dict[str, str],
-                 entries: tuple[_Entry, ...], node: str, notices: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        plan: CompiledTree,
+        lang: Lang,
+        context: dict[str, str],
+        entries: tuple[_Entry, ...],
+        node: str,
+        notices: tuple[str, ...] = (),
+    ) -> None:
         self._plan = plan
         self._lang: Lang = lang
         self._context = context
@@ -95,8 +102,13 @@ class Session:
     # ------------------------------------------------------------------ creating
 
     @classmethod
-    def start(cls, tree: Tree | CompiledTree, *, lang: str = "en",
-              facts: dict[str, object] | None = None) -> Session:
+    def start(
+        cls,
+        tree: Tree | CompiledTree,
+        *,
+        lang: str = "en",
+        facts: Mapping[str, object] | None = None,
+    ) -> Session:
         """A new session at the tree's start, with `facts` known up front.
 
         Raises:
@@ -107,8 +119,9 @@ class Session:
         if lang not in ("en", "zh"):
             raise AnswerError(f"lang must be 'en' or 'zh', not {lang!r}", code="bad-lang")
         language: Lang = "zh" if lang == "zh" else "en"
-        context = {key: _context_value(plan, key, value, language)
-                   for key, value in (facts or {}).items()}
+        context = {
+            key: _context_value(plan, key, value, language) for key, value in (facts or {}).items()
+        }
         return cls(plan, language, context, (), plan.start)._advance()
 
     # ------------------------------------------------------------------ reading
@@ -139,10 +152,14 @@ class Session:
             return None
         pick = 1 if self._lang == "zh" else 0
         return Outcome(
-            id=spec.id, title=out.title[pick], cause=out.cause[pick],
-            steps=[s[pick] for s in out.steps], escalate=out.escalate,  # type: ignore[arg-type]
+            id=spec.id,
+            title=out.title[pick],
+            cause=out.cause[pick],
+            steps=[s[pick] for s in out.steps],
+            escalate=out.escalate,  # type: ignore[arg-type]
             severity=out.severity,  # type: ignore[arg-type]
-            requires=list(out.requires), attachments=[a[pick] for a in out.attachments],
+            requires=list(out.requires),
+            attachments=[a[pick] for a in out.attachments],
         )
 
     @property
@@ -193,7 +210,12 @@ class Session:
         if not isinstance(other, Session):
             return NotImplemented
         return (self._plan.hash, self._lang, self._context, self._entries, self._node) == (
-            other._plan.hash, other._lang, other._context, other._entries, other._node)
+            other._plan.hash,
+            other._lang,
+            other._context,
+            other._entries,
+            other._node,
+        )
 
     def __hash__(self) -> int:
         return hash((self._plan.hash, self._entries, self._node))
@@ -251,14 +273,19 @@ class Session:
         if index is not None:
             return index
         pick = 1 if self._lang == "zh" else 0
-        options = "; ".join(f"{n}) {label[pick]}" for n, (_, label) in
-                            enumerate(spec.options, 1))
+        options = "; ".join(f"{n}) {label[pick]}" for n, (_, label) in enumerate(spec.options, 1))
         if not key:
-            raise AnswerError(say("empty-answer", self._lang, options=options),
-                              code="empty-answer", node_id=spec.id)
+            raise AnswerError(
+                say("empty-answer", self._lang, options=options),
+                code="empty-answer",
+                node_id=spec.id,
+            )
         shown = key if len(key) <= 40 else key[:40] + "…"
-        raise AnswerError(say("no-such-option", self._lang, answer=shown, options=options),
-                          code="no-such-option", node_id=spec.id)
+        raise AnswerError(
+            say("no-such-option", self._lang, answer=shown, options=options),
+            code="no-such-option",
+            node_id=spec.id,
+        )
 
     def _advance(self, notices: tuple[str, ...] = ()) -> Session:
         """Answer from context every step whose fact is known up front."""
@@ -281,11 +308,14 @@ class Session:
         pick = 1 if self._lang == "zh" else 0
         fact = self._plan.facts.get(spec.fact) if spec.fact else None
         return Step(
-            id=spec.id, kind=spec.kind,  # type: ignore[arg-type]
+            id=spec.id,
+            kind=spec.kind,  # type: ignore[arg-type]
             prompt=spec.prompt[pick],
             options=[(oid, label[pick]) for oid, label in spec.options],
-            fact=spec.fact, help=spec.help[pick] if spec.help else None,
-            info=[line[pick] for line in spec.info], optional=spec.optional,
+            fact=spec.fact,
+            help=spec.help[pick] if spec.help else None,
+            info=[line[pick] for line in spec.info],
+            optional=spec.optional,
             hint=fact.hint[pick] if fact and fact.hint and spec.kind == "input" else None,
             remaining=spec.remaining,
         )
@@ -295,15 +325,21 @@ class Session:
     def to_json(self) -> str:
         """The session as JSON: tree id, version and content hash, language, facts given up
         front, and every answer with its source. `Session.from_json` restores it exactly."""
-        return json.dumps({
-            "format": SESSION_FORMAT,
-            "version": SESSION_VERSION,
-            "tree": {"id": self._plan.id, "version": self._plan.version,
-                     "hash": self._plan.hash},
-            "lang": self._lang,
-            "context": self._context,
-            "answers": [{"node": n, "answer": a, "source": s} for n, a, s in self._entries],
-        }, ensure_ascii=False)
+        return json.dumps(
+            {
+                "format": SESSION_FORMAT,
+                "version": SESSION_VERSION,
+                "tree": {
+                    "id": self._plan.id,
+                    "version": self._plan.version,
+                    "hash": self._plan.hash,
+                },
+                "lang": self._lang,
+                "context": self._context,
+                "answers": [{"node": n, "answer": a, "source": s} for n, a, s in self._entries],
+            },
+            ensure_ascii=False,
+        )
 
     @classmethod
     def from_json(cls, text: str | bytes, tree: Tree | CompiledTree | None = None) -> Session:
@@ -323,12 +359,16 @@ class Session:
             from .loader import bundled_tree_ids, load_tree
 
             if saved["id"] not in bundled_tree_ids():
-                raise SessionError(f"the session was made with tree '{saved['id']}', which is "
-                                   "not a bundled tree; pass the tree to resume it")
+                raise SessionError(
+                    f"the session was made with tree '{saved['id']}', which is "
+                    "not a bundled tree; pass the tree to resume it"
+                )
             try:
                 tree = load_tree(saved["id"])
             except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
-                raise SessionError(f"the bundled tree '{saved['id']}' is invalid:\n{error}") from None
+                raise SessionError(
+                    f"the bundled tree '{saved['id']}' is invalid:\n{error}"
+                ) from None
         plan = tree if isinstance(tree, CompiledTree) else compile_tree(tree)
         if saved["id"] != plan.id:
             raise SessionError(f"the session is for tree '{saved['id']}', not '{plan.id}'")
@@ -336,7 +376,8 @@ class Session:
             raise SessionError(
                 f"tree '{plan.id}' has changed since this session was saved (saved with "
                 f"version {saved['version']}, now version {plan.version}); its answers may no "
-                "longer fit, so start a new session")
+                "longer fit, so start a new session"
+            )
         return _replay(plan, data)
 
 
@@ -349,11 +390,13 @@ def _next(spec: StepSpec, answer: str | None) -> str:
 def _context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> str:
     spec = plan.facts.get(key)
     if spec is None:
-        raise AnswerError(say("unknown-fact", lang, fact=key, known=", ".join(plan.facts)),
-                          code="unknown-fact")
+        raise AnswerError(
+            say("unknown-fact", lang, fact=key, known=", ".join(plan.facts)), code="unknown-fact"
+        )
     text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-    if spec.type == "choice" and any(s.fact == key and s.kind == "question"
-                                     for s in plan.steps.values()):
+    if spec.type == "choice" and any(
+        s.fact == key and s.kind == "question" for s in plan.steps.values()
+    ):
         return _bound_choice(plan, key, text, lang)
     try:
         return parse_value(spec, text, lang).value
@@ -371,8 +414,9 @@ def _bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
             if index is not None:
                 return spec.options[index][0]
             names.extend(oid for oid, _ in spec.options)
-    raise AnswerError(say("fact-no-option", lang, value=text, options=", ".join(names)),
-                      code="bad-fact")
+    raise AnswerError(
+        say("fact-no-option", lang, value=text, options=", ".join(names)), code="bad-fact"
+    )
 
 
 def _read_saved(text: str | bytes) -> dict[str, Any]:
@@ -392,9 +436,13 @@ def _read_saved(text: str | bytes) -> dict[str, Any]:
         and isinstance(context, dict)
         and all(isinstance(k, str) and isinstance(v, str) for k, v in context.items())
         and isinstance(answers, list)
-        and all(isinstance(a, dict) and isinstance(a.get("node"), str)
-                and (a.get("answer") is None or isinstance(a.get("answer"), str))
-                and a.get("source") in ("user", "context") for a in answers)
+        and all(
+            isinstance(a, dict)
+            and isinstance(a.get("node"), str)
+            and (a.get("answer") is None or isinstance(a.get("answer"), str))
+            and a.get("source") in ("user", "context")
+            for a in answers
+        )
     )
     if not ok:
         raise SessionError("the session file is damaged: a field is missing or of the wrong type")
@@ -409,13 +457,17 @@ def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
         spec = plan.steps.get(node)
         answer = item["answer"]
         fits = (
-            spec is not None and item["node"] == node and spec.outcome is None
+            spec is not None
+            and item["node"] == node
+            and spec.outcome is None
             and (spec.kind != "question" or answer in {oid for oid, _ in spec.options})
             and (answer is not None or spec.optional)
         )
         if not fits or spec is None:
-            raise SessionError(f"the session file is damaged: answer {number} does not fit "
-                               f"step '{item['node']}' of tree '{plan.id}'")
+            raise SessionError(
+                f"the session file is damaged: answer {number} does not fit "
+                f"step '{item['node']}' of tree '{plan.id}'"
+            )
         entries.append((node, answer, item["source"]))
         node = _next(spec, answer)
     context = dict(data["context"])
@@ -424,4 +476,3 @@ def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
         raise SessionError(f"the session file names facts this tree does not have: {unknown}")
     lang: Lang = "zh" if data["lang"] == "zh" else "en"
     return Session(plan, lang, context, tuple(entries), node)
-

@@ -28,6 +28,8 @@ if TYPE_CHECKING:
 
 _Path = tuple[str | int, ...]
 _CJK = re.compile(r"[\u3400-\u9fff]")
+_HAN = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+_ASCII_PUNCT_IN_ZH = re.compile(rf"(?<=[{_HAN}])[,?!;:()]|[,?!;:()](?=[{_HAN}])")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +55,10 @@ def _index(tree: Tree) -> _Index:
     edges: list[tuple[str, str, _Path]] = []
     for i, node in enumerate(tree.nodes):
         if isinstance(node, Question):
-            edges.extend((node.id, o.next, ("nodes", i, "options", j, "next"))
-                         for j, o in enumerate(node.options))
+            edges.extend(
+                (node.id, o.next, ("nodes", i, "options", j, "next"))
+                for j, o in enumerate(node.options)
+            )
         elif isinstance(node, Input):
             edges.append((node.id, node.next, ("nodes", i, "next")))
     return _Index(tree, position, edges)
@@ -67,32 +71,40 @@ def duplicate_nodes(ix: _Index) -> Iterator[Finding]:
     for i, node in enumerate(ix.tree.nodes):
         first = ix.position[node.id]
         if first != i:
-            yield Finding("duplicate-node",
-                          f"node id '{node.id}' is defined twice (also nodes[{first}])",
-                          ("nodes", i, "id"))
+            yield Finding(
+                "duplicate-node",
+                f"node id '{node.id}' is defined twice (also nodes[{first}])",
+                ("nodes", i, "id"),
+            )
 
 
 def start_exists(ix: _Index) -> Iterator[Finding]:
     if ix.tree.start not in ix.position:
-        yield Finding("unknown-start", f"start names '{ix.tree.start}', which is not a node",
-                      ("start",))
+        yield Finding(
+            "unknown-start", f"start names '{ix.tree.start}', which is not a node", ("start",)
+        )
 
 
 def references_resolve(ix: _Index) -> Iterator[Finding]:
     for source, target, path in ix.edges:
         if target not in ix.position:
             hint = _closest(target, ix.position)
-            yield Finding("unknown-node",
-                          f"node '{source}' leads to '{target}', which is not a node{hint}", path)
+            yield Finding(
+                "unknown-node",
+                f"node '{source}' leads to '{target}', which is not a node{hint}",
+                path,
+            )
 
 
 def enough_options(ix: _Index) -> Iterator[Finding]:
     for i, node in enumerate(ix.tree.nodes):
         if isinstance(node, Question) and len(node.options) < 2:
-            yield Finding("too-few-options",
-                          f"question '{node.id}' has {len(node.options)} option; a question "
-                          "needs at least two (use an input or outcome instead)",
-                          ("nodes", i, "options"))
+            yield Finding(
+                "too-few-options",
+                f"question '{node.id}' has {len(node.options)} option; a question "
+                "needs at least two (use an input or outcome instead)",
+                ("nodes", i, "options"),
+            )
 
 
 def distinct_answers(ix: _Index) -> Iterator[Finding]:
@@ -104,20 +116,28 @@ def distinct_answers(ix: _Index) -> Iterator[Finding]:
         for j, option in enumerate(node.options):
             where = ("nodes", i, "options", j)
             if option.id in {o.id for o in node.options[:j]}:
-                yield Finding("duplicate-option",
-                              f"question '{node.id}' has option id '{option.id}' twice",
-                              (*where, "id"))
+                yield Finding(
+                    "duplicate-option",
+                    f"question '{node.id}' has option id '{option.id}' twice",
+                    (*where, "id"),
+                )
                 continue
             for word in _answer_words(option):
                 key = normalize(word)
                 if key.isdigit():
-                    yield Finding("ambiguous-answer",
-                                  f"question '{node.id}' option '{option.id}': '{word}' is a "
-                                  "number, and numbers choose options by position", where)
+                    yield Finding(
+                        "ambiguous-answer",
+                        f"question '{node.id}' option '{option.id}': '{word}' is a "
+                        "number, and numbers choose options by position",
+                        where,
+                    )
                 elif owner.setdefault(key, option.id) != option.id:
-                    yield Finding("ambiguous-answer",
-                                  f"question '{node.id}': '{word}' would choose both "
-                                  f"'{owner[key]}' and '{option.id}'", where)
+                    yield Finding(
+                        "ambiguous-answer",
+                        f"question '{node.id}': '{word}' would choose both "
+                        f"'{owner[key]}' and '{option.id}'",
+                        where,
+                    )
 
 
 def _answer_words(option: Any) -> Iterator[str]:
@@ -135,13 +155,20 @@ def facts_declared(ix: _Index) -> Iterator[Finding]:
     facts = ix.tree.facts
     for i, node in enumerate(ix.tree.nodes):
         if isinstance(node, (Question, Input)) and node.fact and node.fact not in facts:
-            yield Finding("unknown-fact", f"node '{node.id}' uses fact '{node.fact}', which is "
-                          "not declared under facts", ("nodes", i, "fact"))
+            yield Finding(
+                "unknown-fact",
+                f"node '{node.id}' uses fact '{node.fact}', which is not declared under facts",
+                ("nodes", i, "fact"),
+            )
         if isinstance(node, Outcome):
             for j, fact in enumerate(node.requires):
                 if fact not in facts:
-                    yield Finding("unknown-fact", f"outcome '{node.id}' requires fact '{fact}', "
-                                  "which is not declared under facts", ("nodes", i, "requires", j))
+                    yield Finding(
+                        "unknown-fact",
+                        f"outcome '{node.id}' requires fact '{fact}', "
+                        "which is not declared under facts",
+                        ("nodes", i, "requires", j),
+                    )
 
 
 def fact_types_fit(ix: _Index) -> Iterator[Finding]:
@@ -152,17 +179,28 @@ def fact_types_fit(ix: _Index) -> Iterator[Finding]:
             continue
         path = ("nodes", i, "fact")
         if isinstance(node, Question) and fact.type != "choice":
-            yield Finding("fact-type-mismatch", f"question '{node.id}' is bound to fact "
-                          f"'{node.fact}' of type {fact.type}; a question binds a choice fact",
-                          path)
+            yield Finding(
+                "fact-type-mismatch",
+                f"question '{node.id}' is bound to fact "
+                f"'{node.fact}' of type {fact.type}; a question binds a choice fact",
+                path,
+            )
         elif isinstance(node, Question) and fact.choices:
             extra = [o.id for o in node.options if o.id not in fact.choices]
             if extra:
-                yield Finding("fact-type-mismatch", f"question '{node.id}' offers {extra}, "
-                              f"which fact '{node.fact}' does not list in its choices", path)
+                yield Finding(
+                    "fact-type-mismatch",
+                    f"question '{node.id}' offers {extra}, "
+                    f"which fact '{node.fact}' does not list in its choices",
+                    path,
+                )
         elif isinstance(node, Input) and fact.type == "choice" and not fact.choices:
-            yield Finding("fact-type-mismatch", f"input '{node.id}' collects choice fact "
-                          f"'{node.fact}', which lists no choices (use a question)", path)
+            yield Finding(
+                "fact-type-mismatch",
+                f"input '{node.id}' collects choice fact "
+                f"'{node.fact}', which lists no choices (use a question)",
+                path,
+            )
 
 
 def facts_used(ix: _Index) -> Iterator[Finding]:
@@ -170,33 +208,57 @@ def facts_used(ix: _Index) -> Iterator[Finding]:
     used |= {f for n in ix.tree.nodes if isinstance(n, Outcome) for f in n.requires}
     for fact_id in ix.tree.facts:
         if fact_id not in used:
-            yield Finding("unused-fact", f"fact '{fact_id}' is declared but no step uses it",
-                          ("facts", fact_id), "warning", key=True)
+            yield Finding(
+                "unused-fact",
+                f"fact '{fact_id}' is declared but no step uses it",
+                ("facts", fact_id),
+                "warning",
+                key=True,
+            )
 
 
 def translations_present(ix: _Index) -> Iterator[Finding]:
-    """Chinese text with no Chinese in it, identical to the English, was likely not translated."""
-    for path, en, zh in _texts(ix.tree):
+    """Chinese text identical to the English was likely not translated; Chinese sentences
+    take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
+    for path, text in _texts(ix.tree):
+        zh, en = text.zh, text.en
         if zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
-            yield Finding("untranslated", f"the zh text is the English text: {en[:40]!r}",
-                          (*path, "zh"), "warning")
+            yield Finding(
+                "untranslated",
+                f"the zh text is the English text: {en[:40]!r}",
+                (*path, "zh"),
+                "warning",
+            )
+        elif match := _ASCII_PUNCT_IN_ZH.search(zh):
+            yield Finding(
+                "zh-punctuation",
+                f"ASCII {match.group()!r} in Chinese text "
+                f"{zh[:30]!r}...; use full-width punctuation",
+                (*path, "zh"),
+                "warning",
+            )
 
 
-def _texts(tree: Tree) -> Iterator[tuple[_Path, str, str]]:
-    def walk(value: Any, path: _Path) -> Iterator[tuple[_Path, str, str]]:
-        if hasattr(value, "en") and hasattr(value, "zh") and isinstance(value.en, str):
-            yield path, value.en, value.zh
-        elif hasattr(value, "model_fields"):
-            for name in type(value).model_fields:
-                yield from walk(getattr(value, name), (*path, name))
-        elif isinstance(value, tuple):
-            for k, item in enumerate(value):
-                yield from walk(item, (*path, k))
-        elif isinstance(value, dict):
-            for k, item in value.items():
-                yield from walk(item, (*path, k))
-
-    yield from walk(tree, ())
+def _texts(tree: Tree) -> Iterator[tuple[_Path, Any]]:
+    """Every bilingual text of the tree with its path."""
+    yield ("title",), tree.title
+    if tree.description:
+        yield ("description",), tree.description
+    for key, fact in tree.facts.items():
+        yield ("facts", key, "label"), fact.label
+        if fact.hint:
+            yield ("facts", key, "hint"), fact.hint
+    for i, node in enumerate(tree.nodes):
+        here: _Path = ("nodes", i)
+        for name in ("prompt", "title", "cause", "help"):
+            text = getattr(node, name, None)
+            if text is not None:
+                yield (*here, name), text
+        for name in ("info", "steps", "attachments"):
+            for k, text in enumerate(getattr(node, name, ())):
+                yield (*here, name, k), text
+        for j, option in enumerate(getattr(node, "options", ())):
+            yield (*here, "options", j, "label"), option.label
 
 
 # --------------------------------------------------------------------------- graph
@@ -216,8 +278,11 @@ def all_reachable(ix: _Index, graph: Any) -> Iterator[Finding]:
     reached = nx.descendants(graph, ix.tree.start) | {ix.tree.start}
     for node_id, i in ix.position.items():
         if node_id not in reached:
-            yield Finding("unreachable", f"node '{node_id}' cannot be reached from the start "
-                          f"'{ix.tree.start}'", ("nodes", i, "id"))
+            yield Finding(
+                "unreachable",
+                f"node '{node_id}' cannot be reached from the start '{ix.tree.start}'",
+                ("nodes", i, "id"),
+            )
 
 
 def acyclic(ix: _Index, graph: Any) -> Iterator[Finding]:
@@ -227,8 +292,9 @@ def acyclic(ix: _Index, graph: Any) -> Iterator[Finding]:
             continue
         cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), first)]
         shown = " -> ".join([*cycle, cycle[0]])
-        yield Finding("cycle", f"these steps loop forever: {shown}",
-                      ("nodes", ix.position[cycle[0]], "id"))
+        yield Finding(
+            "cycle", f"these steps loop forever: {shown}", ("nodes", ix.position[cycle[0]], "id")
+        )
 
 
 def required_facts_collected(ix: _Index, graph: Any) -> Iterator[Finding]:
@@ -243,7 +309,8 @@ def required_facts_collected(ix: _Index, graph: Any) -> Iterator[Finding]:
             available[node_id] = given
         else:
             available[node_id] = frozenset.intersection(
-                *(available[p] | _collects(nodes[p]) for p in preds))
+                *(available[p] | _collects(nodes[p]) for p in preds)
+            )
     for node_id, node in nodes.items():
         if not isinstance(node, Outcome) or node_id not in available:
             continue
@@ -251,10 +318,12 @@ def required_facts_collected(ix: _Index, graph: Any) -> Iterator[Finding]:
             if fact in available[node_id] or fact not in tree.facts:
                 continue
             path = _path_without(graph, nodes, tree.start, node_id, fact)
-            yield Finding("required-fact-missing",
-                          f"outcome '{node_id}' requires '{fact}', but this path never "
-                          f"collects it: {' -> '.join(path)}",
-                          ("nodes", ix.position[node_id], "requires", j))
+            yield Finding(
+                "required-fact-missing",
+                f"outcome '{node_id}' requires '{fact}', but this path never "
+                f"collects it: {' -> '.join(path)}",
+                ("nodes", ix.position[node_id], "requires", j),
+            )
 
 
 def _collects(node: Any) -> frozenset[str]:
@@ -274,8 +343,14 @@ def _path_without(graph: Any, nodes: dict[str, Any], start: str, end: str, fact:
 
 
 _STRUCTURE = (duplicate_nodes, start_exists, references_resolve)
-_CONTENT = (enough_options, distinct_answers, facts_declared, fact_types_fit, facts_used,
-            translations_present)
+_CONTENT = (
+    enough_options,
+    distinct_answers,
+    facts_declared,
+    fact_types_fit,
+    facts_used,
+    translations_present,
+)
 
 
 def findings(tree: Tree) -> list[Finding]:
@@ -302,8 +377,9 @@ def check_tree(tree: Tree) -> list[Problem]:
             line, column = smap.locate(finding.path, key=finding.key)
         else:
             file, line, column = f"<{tree.id}>", 0, 0
-        problems.append(Problem(finding.code, finding.message, file, line, column,
-                                finding.severity))
+        problems.append(
+            Problem(finding.code, finding.message, file, line, column, finding.severity)
+        )
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
 

@@ -123,7 +123,9 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
             data = handle.read(max_bytes + 1)
     except OSError as error:
         reason = error.strerror or type(error).__name__
-        raise TreeError([Problem("unreadable-file", f"cannot read the file: {reason}", name)]) from None
+        raise TreeError(
+            [Problem("unreadable-file", f"cannot read the file: {reason}", name)]
+        ) from None
     if len(data) > max_bytes:  # the file grew while we read it
         raise TreeError([Problem("file-too-large", f"over the limit of {max_bytes} bytes", name)])
     return data
@@ -172,18 +174,24 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
     loader = _YAML_LOADER(text)
     try:
         while True:
-            event = loader.get_event()
+            event: Any = loader.get_event()  # the stubs type events loosely
             if isinstance(event, yaml.StreamEndEvent):
                 break
             if isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    raise fail("multiple-documents", "a tree file holds one YAML document only",
-                               event.start_mark)
+                    raise fail(
+                        "multiple-documents",
+                        "a tree file holds one YAML document only",
+                        event.start_mark,
+                    )
                 continue
             if isinstance(event, yaml.AliasEvent):
-                raise fail("alias-forbidden", "aliases (*name) are not allowed in tree files",
-                           event.start_mark)
+                raise fail(
+                    "alias-forbidden",
+                    "aliases (*name) are not allowed in tree files",
+                    event.start_mark,
+                )
             if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 value = stack.pop()[0]
                 if not stack:
@@ -194,11 +202,18 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
             if not isinstance(event, yaml.NodeEvent):
                 continue
             if event.anchor is not None:
-                raise fail("anchor-forbidden", f"anchors (&{event.anchor}) are not allowed in "
-                           "tree files", event.start_mark)
-            if getattr(event, "tag", None) is not None:
-                raise fail("tag-forbidden", f"explicit tags ({event.tag}) are not allowed in "
-                           "tree files", event.start_mark)
+                raise fail(
+                    "anchor-forbidden",
+                    f"anchors (&{event.anchor}) are not allowed in tree files",
+                    event.start_mark,
+                )
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                raise fail(
+                    "tag-forbidden",
+                    f"explicit tags ({tag}) are not allowed in tree files",
+                    event.start_mark,
+                )
             if isinstance(event, yaml.ScalarEvent):
                 if not stack:
                     root = event.value
@@ -207,12 +222,14 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
                 continue
             # A mapping or sequence starts.
             if len(stack) >= MAX_DEPTH:
-                raise fail("too-deep", f"nested more than {MAX_DEPTH} levels deep",
-                           event.start_mark)
+                raise fail(
+                    "too-deep", f"nested more than {MAX_DEPTH} levels deep", event.start_mark
+                )
             if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
                 raise fail("complex-key", "mapping keys must be plain strings", event.start_mark)
             path = _child_path(stack)
-            smap.values[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            mark: Any = event.start_mark
+            smap.values[path] = (mark.line + 1, mark.column + 1)
             container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
             stack.append([container, path, None, {}])
     except _Stop:
@@ -234,8 +251,9 @@ def _child_path(stack: list[list[Any]]) -> _Path:
     return (*path, pending) if isinstance(container, dict) else (*path, len(container))
 
 
-def _add(frame: list[Any], value: Any, event: Any, problems: list[Problem], name: str,
-         smap: SourceMap) -> None:
+def _add(
+    frame: list[Any], value: Any, event: Any, problems: list[Problem], name: str, smap: SourceMap
+) -> None:
     container, path, pending, seen = frame
     position = (event.start_mark.line + 1, event.start_mark.column + 1)
     if isinstance(container, list):
@@ -246,12 +264,15 @@ def _add(frame: list[Any], value: Any, event: Any, problems: list[Problem], name
     if pending is None:  # this scalar is a key
         if value in seen:
             first = seen[value]
-            problems.append(Problem(
-                "duplicate-key",
-                f"key '{value}' appears twice in one mapping (first at line {first[0]}, "
-                f"column {first[1]}); only one is allowed",
-                name, *position,
-            ))
+            problems.append(
+                Problem(
+                    "duplicate-key",
+                    f"key '{value}' appears twice in one mapping (first at line {first[0]}, "
+                    f"column {first[1]}); only one is allowed",
+                    name,
+                    *position,
+                )
+            )
         else:
             seen[value] = position
             smap.keys[(*path, value)] = position
@@ -272,9 +293,10 @@ def _syntax_problem(error: yaml.YAMLError, text: str, name: str) -> Problem:
         line = text.count("\n", 0, offset)
         column = offset - (text.rfind("\n", 0, offset) + 1)
     rows = text.splitlines()
-    if line < len(rows) and rows[line][column:column + 1] == "\t":
-        return Problem("tab-indent", "tabs cannot indent YAML; use spaces", name, line + 1,
-                       column + 1)
+    if line < len(rows) and rows[line][column : column + 1] == "\t":
+        return Problem(
+            "tab-indent", "tabs cannot indent YAML; use spaces", name, line + 1, column + 1
+        )
     detail = getattr(error, "problem", None) or str(error).splitlines()[0]
     return Problem("yaml-syntax", f"YAML syntax error: {detail}", name, line + 1, column + 1)
 
@@ -301,24 +323,32 @@ def _parse_json(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
     except RecursionError:
         return None, SourceMap(name, {}, {}), [Problem("too-deep", "nested too deep", name, 1, 1)]
     except json.JSONDecodeError as error:
-        problem = Problem("json-syntax", f"JSON syntax error: {error.msg}", name, error.lineno,
-                          error.colno)
+        problem = Problem(
+            "json-syntax", f"JSON syntax error: {error.msg}", name, error.lineno, error.colno
+        )
         return None, SourceMap(name, {}, {}), [problem]
     if _depth_exceeds(data, MAX_DEPTH):
-        return None, SourceMap(name, {}, {}), [
-            Problem("too-deep", f"nested more than {MAX_DEPTH} levels deep", name, 1, 1)]
+        return (
+            None,
+            SourceMap(name, {}, {}),
+            [Problem("too-deep", f"nested more than {MAX_DEPTH} levels deep", name, 1, 1)],
+        )
     return data, _LazySourceMap(name, text), []
 
 
 def _depth_exceeds(data: Any, limit: int) -> bool:
     level = [data]
     for _ in range(limit + 1):
-        level = [
-            child
-            for item in level
-            for child in (item.values() if isinstance(item, dict) else item)
-            if isinstance(child, (dict, list))
-        ] if level else []
+        level = (
+            [
+                child
+                for item in level
+                for child in (item.values() if isinstance(item, dict) else item)
+                if isinstance(child, (dict, list))
+            ]
+            if level
+            else []
+        )
         if not level:
             return False
     return True
@@ -339,22 +369,33 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
             line, column = smap.locate(path, key=True)
         else:
             line, column = smap.locate(path)
-            if last in ("en", "zh") and kind in ("missing", "string_pattern_mismatch",
-                                                  "string_type"):
+            if last in ("en", "zh") and kind in (
+                "missing",
+                "string_pattern_mismatch",
+                "string_type",
+            ):
                 where = _describe(path[:-1], data)
                 code, message = "missing-translation", f"{where}: no {last} text"
             elif kind == "missing":
                 code, message = "missing-field", f"{where}: required key missing"
-            elif kind == "string_pattern_mismatch" and last in ("id", "start", "next", "fact") \
-                    or kind == "string_pattern_mismatch" and _is_id_slot(path):
+            elif (
+                kind == "string_pattern_mismatch" and last in ("id", "start", "next", "fact")
+            ) or (kind == "string_pattern_mismatch" and _is_id_slot(path)):
                 shown = _shown(item.get("input"))
                 code = "invalid-id"
-                message = (f"{where}: {shown} is not a valid id (lowercase ASCII letters and "
-                           "digits, joined by single - or _; no spaces or look-alike characters)")
+                message = (
+                    f"{where}: {shown} is not a valid id (lowercase ASCII letters and "
+                    "digits, joined by single - or _; no spaces or look-alike characters)"
+                )
             elif kind in ("union_tag_invalid", "union_tag_not_found"):
                 code, message = "invalid-kind", f"{where}: kind must be question, input or outcome"
             elif kind.endswith("_type") or kind in ("bool_parsing", "int_parsing"):
-                code, message = "invalid-type", f"{where}: {item['msg']}"
+                wanted = (
+                    item["msg"]
+                    .replace("valid tuple", "list")
+                    .replace("valid dictionary", "mapping")
+                )
+                code, message = "invalid-type", f"{where}: {wanted}"
             else:
                 code, message = "invalid-value", f"{where}: {item['msg']}"
         problems.append(Problem(code, message, smap.file, line, column))
@@ -362,12 +403,14 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
 
 
 def _is_id_slot(path: _Path) -> bool:
-    return len(path) >= 2 and path[-2] in ("requires", "choices") or (
-        len(path) == 2 and path[0] == "facts")
+    return (len(path) >= 2 and path[-2] in ("requires", "choices")) or (
+        len(path) == 2 and path[0] == "facts"
+    )
 
 
 def _shown(value: Any) -> str:
-    return repr(value) if isinstance(value, str) else "this value"
+    # ascii() makes look-alike and invisible characters visible: 'o_d\u043ene'.
+    return ascii(value) if isinstance(value, str) else "this value"
 
 
 def _unknown_key(path: _Path, data: Any) -> tuple[str, str]:
@@ -379,7 +422,8 @@ def _unknown_key(path: _Path, data: Any) -> tuple[str, str]:
     from .model import Fact, Input, Option, Outcome, Question, Text, Tree, Words
 
     candidates = {
-        name for model in (Fact, Input, Option, Outcome, Question, Text, Tree, Words)
+        name
+        for model in (Fact, Input, Option, Outcome, Question, Text, Tree, Words)
         for name in model.model_fields
     }
     guess = difflib.get_close_matches(key, sorted(candidates), n=1)
@@ -390,11 +434,10 @@ def _unknown_key(path: _Path, data: Any) -> tuple[str, str]:
 def _data_path(loc: tuple[str | int, ...], data: Any) -> _Path:
     """Pydantic's error location, less the union tags it inserts, as a path into the data."""
     path: list[str | int] = []
-    node = data
+    node: Any = data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
             node = node[part]
         elif isinstance(node, dict) and node.get("kind") == part:
             continue  # the discriminated union's tag
@@ -418,10 +461,10 @@ def _describe(path: _Path, data: Any) -> str:
     if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
         node = _lookup(data, path[:2])
         node_id = node.get("id") if isinstance(node, dict) else None
-        head = f"node '{node_id}'" if isinstance(node_id, str) else f"nodes[{path[1]}]"
+        head = f"node {_shown(node_id)}" if isinstance(node_id, str) else f"nodes[{path[1]}]"
         rest = path[2:]
     elif len(path) >= 2 and path[0] == "facts":
-        head, rest = f"fact '{path[1]}'", path[2:]
+        head, rest = f"fact {_shown(path[1])}", path[2:]
     else:
         head, rest = "tree", path
     tail = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
@@ -467,8 +510,18 @@ def parse_tree(text: str, name: str = "<tree>", *, json_format: bool = False) ->
     if problems:
         return LoadResult(None, problems)
     if not isinstance(data, dict):
-        return LoadResult(None, [Problem("not-a-mapping", "a tree file must be a mapping of keys "
-                                         "(id, version, title, start, nodes, ...)", name, 1, 1)])
+        return LoadResult(
+            None,
+            [
+                Problem(
+                    "not-a-mapping",
+                    "a tree file must be a mapping of keys (id, version, title, start, nodes, ...)",
+                    name,
+                    1,
+                    1,
+                )
+            ],
+        )
     try:
         tree = Tree.model_validate(data)
     except ValidationError as error:

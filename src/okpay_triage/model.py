@@ -162,3 +162,11 @@ class Tree(_Frozen):
     _source: Any = PrivateAttr(default=None)
     _hash: str = PrivateAttr(default="")
     _compiled: Any = PrivateAttr(default=None)
+
+    def __eq__(self, other: object) -> bool:
+        # What the tree says, not where it was read from (the private attributes).
+        if not isinstance(other, Tree):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]  # facts is a dict: trees are not hashable

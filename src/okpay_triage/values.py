@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from .compiled import FactSpec
@@ -29,9 +29,21 @@ _DATETIME = re.compile(
     r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z_+-]+)?$"
 )
 _CURRENCY_WORDS = {
-    "¥": "CNY", "元": "CNY", "人民币": "CNY", "rmb": "CNY", "块": "CNY",
-    "us$": "USD", "$": "USD", "美元": "USD", "€": "EUR", "欧元": "EUR",
-    "hk$": "HKD", "港币": "HKD", "港元": "HKD", "£": "GBP", "英镑": "GBP",
+    "¥": "CNY",
+    "元": "CNY",
+    "人民币": "CNY",
+    "rmb": "CNY",
+    "块": "CNY",
+    "us$": "USD",
+    "$": "USD",
+    "美元": "USD",
+    "€": "EUR",
+    "欧元": "EUR",
+    "hk$": "HKD",
+    "港币": "HKD",
+    "港元": "HKD",
+    "£": "GBP",
+    "英镑": "GBP",
 }
 _CURRENCY_RE = re.compile(
     "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
@@ -87,6 +99,8 @@ def mask(fact_type: str, value: str) -> str:
         return mask_phone(value)
     if fact_type in ("money", "datetime", "choice"):
         return value
+    if len(re.sub(r"\W|_", "", value)) <= 4:
+        return value  # already no more than a tail, e.g. the last four digits asked for
     return mask_tail(value)
 
 
@@ -108,7 +122,7 @@ def _free_text(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> s
 def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     currencies = {_CURRENCY_WORDS.get(m.lower(), m.upper()) for m in _CURRENCY_RE.findall(text)}
-    number = _CURRENCY_RE.sub("", text).replace(" ", "")
+    number = _CURRENCY_RE.sub(" ", text).strip()
     if not _NUMBER.match(number) or len(currencies) > 1:
         raise AnswerError(say("bad-money", lang), code="bad-value")
     try:
@@ -120,38 +134,50 @@ def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     currency = currencies.pop() if currencies else spec.default_currency
     allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
     if currency is None or (spec.currencies and currency not in spec.currencies):
-        raise AnswerError(say("bad-currency", lang, currencies=", ".join(allowed)),
-                          code="bad-value")
+        raise AnswerError(
+            say("bad-currency", lang, currencies=", ".join(allowed)), code="bad-value"
+        )
     return f"{amount.quantize(Decimal('0.01'))} {currency}"
 
 
 def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     text = re.sub(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", r"\1-\2-\3", text)
-    text = text.replace("/", "-").replace("点", ":").replace("时", ":")
+    text = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", text)
+    text = re.sub(r"(\d)\s*[点时]\s*(\d)", r"\1:\2", text)
     match = _DATETIME.match(text)
     if not match:
         raise AnswerError(say("bad-datetime", lang), code="bad-value")
     year, month, day, hour, minute, second, zone = match.groups()
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     try:
-        if hour is None:
-            day_only = date(int(year), int(month), int(day))
-            if day_only.year < 2000:
-                raise ValueError
-            if day_only > (now + CLOCK_SLACK).date() + timedelta(days=1):
-                raise AnswerError(say("future", lang), code="bad-value")
-            return day_only.isoformat()
-        tz = _zone(zone or spec.assume_timezone)
-        if tz is None:
-            raise AnswerError(say("need-zone", lang), code="bad-value")
-        moment = datetime(int(year), int(month), int(day), int(hour), int(minute),
-                          int(second or 0), tzinfo=tz)
+        day_only = date(int(year), int(month), int(day))
+        tz = _zone(zone or spec.assume_timezone) if hour is not None else UTC
+        moment = (
+            None
+            if tz is None or hour is None
+            else datetime(
+                day_only.year,
+                day_only.month,
+                day_only.day,
+                int(hour),
+                int(minute),
+                int(second or 0),
+                tzinfo=tz,
+            )
+        )
     except ValueError:
         raise AnswerError(say("bad-datetime", lang), code="bad-value") from None
-    if moment.year < 2000:
+    if day_only.year < 2000:
         raise AnswerError(say("bad-datetime", lang), code="bad-value")
-    if moment > now + CLOCK_SLACK:
+    if hour is not None and moment is None:
+        raise AnswerError(say("need-zone", lang), code="bad-value")
+    latest = now + CLOCK_SLACK
+    if moment is None:  # a date alone: it may be today anywhere on Earth
+        if day_only > (latest + timedelta(days=1)).date():
+            raise AnswerError(say("future", lang), code="bad-value")
+        return day_only.isoformat()
+    if moment > latest:
         raise AnswerError(say("future", lang), code="bad-value")
     return moment.isoformat(timespec="minutes")
 
@@ -160,7 +186,7 @@ def _zone(name: str | None) -> tzinfo | None:
     if not name:
         return None
     if name in ("Z", "UTC", "GMT"):
-        return timezone.utc
+        return UTC
     if name[0] in "+-":
         digits = name[1:].replace(":", "")
         hours, minutes = int(digits[:2]), int(digits[2:])

@@ -1,0 +1,266 @@
+"""The session engine: immutable steps, answers in both languages, context facts, save/resume."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from okpay_triage import AnswerError, Session, SessionError, load_tree
+from okpay_triage.loader import parse_tree
+
+MINI = Path(__file__).parent / "data" / "good" / "mini.yaml"
+
+
+@pytest.fixture
+def login() -> Session:
+    return Session.start(load_tree("login-failure"))
+
+
+class TestAnswering:
+    """`answer` accepts an option id, its number, or a label or synonym in either language."""
+
+    @pytest.mark.parametrize(
+        "value",
+        [
+            "forgot",
+            2,
+            "2",
+            "２",
+            "I have forgotten my password",
+            "忘记密码",
+            "  Forgot  ",
+            "FORGOT!",
+        ],
+    )
+    def test_ways_to_pick_an_option(self, login: Session, value: str | int) -> None:
+        """Each form picks the 'forgot' option."""
+        assert login.answer(value).node.id == "q_reset"
+
+    @pytest.mark.parametrize("value", ["y", "yes", "是", "对", "Yes"])
+    def test_common_yes_words(self, value: str) -> None:
+        """Options with id 'yes' accept the common words for yes in both languages."""
+        session = Session.start(load_tree(MINI))
+        assert session.answer(value).outcome is not None
+
+    def test_answer_returns_a_new_session(self, login: Session) -> None:
+        """The old session is unchanged: sessions are values."""
+        before = login.to_json()
+        moved = login.answer("forgot")
+        assert moved is not login
+        assert login.to_json() == before
+        assert login.node.id == "q_symptom"
+
+    @pytest.mark.parametrize("value", ["", "   ", "6", "0", "-1", "banana", "\u200b"])
+    def test_invalid_answer_lists_the_options(self, login: Session, value: str) -> None:
+        """An empty or unknown answer is refused with the options, and nothing changes."""
+        with pytest.raises(AnswerError) as caught:
+            login.answer(value)
+        assert "1) It says my account name or password is wrong" in str(caught.value)
+        assert caught.value.node_id == "q_symptom"
+        assert isinstance(caught.value, ValueError)
+
+    def test_error_message_in_session_language(self) -> None:
+        """The refusal is in Chinese for a Chinese session."""
+        session = Session.start(load_tree("login-failure"), lang="zh")
+        with pytest.raises(AnswerError, match="不是可选的答案"):
+            session.answer("banana")
+
+    def test_overlong_answer_is_shortened_in_the_message(self, login: Session) -> None:
+        """A 1 MB answer is refused without echoing all of it."""
+        with pytest.raises(AnswerError) as caught:
+            login.answer("x" * 1_000_000)
+        assert len(str(caught.value)) < 1000
+
+    def test_answer_after_outcome_is_refused(self) -> None:
+        """A finished session takes no more answers."""
+        done = Session.start(load_tree(MINI)).answer("yes")
+        assert done.finished
+        with pytest.raises(AnswerError) as caught:
+            done.answer("yes")
+        assert caught.value.code == "finished"
+
+    def test_unknown_language_is_refused(self) -> None:
+        """Only en and zh sessions exist."""
+        with pytest.raises(AnswerError):
+            Session.start(load_tree(MINI), lang="fr")
+
+
+class TestNodeView:
+    """`session.node` shows the current step in the session's language."""
+
+    def test_question_view(self) -> None:
+        """A question has a prompt, numbered options and no fact."""
+        node = Session.start(load_tree("login-failure"), lang="zh").node
+        assert node.kind == "question"
+        assert node.prompt == "您登录时遇到了什么情况？"
+        assert node.options[1] == ("forgot", "我忘记了密码")
+        assert node.fact == "login_symptom"
+        assert node.remaining >= 3
+
+    def test_input_view(self) -> None:
+        """An input names its fact and has no options."""
+        node = Session.start(load_tree(MINI)).answer("no").node
+        assert (node.kind, node.fact, node.options) == ("input", "email", [])
+
+
+class TestInputs:
+    """Input steps validate typed facts and keep them privacy-safe."""
+
+    def test_email_is_masked_when_sensitive(self) -> None:
+        """A sensitive email is kept only masked."""
+        done = Session.start(load_tree(MINI)).answer("no").answer("alice@example.com")
+        assert done.facts == {"email": "a***@example.com"}
+        assert "alice" not in done.to_json()
+
+    def test_invalid_email_is_refused(self) -> None:
+        """A value that is not an email is re-asked."""
+        session = Session.start(load_tree(MINI)).answer("no")
+        with pytest.raises(AnswerError) as caught:
+            session.answer("not an email")
+        assert caught.value.code == "bad-value"
+
+    def test_secret_is_dropped_and_reasked(self) -> None:
+        """A verification code typed into a step is never kept; the user is told why."""
+        session = Session.start(load_tree(MINI)).answer("no")
+        with pytest.raises(AnswerError) as caught:
+            session.answer("验证码 483920")
+        assert caught.value.code == "secret-removed"
+        assert "483920" not in str(caught.value)
+
+    def test_optional_input_can_be_skipped(self) -> None:
+        """An optional input accepts 'skip' and leaves the fact missing."""
+        session = Session.start(load_tree("login-failure"))
+        for answer in ("forgot", "no code", "sms", "no"):
+            session = session.answer(answer)
+        assert session.node.optional
+        skipped = session.answer("skip")
+        assert skipped.transcript[-1].answer is None
+        assert "account_email" not in skipped.facts
+
+
+class TestBack:
+    """`back` returns the session one user answer earlier."""
+
+    def test_back_undoes_answer(self, login: Session) -> None:
+        """answer then back gives an equal session."""
+        assert login.answer("forgot").back() == login
+
+    def test_back_at_start_is_refused(self, login: Session) -> None:
+        """There is nothing to undo at the start."""
+        with pytest.raises(AnswerError) as caught:
+            login.back()
+        assert caught.value.code == "nothing-to-undo"
+
+    def test_back_keeps_context_answers(self) -> None:
+        """Answers from context are not undone by back."""
+        tree = load_tree("login-failure")
+        session = Session.start(tree, facts={"login_symptom": "forgot"})
+        assert session.node.id == "q_reset"
+        assert session.transcript[0].source == "context"
+        with pytest.raises(AnswerError):
+            session.back()
+        moved = session.answer("done")
+        assert moved.back() == session
+
+
+class TestContext:
+    """Facts known up front skip their steps and are recorded as answered from context."""
+
+    def test_known_email_skips_its_input(self) -> None:
+        """An input whose fact is known is skipped, recorded with source 'context'."""
+        session = Session.start(load_tree(MINI), facts={"email": "bob@example.org"})
+        done = session.answer("no")
+        assert done.finished
+        assert [(e.node_id, e.source) for e in done.transcript] == [
+            ("q1", "user"),
+            ("i_email", "context"),
+        ]
+        assert done.facts["email"] == "b***@example.org"
+
+    def test_bound_question_answered_by_synonym(self) -> None:
+        """A fact naming an option by synonym answers the bound question."""
+        session = Session.start(load_tree("login-failure"), facts={"login_symptom": "忘记密码"})
+        assert session.node.id == "q_reset"
+        assert session.facts["login_symptom"] == "forgot"
+
+    def test_unknown_fact_is_refused(self) -> None:
+        """A fact the tree does not declare is an AnswerError naming the known ones."""
+        with pytest.raises(AnswerError, match="account_email"):
+            Session.start(load_tree("login-failure"), facts={"favourite_colour": "blue"})
+
+    def test_invalid_fact_value_is_refused(self) -> None:
+        """A value invalid for its fact's type is an AnswerError."""
+        with pytest.raises(AnswerError, match="account_email"):
+            Session.start(load_tree("login-failure"), facts={"account_email": "nope"})
+
+    def test_choice_value_naming_no_option_is_refused(self) -> None:
+        """A bound choice fact must name one of its question's options."""
+        with pytest.raises(AnswerError):
+            Session.start(load_tree("login-failure"), facts={"login_symptom": "banana"})
+
+
+class TestSaving:
+    """`to_json`/`from_json` round-trip exactly; a changed or foreign tree is refused."""
+
+    def test_round_trip(self) -> None:
+        """A restored session equals the saved one and saves to the same JSON."""
+        session = Session.start(
+            load_tree("login-failure"), lang="zh", facts={"account_email": "c@example.com"}
+        )
+        for answer in ("forgot", "code_missing", "sms", "no", "skip"):
+            session = session.answer(answer)
+        text = session.to_json()
+        restored = Session.from_json(text)
+        assert restored == session
+        assert restored.to_json() == text
+        assert restored.transcript == session.transcript
+
+    def test_json_names_tree_version_and_hash(self, login: Session) -> None:
+        """The saved form names the tree it belongs to."""
+        saved = json.loads(login.to_json())
+        assert saved["tree"]["id"] == "login-failure"
+        assert saved["tree"]["hash"].startswith("sha256:")
+
+    def test_changed_tree_is_refused(self, tmp_path: Path) -> None:
+        """Resuming against an edited tree is refused with a clear message."""
+        original = load_tree(MINI)
+        saved = Session.start(original).answer("no").to_json()
+        edited = parse_tree(
+            MINI.read_text(encoding="utf-8").replace("Did it work?", "Did that work?")
+        ).tree
+        assert edited is not None
+        with pytest.raises(SessionError, match="has changed since this session was saved"):
+            Session.from_json(saved, edited)
+        assert Session.from_json(saved, original).node.id == "i_email"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "{",
+            "[]",
+            '{"format": "something-else"}',
+            "null",
+            '{"format": "okpay-triage/session", "version": 99}',
+        ],
+    )
+    def test_corrupt_or_foreign_text_is_refused(self, text: str) -> None:
+        """Truncated, corrupt or foreign text is a SessionError, never a traceback."""
+        with pytest.raises(SessionError):
+            Session.from_json(text)
+
+    def test_hand_edited_answer_is_refused(self, login: Session) -> None:
+        """An answer that does not fit its step is refused on resume."""
+        saved = json.loads(login.answer("forgot").to_json())
+        saved["answers"][0]["answer"] = "no-such-option"
+        with pytest.raises(SessionError, match="answer 1 does not fit"):
+            Session.from_json(json.dumps(saved))
+
+    def test_unknown_tree_is_refused(self, login: Session) -> None:
+        """A session naming a tree that is not bundled is refused."""
+        saved = json.loads(login.to_json())
+        saved["tree"]["id"] = "no-such-tree"
+        with pytest.raises(SessionError, match="not a bundled tree"):
+            Session.from_json(json.dumps(saved))

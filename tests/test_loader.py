@@ -1,0 +1,218 @@
+"""The loader treats tree files as untrusted: every bad file is a `TreeError` with positions."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from okpay_triage import Problem, TreeError, bundled_tree_ids, load_tree
+from okpay_triage.loader import DEFAULT_MAX_BYTES, parse_tree, read_tree
+from okpay_triage.model import Question
+
+from .treegen import generated_tree
+
+DATA = Path(__file__).parent / "data"
+BAD = DATA / "bad"
+EXPECTED: dict[str, str] = yaml.safe_load((BAD / "EXPECTED.yaml").read_text(encoding="utf-8"))
+
+
+class TestBadFiles:
+    """Each fixture in tests/data/bad is one failure mode (BAD_INPUTS.md items 1-16)."""
+
+    def test_every_fixture_is_listed(self) -> None:
+        """EXPECTED.yaml names every fixture file, and nothing else."""
+        files = {p.name for p in BAD.iterdir() if p.name != "EXPECTED.yaml"}
+        assert files == set(EXPECTED)
+
+    @pytest.mark.parametrize("name", sorted(EXPECTED))
+    def test_fixture_gives_its_error(self, name: str) -> None:
+        """The file is refused with the expected code, a position, and no traceback."""
+        path = BAD / name
+        with pytest.raises(TreeError) as caught:
+            load_tree(path)
+        codes = [p.code for p in caught.value.problems]
+        assert EXPECTED[name] in codes
+        for problem in caught.value.problems:
+            assert problem.file == str(path)
+            assert problem.line >= 1
+            assert problem.column >= 1
+            assert f"{path}:{problem.line}:{problem.column}: {problem.code}:" in str(caught.value)
+
+    def test_cycle_is_named(self) -> None:
+        """A cycle error names the steps that loop."""
+        problems = read_tree(BAD / "cycle.yaml").problems
+        cycle = next(p for p in problems if p.code == "cycle")
+        assert "q1" in cycle.message
+        assert "i_email" in cycle.message
+
+    def test_dangling_reference_points_at_the_reference(self) -> None:
+        """An unknown `next` is reported at the line where it is written, with a suggestion."""
+        problem = next(
+            p for p in read_tree(BAD / "dangling-next.yaml").problems if p.code == "unknown-node"
+        )
+        line = (BAD / "dangling-next.yaml").read_text().splitlines()[problem.line - 1]
+        assert "o_hepl" in line
+        assert "did you mean 'o_help'" in problem.message
+
+    def test_duplicate_key_names_both_places(self) -> None:
+        """A duplicate key is reported at the second place, naming the first."""
+        problem = read_tree(BAD / "duplicate-key.yaml").problems[0]
+        assert problem.code == "duplicate-key"
+        assert problem.line == 19
+        assert "first at line 18" in problem.message
+
+    def test_typo_key_is_pointed_at(self) -> None:
+        """A misspelt key is an error at that key, with the likely intended key."""
+        problem = next(
+            p for p in read_tree(BAD / "typo-key.yaml").problems if p.code == "unknown-field"
+        )
+        assert "nxet" in problem.message
+        assert "did you mean 'next'" in problem.message
+        assert (
+            (BAD / "typo-key.yaml")
+            .read_text()
+            .splitlines()[problem.line - 1]
+            .strip()
+            .startswith("nxet")
+        )
+
+    def test_required_fact_error_shows_the_path(self) -> None:
+        """A required fact not collected on some path is reported with that path."""
+        problem = next(
+            p
+            for p in read_tree(BAD / "required-fact-missing.yaml").problems
+            if p.code == "required-fact-missing"
+        )
+        assert "q1 -> o_help" in problem.message
+
+    def test_missing_translation_names_node_and_field(self) -> None:
+        """A missing zh text names the node and the field."""
+        problem = read_tree(BAD / "missing-zh.yaml").problems[0]
+        assert problem.message == "node 'i_email' prompt: no zh text"
+
+    def test_all_problems_reported_at_once(self) -> None:
+        """Several graph problems in one file are all reported, in file order."""
+        problems = read_tree(BAD / "dangling-next.yaml").problems
+        assert [p.code for p in problems] == ["unknown-node", "unreachable"]
+        assert [p.line for p in problems] == sorted(p.line for p in problems)
+
+
+class TestLimits:
+    """Hostile sizes and shapes are refused quickly, before they can cost anything."""
+
+    def test_deep_nesting_is_too_deep(self, tmp_path: Path) -> None:
+        """100,000 nested brackets: a clear error, not a RecursionError or a crash."""
+        path = tmp_path / "deep.yaml"
+        path.write_text("a: " + "[" * 100_000 + "]" * 100_000)
+        with pytest.raises(TreeError) as caught:
+            load_tree(path)
+        assert caught.value.problems[0].code == "too-deep"
+
+    def test_deep_json_is_too_deep(self, tmp_path: Path) -> None:
+        """The JSON fast path has the same depth limit."""
+        path = tmp_path / "deep.json"
+        path.write_text('{"a": ' + "[" * 100_000 + "]" * 100_000 + "}")
+        with pytest.raises(TreeError) as caught:
+            load_tree(path)
+        assert caught.value.problems[0].code == "too-deep"
+
+    def test_large_file_is_refused_before_parsing(self, tmp_path: Path) -> None:
+        """A file of several MB is refused by its size."""
+        path = tmp_path / "big.yaml"
+        path.write_bytes(b"# " + b"x" * (5 * 1024 * 1024))
+        with pytest.raises(TreeError) as caught:
+            load_tree(path)
+        assert caught.value.problems[0].code == "file-too-large"
+
+    def test_billion_laughs_stops_at_the_first_anchor(self) -> None:
+        """The alias bomb is refused at its first anchor, never expanded."""
+        started = time.process_time()
+        problems = read_tree(BAD / "billion-laughs.yaml").problems
+        assert problems[0].code == "anchor-forbidden"
+        assert (problems[0].line, problems[0].column) == (1, 4)
+        assert time.process_time() - started < 5  # generous: a real expansion never ends
+
+    def test_missing_file(self, tmp_path: Path) -> None:
+        """A path that does not exist is a TreeError naming it."""
+        with pytest.raises(TreeError) as caught:
+            load_tree(tmp_path / "nope.yaml")
+        assert caught.value.problems[0].code == "unreadable-file"
+
+    def test_unknown_bundled_id(self) -> None:
+        """An id that is not bundled lists the bundled ones."""
+        with pytest.raises(TreeError) as caught:
+            load_tree("no-such-tree")
+        assert caught.value.problems[0].code == "unknown-tree"
+        assert "login-failure" in caught.value.problems[0].message
+
+    def test_large_generated_tree_loads(self, tmp_path: Path) -> None:
+        """A generated tree of 100,000 nodes loads and checks (speed is in benchmarks/)."""
+        path = tmp_path / "huge.json"
+        path.write_text(json.dumps(generated_tree(100_000)), encoding="utf-8")
+        tree = load_tree(path, max_bytes=200 * 1024 * 1024)
+        assert len(tree.nodes) == 100_000
+        assert path.stat().st_size > DEFAULT_MAX_BYTES  # needs the explicit limit above
+
+
+class TestScalars:
+    """Every scalar is the exact string written: no YAML 1.1 surprises."""
+
+    def test_yaml11_lookalikes_stay_strings(self) -> None:
+        """NO, yes, 0123, 1.10 and 12:30:00 keep their spelling."""
+        tree = load_tree(DATA / "good" / "yaml11-scalars.yaml")
+        assert tree.version == "1.10"
+        assert tree.title.en == "NO"
+        assert tree.title.zh == "yes"
+        question = tree.nodes[0]
+        assert isinstance(question, Question)
+        assert question.prompt.en == "0123"
+        assert question.prompt.zh == "12:30:00"
+        labels = [o.label.en for o in question.options]
+        assert labels == ["NO", "12:30:00"]
+
+    def test_json_and_yaml_give_the_same_tree(self, tmp_path: Path) -> None:
+        """A tree written as JSON loads to the same tree as its YAML form."""
+        data = yaml.safe_load((DATA / "good" / "mini.yaml").read_text(encoding="utf-8"))
+        path = tmp_path / "mini.json"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        assert load_tree(path) == load_tree(DATA / "good" / "mini.yaml")
+
+    def test_json_errors_have_positions(self) -> None:
+        """Schema errors in JSON are placed at their line and column."""
+        text = (
+            '{\n  "id": "x",\n  "version": "1",\n  "title": {"en": "X"},\n  "start": "a",\n'
+            '  "nodes": []\n}'
+        )
+        problems = parse_tree(text, "t.json", json_format=True).problems
+        translation = next(p for p in problems if p.code == "missing-translation")
+        assert (translation.line, translation.column) == (4, 12)
+
+
+class TestBundled:
+    """The trees shipped with the package."""
+
+    def test_bundled_ids_are_sorted_and_include_login_failure(self) -> None:
+        """`bundled_tree_ids` lists the shipped trees in order."""
+        ids = bundled_tree_ids()
+        assert ids == sorted(ids)
+        assert "login-failure" in ids
+
+    @pytest.mark.parametrize("tree_id", bundled_tree_ids())
+    def test_bundled_tree_is_clean(self, tree_id: str) -> None:
+        """Every bundled tree loads with no errors and no warnings."""
+        assert read_tree(tree_id).problems == []
+
+    def test_bundled_tree_is_loaded_once(self) -> None:
+        """Loading a bundled id twice returns the same (immutable) tree object."""
+        assert load_tree("login-failure") is load_tree("login-failure")
+
+    def test_problem_str_format(self) -> None:
+        """`str(Problem)` is `file:line:column: code: message`."""
+        problem = Problem("cycle", "a -> a", "t.yaml", 3, 5)
+        assert str(problem) == "t.yaml:3:5: cycle: a -> a"
+        warning = Problem("unused-fact", "x", "t.yaml", 1, 1, "warning")
+        assert str(warning) == "t.yaml:1:1: unused-fact (warning): x"

@@ -1,0 +1,196 @@
+"""Typed facts: what people type is accepted in its many forms, or refused with a reason."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from okpay_triage import AnswerError
+from okpay_triage.compiled import FactSpec
+from okpay_triage.values import parse_value
+
+NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def fact(kind: str, **extra: object) -> FactSpec:
+    return FactSpec(id="f", type=kind, label=("Fact", "信息"), **extra)  # type: ignore[arg-type]
+
+
+def value(spec: FactSpec, text: str, lang: str = "en") -> str:
+    return parse_value(spec, text, lang, NOW).value  # type: ignore[arg-type]
+
+
+class TestMoney:
+    """BAD_INPUTS item 24: Decimal with two places, positive, or a clear re-ask."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("100 CNY", "100.00 CNY"),
+            ("¥1,000.00", "1000.00 CNY"),
+            ("１００ 元", "100.00 CNY"),
+            ("USD 20.5", "20.50 USD"),
+            ("1,000 cny", "1000.00 CNY"),
+            ("$3", "3.00 USD"),
+            ("128.50人民币", "128.50 CNY"),
+        ],
+    )
+    def test_accepted_forms(self, text: str, expected: str) -> None:
+        """Symbols, codes, thousands separators and full-width digits are understood."""
+        assert value(fact("money"), text) == expected
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "NaN",
+            "inf",
+            "1e309",
+            "-5 CNY",
+            "100.005 CNY",
+            "0 CNY",
+            "1,00 CNY",
+            "12 CNY USD",
+            "abc",
+            "100 CNY 5",
+        ],
+    )
+    def test_refused_forms(self, text: str) -> None:
+        """Non-numbers, negatives, zero and sub-cent amounts are re-asked."""
+        with pytest.raises(AnswerError):
+            value(fact("money"), text)
+
+    def test_currency_needed(self) -> None:
+        """An amount with no currency is re-asked unless the fact has a default."""
+        with pytest.raises(AnswerError, match="currency"):
+            value(fact("money"), "100")
+        assert value(fact("money", default_currency="CNY"), "100") == "100.00 CNY"
+
+    def test_currency_must_be_allowed(self) -> None:
+        """A fact listing currencies refuses others."""
+        with pytest.raises(AnswerError, match="CNY"):
+            value(fact("money", currencies=("CNY",)), "5 USD")
+
+
+class TestDatetime:
+    """BAD_INPUTS item 25: impossible or future dates and zone-less times are re-asked."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2026-11-20 14:30 +08:00", "2026-11-20T14:30+08:00"),
+            ("2026-11-20T06:30Z", "2026-11-20T06:30+00:00"),
+            ("2026/11/20 14:30 +0800", "2026-11-20T14:30+08:00"),
+            ("2026-11-20 14:30 Asia/Shanghai", "2026-11-20T14:30+08:00"),
+            ("2026-11-20", "2026-11-20"),
+        ],
+    )
+    def test_accepted_forms(self, text: str, expected: str) -> None:
+        """ISO forms, slashes, offsets and zone names are understood."""
+        assert value(fact("datetime"), text) == expected
+
+    def test_assumed_zone(self) -> None:
+        """A time without a zone takes the fact's assumed zone, when it has one."""
+        spec = fact("datetime", assume_timezone="Asia/Shanghai")
+        assert value(spec, "2026年11月20日 14:30") == "2026-11-20T14:30+08:00"
+
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "2026-02-30 10:00 +08:00",
+            "2026-13-01",
+            "yesterday",
+            "2099-01-01 10:00 +08:00",
+            "2027-01-01",
+            "1999-12-31 23:00 +08:00",
+            "2026-11-20 25:00 +08:00",
+            "2026-11-20 10:00 +15:00",
+            "2026-11-20 10:00 Mars/Base",
+        ],
+    )
+    def test_refused(self, text: str) -> None:
+        """Impossible, future, ancient and unparseable times are re-asked."""
+        with pytest.raises(AnswerError):
+            value(fact("datetime"), text)
+
+    def test_time_without_zone_is_reasked(self) -> None:
+        """With no assumed zone, a bare time asks for the zone (in the session language)."""
+        with pytest.raises(AnswerError, match="时区"):
+            value(fact("datetime"), "2026-11-20 14:30", "zh")
+
+
+class TestOthers:
+    @pytest.mark.parametrize(
+        "text", ["alice@example.com", "bob+tag@mail.example.org", "用户@例子.中国"]
+    )
+    def test_emails(self, text: str) -> None:
+        """Emails, +tags and IDN domains are accepted (no network is used), kept masked."""
+        kept = value(fact("email"), text)
+        assert kept.startswith(text[0] + "***@")
+        assert kept.endswith(text.rpartition("@")[2])
+
+    @pytest.mark.parametrize("text", ["alice", "a@b", "a b@example.com", "@example.com"])
+    def test_bad_emails(self, text: str) -> None:
+        with pytest.raises(AnswerError):
+            value(fact("email"), text)
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("138 1234 5678", "138****5678"),
+            ("+86-138-1234-5678", "138****5678"),
+            ("+44 20 7946 0958", "+44 ****0958"),
+        ],
+    )
+    def test_phones(self, text: str, expected: str) -> None:
+        """Phone numbers are validated (mainland China by default) and kept masked."""
+        assert value(fact("phone"), text) == expected
+
+    def test_sensitive_phone_is_masked(self) -> None:
+        """A sensitive phone fact is kept as 138****5678."""
+        assert value(fact("phone", sensitive=True), "+86 138 1234 5678") == "138****5678"
+
+    @pytest.mark.parametrize("text", ["12345", "hello", "+1 555"])
+    def test_bad_phones(self, text: str) -> None:
+        with pytest.raises(AnswerError):
+            value(fact("phone"), text)
+
+    def test_identifier_keeps_luhn_invalid_numbers(self) -> None:
+        """BAD_INPUTS item 19: a long number failing Luhn is an order number, kept."""
+        assert value(fact("order_number"), "2026112212345678901") == "2026112212345678901"
+
+    @pytest.mark.parametrize("text", ["ab", "has space", "x" * 65, "订单号"])
+    def test_bad_identifiers(self, text: str) -> None:
+        with pytest.raises(AnswerError):
+            value(fact("transaction_id"), text)
+
+    def test_text_is_capped(self) -> None:
+        """BAD_INPUTS item 29: a 1 MB answer is cut to the fact's limit, with a notice."""
+        parsed = parse_value(fact("text", max_length=100), "x" * 1_000_000, "en", NOW)
+        assert len(parsed.value) <= 101
+        assert parsed.notices
+
+    def test_text_nul_and_surrogates_replaced(self) -> None:
+        """NUL bytes and lone surrogates never reach a stored value."""
+        kept = value(fact("text"), "a\x00b\ud800c")
+        assert "\x00" not in kept
+        kept.encode("utf-8")  # would raise on a lone surrogate
+
+    def test_secret_in_text_is_dropped_with_notice(self) -> None:
+        """BAD_INPUTS item 20: a password inside free text is removed and the user told."""
+        parsed = parse_value(fact("text"), "login fails, password: hunter2", "en", NOW)
+        assert "hunter2" not in parsed.value
+        assert any("never share" in n for n in parsed.notices)
+
+    def test_card_in_text_is_masked(self) -> None:
+        """BAD_INPUTS item 18: a card number inside free text is masked to its last four."""
+        parsed = parse_value(fact("text"), "paid with 6222 0200 0000 0000 000", "en", NOW)
+        assert "6222 0200" not in parsed.value
+        assert "0000" in parsed.value
+
+    def test_choice(self) -> None:
+        """A choice fact takes one of its choices, compared loosely."""
+        spec = fact("choice", choices=("sms", "email"))
+        assert value(spec, " SMS ") == "sms"
+        with pytest.raises(AnswerError, match="sms, email"):
+            value(spec, "pigeon")
