@@ -140,6 +140,21 @@ class TestInputs:
         assert "account_email" not in skipped.facts
 
 
+class TestShownFacts:
+    """Facts as a reader sees them, for outputs."""
+
+    def test_labels_and_option_labels(self) -> None:
+        """Fact labels and choice values are shown in the session language."""
+        session = Session.start(
+            load_tree("login-failure"), lang="zh", facts={"account_email": "a@example.com"}
+        )
+        session = session.answer("forgot")
+        assert session.shown_facts() == [
+            ("账户邮箱", "a***@example.com"),
+            ("登录时的现象", "我忘记了密码"),
+        ]
+
+
 class TestBack:
     """`back` returns the session one user answer earlier."""
 

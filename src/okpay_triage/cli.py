@@ -430,7 +430,7 @@ def _show_step(session: Session, *, err: bool) -> None:
         say(f"  {number}) {shown(label)}", err=err)
     if node.kind == "input":
         if node.hint:
-            say(f"  ({shown(node.hint)})", err=err, dim=True)
+            say(_t(session, "  format: ", "  格式：") + shown(node.hint), err=err, dim=True)
         if node.optional:
             say(
                 _t(
@@ -465,13 +465,16 @@ def _show_outcome(session: Session) -> None:
     }
     en, zh = labels[outcome.escalate]
     say(_t(session, en, zh), fg="red" if outcome.escalate == "urgent" else None, bold=True)
-    facts = session.facts
-    if facts:
-        for key, value in facts.items():
-            say(f"  {key}: {shown(value)}")
-    missing = session.missing_facts
+    for label, value in session.shown_facts():
+        say(f"  {shown(label)}: {shown(value)}")
+    missing = [session.fact_label(fact) for fact in session.missing_facts]
     if missing:
-        say(_t(session, "  still missing: ", "  尚缺：") + ", ".join(missing))
+        say(_t(session, "  still missing: ", "  尚缺：") + shown(", ".join(missing)))
+    attachments = outcome.attachments if outcome.escalate != "no" else []
+    if attachments:
+        say(_t(session, "Attach:", "请附上："))
+        for item in attachments:
+            say(f"  - {shown(item)}")
 
 
 # --------------------------------------------------------------------------- entry

@@ -179,6 +179,27 @@ class Session:
         known = self.facts
         return [f for f in out.requires if f not in known] if out else []
 
+    def fact_label(self, fact_id: str) -> str:
+        """The declared label of a fact, in the session's language."""
+        pick = 1 if self._lang == "zh" else 0
+        spec = self._plan.facts.get(fact_id)
+        return spec.label[pick] if spec else fact_id
+
+    def shown_facts(self) -> list[tuple[str, str]]:
+        """Collected facts as a reader sees them: (label, value) in the session's language,
+        choice values shown by their option label."""
+        pick = 1 if self._lang == "zh" else 0
+        labels = {
+            (step.fact, oid): label[pick]
+            for step in self._plan.steps.values()
+            if step.kind == "question" and step.fact
+            for oid, label in step.options
+        }
+        return [
+            (self.fact_label(key), labels.get((key, value), value))
+            for key, value in self.facts.items()
+        ]
+
     @property
     def transcript(self) -> list[TranscriptEntry]:
         """The answered steps in order."""
