@@ -21,6 +21,7 @@ DOCUMENTED = {
     "bundled_tree_ids",
     "check_tree",
     "load_tree",
+    "suggest_trees",
 }
 
 

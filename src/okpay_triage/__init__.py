@@ -23,6 +23,7 @@ __all__ = [
     "bundled_tree_ids",
     "check_tree",
     "load_tree",
+    "suggest_trees",
 ]
 
 _HOMES = {
@@ -36,6 +37,7 @@ _HOMES = {
     "bundled_tree_ids": "loader",
     "load_tree": "loader",
     "check_tree": "graph",
+    "suggest_trees": "suggest",
 }
 
 if TYPE_CHECKING:
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from .graph import check_tree
     from .loader import bundled_tree_ids, load_tree
     from .model import Tree
+    from .suggest import suggest_trees
 
 
 def __getattr__(name: str) -> Any:
