@@ -1,0 +1,64 @@
+"""The docs stay true to the code: the tree catalogue is current, diagrams are well formed."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from okpay_triage import bundled_tree_ids, load_tree
+from okpay_triage.compiled import compile_tree
+from okpay_triage.diagram import to_dot, to_mermaid
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _script(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_tree_catalogue_is_current() -> None:
+    """docs/trees.md is exactly what scripts/tree_catalogue.py generates from the trees."""
+    catalogue = _script("tree_catalogue").catalogue()
+    assert (ROOT / "docs" / "trees.md").read_text(encoding="utf-8") == catalogue
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_mermaid_has_every_node_and_edge(tree_id: str, lang: str) -> None:
+    """Each node is declared once and each transition drawn, with quoted labels."""
+    plan = compile_tree(load_tree(tree_id))
+    text = to_mermaid(plan, lang)
+    assert text.startswith("flowchart TD\n")
+    declared = re.findall(r"^  (n_\w+)[\[(]", text, flags=re.MULTILINE)
+    assert sorted(declared) == sorted(f"n_{s.replace('-', '_')}" for s in plan.steps)
+    edges = re.findall(r"^  n_\w+ -->", text, flags=re.MULTILINE)
+    assert len(edges) == sum(len(s.nexts) for s in plan.steps.values())
+    for line in text.splitlines()[1:]:
+        assert line.count('"') % 2 == 0, line
+
+
+def test_diagram_labels_cannot_break_out() -> None:
+    """Quotes, brackets and angle brackets in tree text are escaped in both syntaxes."""
+    from okpay_triage.loader import parse_tree
+
+    source = (ROOT / "tests" / "data" / "good" / "mini.yaml").read_text(encoding="utf-8")
+    hostile = source.replace('"Did it work?"', '"Did \\"it\\"] work? <b>#x; -->"')
+    tree = parse_tree(hostile).tree
+    assert tree is not None
+    mermaid = to_mermaid(tree)
+    assert "#quot;it#quot;" in mermaid
+    assert "<b>" not in mermaid
+    dot = to_dot(tree)
+    assert '\\"it\\"' in dot
+    assert dot.rstrip().endswith("}")
