@@ -34,17 +34,18 @@ _HOMES = {
     "TriageError": "errors",
     "Session": "engine",
     "Tree": "model",
-    "bundled_tree_ids": "loader",
+    "bundled_tree_ids": "bundled",
     "load_tree": "loader",
     "check_tree": "graph",
     "suggest_trees": "suggest",
 }
 
 if TYPE_CHECKING:
+    from .bundled import bundled_tree_ids
     from .engine import Session
     from .errors import AnswerError, Problem, SessionError, TreeError, TriageError
     from .graph import check_tree
-    from .loader import bundled_tree_ids, load_tree
+    from .loader import load_tree
     from .model import Tree
     from .suggest import suggest_trees
 

@@ -107,6 +107,99 @@ class CompiledTree:
     start: str
     steps: dict[str, StepSpec]
     facts: dict[str, FactSpec]
+    keywords: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (en, zh)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-able data; `CompiledTree.from_dict` rebuilds an equal tree."""
+        return {
+            "id": self.id,
+            "version": self.version,
+            "hash": self.hash,
+            "title": list(self.title),
+            "start": self.start,
+            "keywords": [list(k) for k in self.keywords],
+            "facts": [_fact_dict(f) for f in self.facts.values()],
+            "steps": [_step_dict(s) for s in self.steps.values()],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CompiledTree:
+        """The tree `to_dict` described. Raises KeyError/TypeError/ValueError on bad data."""
+        facts = [
+            FactSpec(**{**f, **_pairs(f, "label", "hint"), **_tuples(f, "currencies", "choices")})
+            for f in data["facts"]
+        ]
+        steps = [_step_from(s) for s in data["steps"]]
+        en, zh = data["keywords"]
+        return cls(
+            id=data["id"],
+            version=data["version"],
+            hash=data["hash"],
+            title=_pair_of(data["title"]),
+            start=data["start"],
+            steps={s.id: s for s in steps},
+            facts={f.id: f for f in facts},
+            keywords=(tuple(en), tuple(zh)),
+        )
+
+
+def _pair_of(value: Any) -> Pair:
+    en, zh = value
+    return (str(en), str(zh))
+
+
+def _pairs(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {n: _pair_of(data[n]) if data.get(n) is not None else None for n in names}
+
+
+def _tuples(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    return {n: tuple(data[n]) for n in names}
+
+
+def _fact_dict(fact: FactSpec) -> dict[str, Any]:
+    return {name: getattr(fact, name) for name in FactSpec.__dataclass_fields__}
+
+
+def _step_dict(step: StepSpec) -> dict[str, Any]:
+    data = {name: getattr(step, name) for name in StepSpec.__dataclass_fields__}
+    out = step.outcome
+    data["outcome"] = (
+        None
+        if out is None
+        else {name: getattr(out, name) for name in OutcomeSpec.__dataclass_fields__}
+    )
+    return data
+
+
+def _step_from(data: dict[str, Any]) -> StepSpec:
+    out = data["outcome"]
+    outcome = (
+        None
+        if out is None
+        else OutcomeSpec(
+            title=_pair_of(out["title"]),
+            cause=_pair_of(out["cause"]),
+            steps=tuple(_pair_of(s) for s in out["steps"]),
+            escalate=out["escalate"],
+            severity=out["severity"],
+            requires=tuple(out["requires"]),
+            attachments=tuple(_pair_of(a) for a in out["attachments"]),
+        )
+    )
+    return StepSpec(
+        id=data["id"],
+        kind=data["kind"],
+        prompt=_pair_of(data["prompt"]),
+        help=_pair_of(data["help"]) if data["help"] is not None else None,
+        info=tuple(_pair_of(i) for i in data["info"]),
+        fact=data["fact"],
+        optional=bool(data["optional"]),
+        options=tuple((str(o), _pair_of(label)) for o, label in data["options"]),
+        nexts=tuple(data["nexts"]),
+        lookup={str(k): int(v) for k, v in data["lookup"].items()},
+        remaining=int(data["remaining"]),
+        outcome=outcome,
+    )
 
 
 def content_hash(tree: Tree) -> str:
@@ -125,8 +218,16 @@ def compile_tree(tree: Tree) -> CompiledTree:
     steps = {node.id: _step(node) for node in tree.nodes}
     _fill_remaining(steps, tree.start)
     facts = {key: _fact(key, fact) for key, fact in tree.facts.items()}
+    keywords = (tuple(tree.keywords.en), tuple(tree.keywords.zh))
     compiled = CompiledTree(
-        tree.id, tree.version, content_hash(tree), _pair(tree.title), tree.start, steps, facts
+        tree.id,
+        tree.version,
+        content_hash(tree),
+        _pair(tree.title),
+        tree.start,
+        steps,
+        facts,
+        keywords,
     )
     tree._compiled = compiled
     return compiled

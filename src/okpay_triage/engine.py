@@ -376,16 +376,16 @@ class Session:
         data = _read_saved(text)
         saved = data["tree"]
         if tree is None:
+            from .bundled import compiled_bundled, is_bundled_id
             from .errors import TreeError
-            from .loader import bundled_tree_ids, load_tree
 
-            if saved["id"] not in bundled_tree_ids():
+            if not is_bundled_id(saved["id"]):
                 raise SessionError(
                     f"the session was made with tree '{saved['id']}', which is "
                     "not a bundled tree; pass the tree to resume it"
                 )
             try:
-                tree = load_tree(saved["id"])
+                tree = compiled_bundled(saved["id"])
             except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
                 raise SessionError(
                     f"the bundled tree '{saved['id']}' is invalid:\n{error}"

@@ -15,15 +15,16 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from .bundled import ID_RE as _ID_RE
+from .bundled import bundled_tree_dir
+from .bundled import bundled_tree_ids as bundled_tree_ids
 from .errors import Problem, TreeError
 
 if TYPE_CHECKING:
@@ -36,7 +37,6 @@ MAX_DEPTH = 40
 
 _Path = tuple[str | int, ...]
 _Pos = tuple[int, int]
-_ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -82,21 +82,6 @@ class _Stop(Exception):
 
 
 # --------------------------------------------------------------------------- reading
-
-
-def bundled_tree_dir() -> Path:
-    """The folder of the trees shipped with the package."""
-    packaged = Path(str(resources.files("okpay_triage"))) / "trees"
-    if packaged.is_dir():
-        return packaged
-    # An editable install or a source checkout: the trees sit beside src/.
-    return Path(__file__).resolve().parents[2] / "trees"
-
-
-def bundled_tree_ids() -> list[str]:
-    """The ids of the trees shipped in the package, sorted."""
-    folder = bundled_tree_dir()
-    return sorted(p.stem for p in folder.glob("*.yaml") if _ID_RE.match(p.stem))
 
 
 def _resolve(source: str | Path) -> Path:
