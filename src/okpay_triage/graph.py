@@ -250,15 +250,24 @@ def _texts(tree: Tree) -> Iterator[tuple[_Path, Any]]:
             yield ("facts", key, "hint"), fact.hint
     for i, node in enumerate(tree.nodes):
         here: _Path = ("nodes", i)
-        for name in ("prompt", "title", "cause", "help"):
-            text = getattr(node, name, None)
-            if text is not None:
-                yield (*here, name), text
-        for name in ("info", "steps", "attachments"):
-            for k, text in enumerate(getattr(node, name, ())):
+        if isinstance(node, Outcome):
+            yield (*here, "title"), node.title
+            yield (*here, "cause"), node.cause
+            lists: tuple[tuple[str, tuple[Any, ...]], ...] = (
+                ("steps", node.steps),
+                ("attachments", node.attachments),
+            )
+        else:
+            yield (*here, "prompt"), node.prompt
+            if node.help is not None:
+                yield (*here, "help"), node.help
+            lists = (("info", node.info),) if isinstance(node, Question) else ()
+        for name, texts in lists:
+            for k, text in enumerate(texts):
                 yield (*here, name, k), text
-        for j, option in enumerate(getattr(node, "options", ())):
-            yield (*here, "options", j, "label"), option.label
+        if isinstance(node, Question):
+            for j, option in enumerate(node.options):
+                yield (*here, "options", j, "label"), option.label
 
 
 # --------------------------------------------------------------------------- graph
@@ -327,7 +336,7 @@ def required_facts_collected(ix: _Index, graph: Any) -> Iterator[Finding]:
 
 
 def _collects(node: Any) -> frozenset[str]:
-    fact = getattr(node, "fact", None)
+    fact = None if isinstance(node, Outcome) else node.fact
     return frozenset((fact,)) if fact else frozenset()
 
 

@@ -14,7 +14,10 @@ Every problem, from the parser, the schema or the graph checks, leaves this modu
 from __future__ import annotations
 
 import difflib
+import gc
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -312,12 +315,6 @@ def _parse_json(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
             "json-syntax", f"JSON syntax error: {error.msg}", name, error.lineno, error.colno
         )
         return None, SourceMap(name, {}, {}), [problem]
-    if _depth_exceeds(data, MAX_DEPTH):
-        return (
-            None,
-            SourceMap(name, {}, {}),
-            [Problem("too-deep", f"nested more than {MAX_DEPTH} levels deep", name, 1, 1)],
-        )
     return data, _LazySourceMap(name, text), []
 
 
@@ -404,11 +401,11 @@ def _unknown_key(path: _Path, data: Any) -> tuple[str, str]:
     where = _describe(path[:-1], data)
     if key == "options" and isinstance(parent, dict) and parent.get("kind") == "outcome":
         return "outcome-with-options", f"{where}: an outcome is a leaf and has no options"
-    from .model import Fact, Input, Option, Outcome, Question, Text, Tree, Words
+    from .model import Fact, Input, Option, Outcome, Question, Tree, Words
 
-    candidates = {
+    candidates = {"en", "zh"} | {
         name
-        for model in (Fact, Input, Option, Outcome, Question, Text, Tree, Words)
+        for model in (Fact, Input, Option, Outcome, Question, Tree, Words)
         for name in model.model_fields
     }
     guess = difflib.get_close_matches(key, sorted(candidates), n=1)
@@ -485,6 +482,24 @@ def read_tree(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
 
 def parse_tree(text: str, name: str = "<tree>", *, json_format: bool = False) -> LoadResult:
     """Parse and check tree text already in memory (YAML, or JSON with `json_format`)."""
+    with _no_gc_pauses():
+        return _parse_and_check(text, name, json_format)
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Building a large tree makes many objects and no cycles; the cyclic garbage collector
+    would stop again and again to scan them, so it waits until the tree is built."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
     from pydantic import ValidationError
 
     from .graph import check_tree
@@ -510,6 +525,11 @@ def parse_tree(text: str, name: str = "<tree>", *, json_format: bool = False) ->
     try:
         tree = Tree.model_validate(data)
     except ValidationError as error:
+        # The YAML parser stops deep nesting itself; JSON is only checked on failure, since a
+        # valid tree is never deep and the walk would cost every load.
+        if json_format and _depth_exceeds(data, MAX_DEPTH):
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            return LoadResult(None, [Problem("too-deep", message, name, 1, 1)])
         return LoadResult(None, _schema_problems(error, data, smap))
     tree._source = smap
     return LoadResult(tree, check_tree(tree))

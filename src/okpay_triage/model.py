@@ -9,15 +9,22 @@ Unknown keys are forbidden everywhere, so a typo such as ``nxet:`` is an error a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, StringConstraints
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetCoreSchemaHandler,
+    PrivateAttr,
+    StringConstraints,
+)
+from pydantic_core import core_schema
 
 #: Ids are plain ASCII so that look-alike or invisible characters can never hide in them.
 ID_PATTERN = r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
-Line = Annotated[str, StringConstraints(pattern=r"\S", max_length=4000)]
 Word = Annotated[str, StringConstraints(pattern=r"\S", max_length=200)]
 
 FactType = Literal[
@@ -40,15 +47,40 @@ class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
 
 
-class Text(_Frozen):
-    """A user-visible string in both languages."""
+class Text(NamedTuple):
+    """A user-visible string in both languages, written as a mapping ``{en: ..., zh: ...}``.
 
-    en: Line
-    zh: Line
+    A named tuple rather than a model: trees hold tens of thousands of texts, and a tuple
+    costs a fraction of a model instance to build and to keep.
+    """
+
+    en: str
+    zh: str
 
     def get(self, lang: Language) -> str:
         """The text in `lang`."""
         return self.zh if lang == "zh" else self.en
+
+    @classmethod
+    def __get_pydantic_core_schema__(
+        cls, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        line = core_schema.str_schema(pattern=r"\S", max_length=4000)
+        mapping = core_schema.typed_dict_schema(
+            {
+                "en": core_schema.typed_dict_field(line),
+                "zh": core_schema.typed_dict_field(line),
+            },
+            extra_behavior="forbid",
+            total=True,
+        )
+        return core_schema.no_info_after_validator_function(
+            lambda data: cls(data["en"], data["zh"]),
+            mapping,
+            serialization=core_schema.plain_serializer_function_ser_schema(
+                lambda text: {"en": text.en, "zh": text.zh}
+            ),
+        )
 
 
 class Words(_Frozen):

@@ -33,8 +33,9 @@ def clean(text: str, limit: int = MAX_ANSWER_CHARS) -> tuple[str, bool]:
 def normalize(text: str) -> str:
     """The comparison form of an answer: NFKC, case-folded, invisible characters removed,
     inner white space collapsed, trailing punctuation dropped (``" Yes! "`` -> ``"yes"``)."""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text)).casefold()
-    return " ".join(text.split()).strip(" .。!！?？,，")
+    if not text.isascii():  # ASCII needs no width folding and has no invisible characters
+        text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
+    return " ".join(text.casefold().split()).strip(" .。!！?？,，")
 
 
 _UNSAFE = re.compile(

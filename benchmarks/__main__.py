@@ -1,0 +1,318 @@
+"""Speed and memory of okpay-triage, each as a ratio to a floor measured in the same run.
+
+    python -m benchmarks            # full run, prints the table
+    python -m benchmarks --write    # ... and rewrites docs/performance.md
+    python -m benchmarks --short    # quick run for CI: fails only on a gross regression
+
+Machines are shared and noisy, so no figure is a wall-clock threshold: each is a median over
+repeated runs divided by a floor doing the nearest plain-Python equivalent, measured in the
+same run. The full run fails when a ratio misses its target; the short run fails only past
+twice the target.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.treegen import generated_tree
+
+ROOT = Path(__file__).resolve().parents[1]
+SCRIPT = str(Path(sys.executable).parent / "okpay-triage")
+
+
+@dataclass
+class Figure:
+    name: str
+    floor_name: str
+    value: float  # seconds (or bytes) per unit for okpay-triage
+    floor: float  # the same for the floor
+    target: float | None  # the highest acceptable ratio
+    unit: str = "s"
+
+    @property
+    def ratio(self) -> float:
+        return self.value / self.floor
+
+    def ok(self, slack: float = 1.0) -> bool:
+        return self.target is None or self.ratio <= self.target * slack
+
+
+def median_time(fn: Callable[[], object], repeat: int, number: int = 1) -> float:
+    """The median over `repeat` runs of the time of `number` calls, per call."""
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            fn()
+        times.append((time.perf_counter() - start) / number)
+    return statistics.median(times)
+
+
+def process_time(args: list[str], repeat: int) -> float:
+    """The median wall time of a whole process (start-up included)."""
+    env = {**os.environ, "NO_COLOR": "1"}
+
+    def once() -> None:
+        subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env=env, check=False)
+
+    once()  # warm the disk cache and the compiled-tree cache
+    return median_time(once, repeat)
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def startup(repeat: int) -> list[Figure]:
+    floor = process_time([sys.executable, "-c", "import click"], repeat)
+    helped = process_time([SCRIPT, "--help"], repeat)
+    first = process_time([SCRIPT, "run", "login-failure"], repeat)
+    return [
+        Figure("`okpay-triage --help`, whole process", '`python -c "import click"`', helped,
+               floor, 1.3),
+        Figure("`okpay-triage run login-failure` to its first question", "same", first, floor,
+               2.0),
+    ]
+
+
+def _question_walks() -> list[tuple[object, list[str]]]:
+    """Per bundled tree, a session and the option ids of a walk through its questions."""
+    from okpay_triage import Session, bundled_tree_ids
+    from okpay_triage.bundled import compiled_bundled
+
+    walks = []
+    for tree_id in bundled_tree_ids():
+        plan = compiled_bundled(tree_id)
+        for first in range(len(plan.steps[plan.start].options)):
+            answers, step = [], plan.steps[plan.start]
+            index = first
+            while step.kind == "question":
+                answers.append(step.options[index][0])
+                step = plan.steps[step.nexts[index]]
+                index = len(answers) % len(step.options) if step.options else 0
+            walks.append((Session.start(plan), answers))
+    return walks
+
+
+def stepping(repeat: int) -> list[Figure]:
+    """`Session.answer` per step against a plain-dict step of an equal state."""
+    walks = _question_walks()
+    steps = sum(len(a) for _, a in walks)
+    tables = []
+    for session, answers in walks:
+        plan = session._plan  # type: ignore[attr-defined]
+        tables.append({s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
+                       for s in plan.steps.values()})
+
+    def engine() -> None:
+        for session, answers in walks:
+            for answer in answers:
+                session = session.answer(answer)  # type: ignore[attr-defined]
+
+    def plain() -> None:
+        for (session, answers), table in zip(walks, tables, strict=True):
+            state: dict[str, object] = {"node": session.node.id, "answers": ()}  # type: ignore[attr-defined]
+            for answer in answers:
+                node = table[state["node"]][answer]  # type: ignore[index]
+                state = {"node": node, "answers": (*state["answers"], answer)}  # type: ignore[misc]
+
+    value = median_time(engine, repeat) / steps
+    floor = median_time(plain, repeat) / steps
+    return [Figure("`Session.answer` per step, walking the bundled trees' questions",
+                   "a plain-dict step (lookup, new state)", value, floor, 3.0)]
+
+
+def stateless(repeat: int) -> list[Figure]:
+    """A chat-backend request: restore from JSON, answer, save to JSON."""
+    from okpay_triage import Session
+    from okpay_triage.bundled import compiled_bundled
+
+    plan = compiled_bundled("login-failure")
+    session = Session.start(plan).answer("wrong_password").answer("yes")
+    text = session.to_json()
+    # The floor keeps the same document, plus the current node, as plain dicts.
+    plain_text = json.dumps({**json.loads(text), "node": session.node.id}, ensure_ascii=False)
+    table = {s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
+             for s in plan.steps.values()}
+
+    def engine() -> None:
+        Session.from_json(text, plan).answer("yes").to_json()
+
+    def plain() -> None:
+        state = json.loads(plain_text)
+        node = state["node"]
+        state["answers"].append({"node": node, "answer": "yes", "source": "user"})
+        state["node"] = table[node]["yes"]
+        json.dumps(state, ensure_ascii=False)
+
+    number = 200
+    return [Figure("a stateless request: `Session.from_json` + `answer` + `to_json`",
+                   "`json.loads` + dict step + `json.dumps` of an equal state",
+                   median_time(engine, repeat, number), median_time(plain, repeat, number),
+                   3.0)]
+
+
+def loading(sizes: list[int], repeat: int) -> list[Figure]:
+    """Load and check generated trees of several sizes against json.loads of the file."""
+    from okpay_triage.loader import read_tree
+
+    figures = []
+    seconds = {}
+    with tempfile.TemporaryDirectory() as folder:
+        for size in sizes:
+            path = Path(folder) / f"tree-{size}.json"
+            path.write_text(json.dumps(generated_tree(size), ensure_ascii=False),
+                            encoding="utf-8")
+
+            def load(path: Path = path) -> None:
+                result = read_tree(path, max_bytes=1 << 30)
+                assert result.tree is not None and not result.problems, result.problems[:3]
+
+            def parse(path: Path = path) -> None:
+                json.loads(path.read_text(encoding="utf-8"))
+
+            runs = max(1, repeat // 3) if size >= 100_000 else repeat
+            value, floor = median_time(load, runs), median_time(parse, runs)
+            seconds[size] = value
+            figures.append(Figure(f"load + check a generated tree of {size:,} nodes (JSON)",
+                                  "`json.loads` of the same file", value, floor, 5.0))
+    small, large = sorted(seconds)[-2:]
+    figures.append(Figure(f"growth: load + check {large:,} nodes", f"the same for {small:,}",
+                          seconds[large], seconds[small], 1.2 * large / small))
+    return figures
+
+
+_MEMORY = """
+import json, sys, tracemalloc, gc
+from benchmarks.treegen import generated_tree
+text = json.dumps(generated_tree({size}))
+gc.collect(); tracemalloc.start()
+if sys.argv[1] == "plain":
+    kept = json.loads(text)
+else:
+    from okpay_triage.loader import parse_tree
+    kept = parse_tree(text, "t.json", json_format=True).tree
+    assert kept is not None
+gc.collect()
+print(tracemalloc.get_traced_memory()[0])
+"""
+
+
+def memory(size: int) -> list[Figure]:
+    def measure(kind: str) -> float:
+        done = subprocess.run([sys.executable, "-c", _MEMORY.format(size=size), kind],
+                              capture_output=True, text=True, check=True, cwd=ROOT)
+        return float(done.stdout.strip())
+
+    return [Figure(f"memory of a loaded {size:,}-node tree", "the same tree as plain dicts",
+                   measure("tree"), measure("plain"), 3.0, unit="B")]
+
+
+def packets(repeat: int) -> list[Figure]:
+    """Packets built and rendered in all four formats per second (for the record)."""
+    try:
+        from okpay_triage.packet import build_packet
+    except ImportError:
+        return []
+    from datetime import datetime, timezone
+
+    from okpay_triage import Session
+    from okpay_triage.bundled import compiled_bundled
+
+    session = Session.start(compiled_bundled("login-failure"))
+    for answer in ("locked", "security", "no", "a@example.com", "2026-11-20 10:00"):
+        session = session.answer(answer)
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+
+    def build() -> None:
+        packet = build_packet(session, now=now)
+        packet.to_markdown()
+        packet.to_text()
+        packet.to_email()
+        packet.model_dump_json()
+
+    per = median_time(build, repeat, 20)
+    return [Figure("packets built and rendered (all four formats)", "(absolute)", per, per,
+                   None, unit="packet")]
+
+
+# --------------------------------------------------------------------------- report
+
+
+def table(figures: list[Figure]) -> str:
+    rows = ["| figure | floor | okpay-triage | floor | ratio | target |",
+            "|---|---|---|---|---|---|"]
+    for f in figures:
+        if f.unit == "packet":
+            rows.append(f"| {f.name} | {f.floor_name} | {1 / f.value:,.0f} per second | – | – "
+                        "| for the record |")
+            continue
+        value, floor = _show(f.value, f.unit), _show(f.floor, f.unit)
+        target = f"≤ {f.target:g}x" if f.target else "–"
+        mark = "" if f.ok() else " ✗"
+        rows.append(f"| {f.name} | {f.floor_name} | {value} | {floor} | {f.ratio:.2f}x{mark} "
+                    f"| {target} |")
+    return "\n".join(rows)
+
+
+def _show(value: float, unit: str) -> str:
+    if unit == "B":
+        return f"{value / 1e6:,.1f} MB"
+    if value >= 0.1:
+        return f"{value:.3f} s"
+    if value >= 1e-4:
+        return f"{value * 1e3:.2f} ms"
+    return f"{value * 1e6:.2f} µs"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--short", action="store_true", help="quick run; fail past 2x target")
+    parser.add_argument("--write", action="store_true", help="rewrite docs/performance.md")
+    args = parser.parse_args(argv)
+    repeat = 5 if args.short else 15
+    sizes = [1_000, 10_000] if args.short else [1_000, 10_000, 100_000]
+    figures = [
+        *startup(repeat),
+        *stepping(repeat),
+        *stateless(repeat),
+        *loading(sizes, repeat),
+        *memory(10_000 if args.short else 100_000),
+        *packets(repeat),
+    ]
+    report = table(figures)
+    print(report)
+    if args.write:
+        _write(report)
+    slack = 2.0 if args.short else 1.0
+    failed = [f for f in figures if not f.ok(slack)]
+    for f in failed:
+        print(f"FAILED: {f.name}: {f.ratio:.2f}x, target {f.target}x (x{slack} allowed)",
+              file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _write(report: str) -> None:
+    path = ROOT / "docs" / "performance.md"
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- figures -->", "<!-- /figures -->"
+    machine = (f"Measured with `python -m benchmarks --write` on {platform.machine()}, "
+               f"{os.cpu_count()} cores, Python {platform.python_version()}.")
+    head, _, rest = text.partition(start)
+    _, _, tail = rest.partition(end)
+    path.write_text(f"{head}{start}\n{machine}\n\n{report}\n{end}{tail}", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
