@@ -258,8 +258,11 @@ class Session:
             raise AnswerError(say("finished", lang), code="finished", node_id=spec.id)
         text = str(value)
         notices: tuple[str, ...] = ()
+        target = spec.nexts[0]
         if spec.kind == "question":
-            chosen: str | None = spec.options[self._pick(spec, text)][0]
+            index = self._pick(spec, text)
+            chosen: str | None = spec.options[index][0]
+            target = spec.nexts[index]
         elif spec.optional and normalize(text) in SKIP_WORDS:
             chosen = None
         else:
@@ -270,8 +273,8 @@ class Session:
                 raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
             chosen, notices = parsed.value, parsed.notices
         entries = (*self._entries, (spec.id, chosen, "user"))
-        moved = Session(self._plan, lang, self._context, entries, _next(spec, chosen))
-        return moved._advance(notices)
+        moved = Session(self._plan, lang, self._context, entries, target, notices)
+        return moved._advance(notices) if self._context else moved
 
     def back(self) -> Session:
         """The session one user answer earlier (answers from context are not undone).
@@ -287,6 +290,9 @@ class Session:
         raise AnswerError(say("nothing-to-undo", self._lang), code="nothing-to-undo")
 
     def _pick(self, spec: StepSpec, text: str) -> int:
+        exact = spec.lookup.get(text)  # option ids and plain words need no normalising
+        if exact is not None:
+            return exact
         key = normalize(text)
         if key.isdigit() and 1 <= int(key) <= len(spec.options):
             return int(key) - 1
