@@ -23,9 +23,11 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 from benchmarks.treegen import generated_tree
+from okpay_triage import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = str(Path(sys.executable).parent / "okpay-triage")
@@ -64,8 +66,14 @@ def process_time(args: list[str], repeat: int) -> float:
     env = {**os.environ, "NO_COLOR": "1"}
 
     def once() -> None:
-        subprocess.run(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env=env, check=False)
+        subprocess.run(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            check=False,
+        )
 
     once()  # warm the disk cache and the compiled-tree cache
     return median_time(once, repeat)
@@ -79,16 +87,16 @@ def startup(repeat: int) -> list[Figure]:
     helped = process_time([SCRIPT, "--help"], repeat)
     first = process_time([SCRIPT, "run", "login-failure"], repeat)
     return [
-        Figure("`okpay-triage --help`, whole process", '`python -c "import click"`', helped,
-               floor, 1.3),
-        Figure("`okpay-triage run login-failure` to its first question", "same", first, floor,
-               2.0),
+        Figure(
+            "`okpay-triage --help`, whole process", '`python -c "import click"`', helped, floor, 1.3
+        ),
+        Figure("`okpay-triage run login-failure` to its first question", "same", first, floor, 2.0),
     ]
 
 
-def _question_walks() -> list[tuple[object, list[str]]]:
+def _question_walks() -> list[tuple[Session, list[str]]]:
     """Per bundled tree, a session and the option ids of a walk through its questions."""
-    from okpay_triage import Session, bundled_tree_ids
+    from okpay_triage import bundled_tree_ids
     from okpay_triage.bundled import compiled_bundled
 
     walks = []
@@ -110,32 +118,43 @@ def stepping(repeat: int) -> list[Figure]:
     walks = _question_walks()
     steps = sum(len(a) for _, a in walks)
     tables = []
-    for session, answers in walks:
-        plan = session._plan  # type: ignore[attr-defined]
-        tables.append({s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
-                       for s in plan.steps.values()})
+    for session, _ in walks:
+        plan = session._plan
+        tables.append(
+            {
+                s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
+                for s in plan.steps.values()
+            }
+        )
 
     def engine() -> None:
         for session, answers in walks:
             for answer in answers:
-                session = session.answer(answer)  # type: ignore[attr-defined]
+                session = session.answer(answer)
 
     def plain() -> None:
         for (session, answers), table in zip(walks, tables, strict=True):
-            state: dict[str, object] = {"node": session.node.id, "answers": ()}  # type: ignore[attr-defined]
+            node = session.node.id
+            taken: tuple[str, ...] = ()
             for answer in answers:
-                node = table[state["node"]][answer]  # type: ignore[index]
-                state = {"node": node, "answers": (*state["answers"], answer)}  # type: ignore[misc]
+                node = table[node][answer]
+                taken = (*taken, answer)
 
     value = median_time(engine, repeat) / steps
     floor = median_time(plain, repeat) / steps
-    return [Figure("`Session.answer` per step, walking the bundled trees' questions",
-                   "a plain-dict step (lookup, new state)", value, floor, 3.0)]
+    return [
+        Figure(
+            "`Session.answer` per step, walking the bundled trees' questions",
+            "a plain-dict step (lookup, new state)",
+            value,
+            floor,
+            3.0,
+        )
+    ]
 
 
 def stateless(repeat: int) -> list[Figure]:
     """A chat-backend request: restore from JSON, answer, save to JSON."""
-    from okpay_triage import Session
     from okpay_triage.bundled import compiled_bundled
 
     plan = compiled_bundled("login-failure")
@@ -143,8 +162,10 @@ def stateless(repeat: int) -> list[Figure]:
     text = session.to_json()
     # The floor keeps the same document, plus the current node, as plain dicts.
     plain_text = json.dumps({**json.loads(text), "node": session.node.id}, ensure_ascii=False)
-    table = {s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
-             for s in plan.steps.values()}
+    table = {
+        s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
+        for s in plan.steps.values()
+    }
 
     def engine() -> None:
         Session.from_json(text, plan).answer("yes").to_json()
@@ -157,10 +178,15 @@ def stateless(repeat: int) -> list[Figure]:
         json.dumps(state, ensure_ascii=False)
 
     number = 200
-    return [Figure("a stateless request: `Session.from_json` + `answer` + `to_json`",
-                   "`json.loads` + dict step + `json.dumps` of an equal state",
-                   median_time(engine, repeat, number), median_time(plain, repeat, number),
-                   3.0)]
+    return [
+        Figure(
+            "a stateless request: `Session.from_json` + `answer` + `to_json`",
+            "`json.loads` + dict step + `json.dumps` of an equal state",
+            median_time(engine, repeat, number),
+            median_time(plain, repeat, number),
+            3.0,
+        )
+    ]
 
 
 def loading(sizes: list[int], repeat: int) -> list[Figure]:
@@ -172,12 +198,12 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
     with tempfile.TemporaryDirectory() as folder:
         for size in sizes:
             path = Path(folder) / f"tree-{size}.json"
-            path.write_text(json.dumps(generated_tree(size), ensure_ascii=False),
-                            encoding="utf-8")
+            path.write_text(json.dumps(generated_tree(size), ensure_ascii=False), encoding="utf-8")
 
             def load(path: Path = path) -> None:
                 result = read_tree(path, max_bytes=1 << 30)
-                assert result.tree is not None and not result.problems, result.problems[:3]
+                assert result.tree is not None
+                assert not result.problems, result.problems[:3]
 
             def parse(path: Path = path) -> None:
                 json.loads(path.read_text(encoding="utf-8"))
@@ -185,17 +211,32 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
             runs = max(1, repeat // 3) if size >= 100_000 else repeat
             value, floor = median_time(load, runs), median_time(parse, runs)
             seconds[size] = value
-            figures.append(Figure(f"load + check a generated tree of {size:,} nodes (JSON)",
-                                  "`json.loads` of the same file", value, floor, 5.0))
+            figures.append(
+                Figure(
+                    f"load + check a generated tree of {size:,} nodes (JSON)",
+                    "`json.loads` of the same file",
+                    value,
+                    floor,
+                    5.0,
+                )
+            )
     small, large = sorted(seconds)[-2:]
-    figures.append(Figure(f"growth: load + check {large:,} nodes", f"the same for {small:,}",
-                          seconds[large], seconds[small], 1.2 * large / small))
+    figures.append(
+        Figure(
+            f"growth: load + check {large:,} nodes",
+            f"the same for {small:,}",
+            seconds[large],
+            seconds[small],
+            1.2 * large / small,
+        )
+    )
     return figures
 
 
 _MEMORY = """
 import json, sys, tracemalloc, gc
 from benchmarks.treegen import generated_tree
+from okpay_triage import Session
 text = json.dumps(generated_tree({size}))
 gc.collect(); tracemalloc.start()
 if sys.argv[1] == "plain":
@@ -211,12 +252,25 @@ print(tracemalloc.get_traced_memory()[0])
 
 def memory(size: int) -> list[Figure]:
     def measure(kind: str) -> float:
-        done = subprocess.run([sys.executable, "-c", _MEMORY.format(size=size), kind],
-                              capture_output=True, text=True, check=True, cwd=ROOT)
+        done = subprocess.run(
+            [sys.executable, "-c", _MEMORY.format(size=size), kind],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+        )
         return float(done.stdout.strip())
 
-    return [Figure(f"memory of a loaded {size:,}-node tree", "the same tree as plain dicts",
-                   measure("tree"), measure("plain"), 3.0, unit="B")]
+    return [
+        Figure(
+            f"memory of a loaded {size:,}-node tree",
+            "the same tree as plain dicts",
+            measure("tree"),
+            measure("plain"),
+            3.0,
+            unit="B",
+        )
+    ]
 
 
 def packets(repeat: int) -> list[Figure]:
@@ -225,15 +279,14 @@ def packets(repeat: int) -> list[Figure]:
         from okpay_triage.packet import build_packet
     except ImportError:
         return []
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    from okpay_triage import Session
     from okpay_triage.bundled import compiled_bundled
 
     session = Session.start(compiled_bundled("login-failure"))
     for answer in ("locked", "security", "no", "a@example.com", "2026-11-20 10:00"):
         session = session.answer(answer)
-    now = datetime(2026, 11, 20, 10, 0, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
 
     def build() -> None:
         packet = build_packet(session, now=now)
@@ -243,26 +296,39 @@ def packets(repeat: int) -> list[Figure]:
         packet.model_dump_json()
 
     per = median_time(build, repeat, 20)
-    return [Figure("packets built and rendered (all four formats)", "(absolute)", per, per,
-                   None, unit="packet")]
+    return [
+        Figure(
+            "packets built and rendered (all four formats)",
+            "(absolute)",
+            per,
+            per,
+            None,
+            unit="packet",
+        )
+    ]
 
 
 # --------------------------------------------------------------------------- report
 
 
 def table(figures: list[Figure]) -> str:
-    rows = ["| figure | floor | okpay-triage | floor | ratio | target |",
-            "|---|---|---|---|---|---|"]
+    rows = [
+        "| figure | floor | okpay-triage | floor | ratio | target |",
+        "|---|---|---|---|---|---|",
+    ]
     for f in figures:
         if f.unit == "packet":
-            rows.append(f"| {f.name} | {f.floor_name} | {1 / f.value:,.0f} per second | – | – "
-                        "| for the record |")
+            rows.append(
+                f"| {f.name} | {f.floor_name} | {1 / f.value:,.0f} per second | – | – "
+                "| for the record |"
+            )
             continue
         value, floor = _show(f.value, f.unit), _show(f.floor, f.unit)
         target = f"≤ {f.target:g}x" if f.target else "–"
         mark = "" if f.ok() else " ✗"
-        rows.append(f"| {f.name} | {f.floor_name} | {value} | {floor} | {f.ratio:.2f}x{mark} "
-                    f"| {target} |")
+        rows.append(
+            f"| {f.name} | {f.floor_name} | {value} | {floor} | {f.ratio:.2f}x{mark} | {target} |"
+        )
     return "\n".join(rows)
 
 
@@ -298,8 +364,10 @@ def main(argv: list[str] | None = None) -> int:
     slack = 2.0 if args.short else 1.0
     failed = [f for f in figures if not f.ok(slack)]
     for f in failed:
-        print(f"FAILED: {f.name}: {f.ratio:.2f}x, target {f.target}x (x{slack} allowed)",
-              file=sys.stderr)
+        print(
+            f"FAILED: {f.name}: {f.ratio:.2f}x, target {f.target}x (x{slack} allowed)",
+            file=sys.stderr,
+        )
     return 1 if failed else 0
 
 
@@ -307,8 +375,10 @@ def _write(report: str) -> None:
     path = ROOT / "docs" / "performance.md"
     text = path.read_text(encoding="utf-8")
     start, end = "<!-- figures -->", "<!-- /figures -->"
-    machine = (f"Measured with `python -m benchmarks --write` on {platform.machine()}, "
-               f"{os.cpu_count()} cores, Python {platform.python_version()}.")
+    machine = (
+        f"Measured with `python -m benchmarks --write` on {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}."
+    )
     head, _, rest = text.partition(start)
     _, _, tail = rest.partition(end)
     path.write_text(f"{head}{start}\n{machine}\n\n{report}\n{end}{tail}", encoding="utf-8")
