@@ -11,6 +11,10 @@ import okpay_triage
 
 DOCUMENTED = {
     "AnswerError",
+    "Config",
+    "ConfigError",
+    "EscalationPacket",
+    "PacketError",
     "Problem",
     "Session",
     "SessionError",
@@ -22,6 +26,10 @@ DOCUMENTED = {
     "check_tree",
     "load_tree",
     "suggest_trees",
+    # escalation packets
+    "build_packet",
+    "load_config",
+    "redact",
 }
 
 

@@ -13,6 +13,10 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnswerError",
+    "Config",
+    "ConfigError",
+    "EscalationPacket",
+    "PacketError",
     "Problem",
     "Session",
     "SessionError",
@@ -20,9 +24,12 @@ __all__ = [
     "TreeError",
     "TriageError",
     "__version__",
+    "build_packet",
     "bundled_tree_ids",
     "check_tree",
+    "load_config",
     "load_tree",
+    "redact",
     "suggest_trees",
 ]
 
@@ -38,15 +45,26 @@ _HOMES = {
     "load_tree": "loader",
     "check_tree": "graph",
     "suggest_trees": "suggest",
+    # escalation packets
+    "Config": "config",
+    "ConfigError": "config",
+    "load_config": "config",
+    "EscalationPacket": "packet",
+    "PacketError": "packet",
+    "build_packet": "packet",
+    "redact": "redaction",
 }
 
 if TYPE_CHECKING:
     from .bundled import bundled_tree_ids
+    from .config import Config, ConfigError, load_config
     from .engine import Session
     from .errors import AnswerError, Problem, SessionError, TreeError, TriageError
     from .graph import check_tree
     from .loader import load_tree
     from .model import Tree
+    from .packet import EscalationPacket, PacketError, build_packet
+    from .redaction import redact
     from .suggest import suggest_trees
 
 

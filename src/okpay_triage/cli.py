@@ -21,6 +21,7 @@ from . import __version__
 from .errors import AnswerError, SessionError, TreeError
 
 if TYPE_CHECKING:
+    from .config import Config
     from .engine import Session
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
@@ -32,6 +33,28 @@ LANG = click.option(
     show_default=True,
     help="Language of questions and results.",
 )
+
+# --- escalation packet options (run, resume, packet) --------------------------------------
+PACKET = click.option(
+    "--packet",
+    "packet_path",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the escalation packet here when a result is reached ('-': standard output).",
+)
+FORMAT = click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "text", "json", "email"]),
+    default=None,
+    help="Packet format (default: from the --packet file name, else markdown).",
+)
+CONFIG = click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML or JSON file with working hours, holidays and contacts for packets.",
+)
+# --- end of packet options -----------------------------------------------------------------
 
 
 class Exit(Exception):
@@ -141,6 +164,9 @@ def list_trees(lang: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Save the session here after every answer (atomically).",
 )
+@PACKET
+@FORMAT
+@CONFIG
 def run(
     tree: str,
     lang: str,
@@ -148,6 +174,9 @@ def run(
     answers: tuple[str, ...],
     answers_file: Path | None,
     save: Path | None,
+    packet_path: Path | None,
+    fmt: str | None,
+    config_path: Path | None,
 ) -> None:
     """Run a triage session on TREE (a bundled tree id or a tree file).
 
@@ -159,12 +188,15 @@ def run(
     from .loader import load_tree
 
     known = dict(_split_fact(item) for item in facts)
+    config = _read_config(config_path)
     loaded = load_tree(tree)
     try:
         session = Session.start(loaded, lang=lang, facts=known)
     except AnswerError as error:
         fail(str(error), EXIT_USAGE)
-    _drive(session, _scripted(answers, answers_file), save)
+    to_stdout = _packet_to_stdout(packet_path, fmt)
+    session = _drive(session, _scripted(answers, answers_file), save, outcome_err=to_stdout)
+    _emit_packet(session, packet_path, fmt, config)
 
 
 @cli.command()
@@ -187,16 +219,55 @@ def run(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to save (default: FILE itself).",
 )
+@PACKET
+@FORMAT
+@CONFIG
 def resume(
     file: Path,
     tree_path: Path | None,
     answers: tuple[str, ...],
     answers_file: Path | None,
     save: Path | None,
+    packet_path: Path | None,
+    fmt: str | None,
+    config_path: Path | None,
 ) -> None:
     """Continue the session saved in FILE."""
+    config = _read_config(config_path)
     session = _read_session(file, tree_path)
-    _drive(session, _scripted(answers, answers_file), save or file)
+    to_stdout = _packet_to_stdout(packet_path, fmt)
+    session = _drive(session, _scripted(answers, answers_file), save or file, outcome_err=to_stdout)
+    _emit_packet(session, packet_path, fmt, config)
+
+
+@cli.command("packet")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "text", "json", "email"]),
+    default="markdown",
+    show_default=True,
+    help="Packet format.",
+)
+@click.option(
+    "--tree",
+    "tree_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The tree file the session was made with (default: the bundled tree).",
+)
+@CONFIG
+def packet_command(file: Path, fmt: str, tree_path: Path | None, config_path: Path | None) -> None:
+    """Print the escalation packet of the finished session saved in FILE."""
+    config = _read_config(config_path)
+    session = _read_session(file, tree_path)
+    if not session.finished:
+        fail(
+            f"{file}: the session has not reached a result yet, so there is no packet; "
+            f"continue it with: okpay-triage resume {file}",
+            EXIT_INVALID,
+        )
+    _emit_packet(session, Path("-"), fmt, config)
 
 
 @cli.command()
@@ -288,7 +359,11 @@ def _read_session(file: Path, tree_path: Path | None) -> Session:
 
 def save_session(session: Session, path: Path) -> None:
     """Write the session atomically: a temporary file beside it, fsync, then rename."""
-    data = session.to_json().encode("utf-8")
+    write_atomically(path, session.to_json().encode("utf-8"))
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file beside it, fsync, then rename."""
     folder = path.resolve().parent
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
@@ -323,8 +398,11 @@ def _stdin_lines() -> Iterator[str]:
             yield line.rstrip("\r\n")
 
 
-def _drive(session: Session, answers: list[str], save: Path | None) -> None:
-    """Step the session with the scripted answers, then the terminal or standard input."""
+def _drive(
+    session: Session, answers: list[str], save: Path | None, *, outcome_err: bool = False
+) -> Session:
+    """Step the session with the scripted answers, then the terminal or standard input;
+    return it finished (anything else exits)."""
     interactive = sys.stdin.isatty()
     source: Iterator[str] = iter(answers)
     _save(session, save, interactive=interactive)
@@ -345,7 +423,8 @@ def _drive(session: Session, answers: list[str], save: Path | None) -> None:
             raise Exit(EXIT_PENDING)
     else:
         session = _interact(session, save)
-    _show_outcome(session)
+    _show_outcome(session, err=outcome_err)
+    return session
 
 
 def _apply(session: Session, answer: str, save: Path | None, *, interactive: bool) -> Session:
@@ -443,14 +522,19 @@ def _show_step(session: Session, *, err: bool) -> None:
             )
 
 
-def _show_outcome(session: Session) -> None:
+def _show_outcome(session: Session, *, err: bool = False) -> None:
+    """Print the outcome (to standard error when standard output carries the packet)."""
+
+    def put(text: str = "", **style: Any) -> None:
+        say(text, err=err, **style)
+
     outcome = session.outcome
     assert outcome is not None
-    say()
-    say(shown(outcome.title), bold=True)
-    say(shown(outcome.cause))
+    put()
+    put(shown(outcome.title), bold=True)
+    put(shown(outcome.cause))
     for line in outcome.steps:
-        say(f"  {shown(line)}")
+        put(f"  {shown(line)}")
     labels = {
         "no": ("No need to contact support.", "无需联系客服。"),
         "if-unresolved": (
@@ -464,17 +548,57 @@ def _show_outcome(session: Session) -> None:
         ),
     }
     en, zh = labels[outcome.escalate]
-    say(_t(session, en, zh), fg="red" if outcome.escalate == "urgent" else None, bold=True)
+    put(_t(session, en, zh), fg="red" if outcome.escalate == "urgent" else None, bold=True)
     for label, value in session.shown_facts():
-        say(f"  {shown(label)}: {shown(value)}")
+        put(f"  {shown(label)}: {shown(value)}")
     missing = [session.fact_label(fact) for fact in session.missing_facts]
     if missing:
-        say(_t(session, "  still missing: ", "  尚缺：") + shown(", ".join(missing)))
+        put(_t(session, "  still missing: ", "  尚缺：") + shown(", ".join(missing)))
     attachments = outcome.attachments if outcome.escalate != "no" else []
     if attachments:
-        say(_t(session, "Attach:", "请附上："))
+        put(_t(session, "Attach:", "请附上："))
         for item in attachments:
-            say(f"  - {shown(item)}")
+            put(f"  - {shown(item)}")
+
+
+# --------------------------------------------------------------------------- packets
+
+
+def _read_config(path: Path | None) -> Config | None:
+    if path is None:
+        return None
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        say(shown(str(error)), err=True)
+        raise Exit(EXIT_INVALID) from None
+
+
+def _packet_to_stdout(path: Path | None, fmt: str | None) -> bool:
+    return (path is None and fmt is not None) or str(path) == "-"
+
+
+def _emit_packet(
+    session: Session, path: Path | None, fmt: str | None, config: Config | None
+) -> None:
+    """Build the finished session's packet and write it to `path` ('-': standard output)."""
+    if path is None and fmt is None:
+        return
+    from .packet import build_packet
+    from .render import format_for_path, render
+
+    chosen: Any = fmt or (format_for_path(path) if path else "markdown")
+    data = render(build_packet(session, config=config), chosen)
+    if path is None or str(path) == "-":
+        say(data.decode("utf-8").rstrip("\n"))
+        return
+    try:
+        write_atomically(path, data)
+    except OSError as error:
+        fail(f"could not write the packet to {path}: {error.strerror or error}", EXIT_INVALID)
+    say(_t(session, f"packet written to {path}", f"上报资料已写入 {path}"), err=True)
 
 
 # --------------------------------------------------------------------------- entry

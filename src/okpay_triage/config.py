@@ -1,0 +1,403 @@
+"""Deployment settings for escalation packets: working hours, holidays, channels, contacts.
+
+Nothing OKPAY-specific is known for sure (DOMAIN §0.3): the sources give an example of
+working hours (weekdays 09:00-18:00), two hedged reply times ("usually within 24 hours" for
+email and for an in-app complaint) and no contact address, phone number or URL at all. So
+all of it is configuration, and the defaults invent nothing: with no contact configured, a
+packet tells the user to use the contacts shown in the official OKPAY app or website.
+
+The shipped defaults are written out in ``trees/_config.yaml`` (installed as
+``okpay_triage/trees/_config.yaml``); `Config()` has exactly the same values, and a test
+keeps the two equal. A deployment overrides them from Python::
+
+    config = Config().model_copy(update={"timezone": "Europe/London"})
+    config = Config(holidays=[date(2026, 10, 1)])
+
+or from a YAML/JSON file that names only what differs (nested mappings are merged over the
+defaults)::
+
+    config = load_config("okpay.yaml")
+
+Config files are untrusted input read like tree files: safe YAML only (no tags, anchors or
+aliases, one document, duplicate keys refused), with every problem reported as
+``file:line:column: code: message`` in a `ConfigError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from datetime import date, time, tzinfo
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from .errors import Problem, TreeError, TriageError
+
+__all__ = [
+    "CHANNEL_IDS",
+    "ChannelConfig",
+    "ChannelId",
+    "Channels",
+    "Config",
+    "ConfigError",
+    "LocalText",
+    "OneLine",
+    "load_config",
+    "shipped_config_path",
+]
+
+ChannelId = Literal["chat", "phone", "email", "in_app"]
+#: The contact channels, fastest first.
+CHANNEL_IDS: tuple[ChannelId, ...] = ("chat", "phone", "email", "in_app")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+#: Config files larger than this are refused before parsing.
+MAX_CONFIG_BYTES = 256 * 1024
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _no_controls(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ValueError("must be one line without control or bidi-override characters")
+    return value
+
+
+# One line of text; contacts are shown verbatim and may reach an email header (To).
+OneLine = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
+    AfterValidator(_no_controls),
+]
+
+
+class ConfigError(TriageError, ValueError):
+    """A configuration file or value is invalid.
+
+    Attributes:
+        problems: every problem found, as `Problem` records with file, line and column.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+
+
+class LocalText(_Frozen):
+    """A sentence in both languages."""
+
+    en: OneLine
+    zh: OneLine
+
+    def get(self, lang: str) -> str:
+        """The text in `lang` (``"zh"`` or anything else for English)."""
+        return self.zh if lang == "zh" else self.en
+
+
+class ChannelConfig(_Frozen):
+    """One way of reaching support."""
+
+    enabled: bool = Field(default=True, description="Offer this channel at all.")
+    contact: OneLine | None = Field(
+        default=None,
+        description="The verified address, number or URL. Shown verbatim; the email "
+        "channel's contact becomes the To of `packet.to_email()`. None: the packet tells the "
+        "user to use the contacts shown in the official app or website.",
+    )
+    always_open: bool = Field(
+        default=False,
+        description="Staffed outside working hours too (e.g. a 24-hour chat). Live channels "
+        "are otherwise recommended only within working hours, except in emergencies.",
+    )
+    response_time: LocalText | None = Field(
+        default=None, description="What to expect, hedged; shown as the expected response."
+    )
+
+    @field_validator("contact", mode="before")
+    @classmethod
+    def _null(cls, value: object) -> object:
+        # Config files keep every scalar as the string written, so YAML's null spellings
+        # arrive as text; no real contact is spelled like that.
+        if isinstance(value, str) and value.strip() in ("", "~", "null", "Null", "NULL"):
+            return None
+        return value
+
+
+class Channels(_Frozen):
+    """Every contact channel. Social media is deliberately absent (DOMAIN P-CH2)."""
+
+    chat: ChannelConfig = ChannelConfig(
+        response_time=LocalText(
+            en="usually the fastest way: an agent answers live while online",
+            zh="通常是最快的方式：客服在线时实时答复",
+        )
+    )
+    phone: ChannelConfig = ChannelConfig(
+        response_time=LocalText(
+            en="live, while the support line is staffed",
+            zh="客服热线有人值守时实时答复",
+        )
+    )
+    email: ChannelConfig = ChannelConfig(
+        response_time=LocalText(
+            en="usually within 24 hours; complex problems may take longer",
+            zh="通常在 24 小时内回复；复杂问题可能需要更长时间",
+        )
+    )
+    in_app: ChannelConfig = ChannelConfig(
+        response_time=LocalText(
+            en="usually within 24 hours",
+            zh="通常在 24 小时内处理并答复",
+        )
+    )
+
+    def get(self, channel: ChannelId) -> ChannelConfig:
+        """The settings of `channel`."""
+        settings: ChannelConfig = getattr(self, channel)
+        return settings
+
+
+def _zone_name(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown IANA time zone {value!r} (e.g. Asia/Shanghai)") from None
+    return value
+
+
+TreeRef = Annotated[
+    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*(?::[a-z0-9_-]+)?$")
+]
+
+
+class Config(_Frozen):
+    """Settings for routing and contacts in escalation packets (see the module docstring)."""
+
+    timezone: Annotated[str, AfterValidator(_zone_name)] = Field(
+        default="Asia/Shanghai", description="IANA time zone of the working hours."
+    )
+    working_days: tuple[Weekday, ...] = Field(
+        default=("mon", "tue", "wed", "thu", "fri"), min_length=1
+    )
+    opens: time = Field(default=time(9, 0), description="Start of working hours (local).")
+    closes: time = Field(default=time(18, 0), description="End of working hours (exclusive).")
+    holidays: tuple[date, ...] = Field(
+        default=(), description="Days without support hours (ISO dates, local)."
+    )
+    channels: Channels = Channels()
+    complaint_trees: tuple[TreeRef, ...] = Field(
+        default=("fee-dispute",),
+        description="Complaints and appeals, routed to a written channel (in-app feedback, "
+        "then email): a tree id, or 'tree-id:outcome-id' for a single outcome. Urgent outcomes "
+        "still go to the fastest live channel.",
+    )
+    case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,9}$")] = Field(
+        default="OKP", description="Case ids look like OKP-20261122-7F3A9C."
+    )
+
+    @field_validator("working_days")
+    @classmethod
+    def _unique_days(cls, value: tuple[Weekday, ...]) -> tuple[Weekday, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("a day is listed twice")
+        return tuple(sorted(value, key=WEEKDAYS.index))
+
+    @field_validator("holidays")
+    @classmethod
+    def _sorted_holidays(cls, value: tuple[date, ...]) -> tuple[date, ...]:
+        return tuple(sorted(set(value)))
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Config:
+        if self.opens >= self.closes:
+            raise ValueError("opens must be earlier than closes (hours within one day)")
+        if self.opens.tzinfo is not None or self.closes.tzinfo is not None:
+            raise ValueError("opens and closes are local times without a zone; set timezone")
+        if not any(self.channels.get(c).enabled for c in CHANNEL_IDS):
+            raise ValueError("at least one contact channel must be enabled")
+        to = self.channels.email.contact
+        if to is not None:
+            try:
+                Address(addr_spec=to)
+            except (HeaderParseError, ValueError, IndexError):
+                raise ValueError(
+                    f"channels.email.contact must be a plain address such as "
+                    f"support@example.com, not {to!r}"
+                ) from None
+        return self
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with `update` applied, validated like the constructor (pydantic's own
+        `model_copy` does not validate). Nested mappings are merged:
+        ``config.model_copy(update={"channels": {"email": {"contact": "a@b.example"}}})``.
+
+        Raises:
+            pydantic.ValidationError: an updated value is invalid.
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        return type(self).model_validate(_merge(self.model_dump(), dict(update)))
+
+    @property
+    def zone(self) -> tzinfo:
+        """The configured time zone."""
+        return _zone(self.timezone)
+
+    def is_complaint(self, tree_id: str, outcome_id: str) -> bool:
+        """Whether the outcome is a complaint or appeal that wants a written channel."""
+        return tree_id in self.complaint_trees or f"{tree_id}:{outcome_id}" in (
+            self.complaint_trees
+        )
+
+
+@lru_cache(maxsize=16)
+def _zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
+    return ZoneInfo(name)
+
+
+# --------------------------------------------------------------------------- files
+
+
+def shipped_config_path() -> Path:
+    """Where the shipped defaults (``_config.yaml``) are: in the package, or in a checkout."""
+    packaged = Path(str(resources.files("okpay_triage"))) / "trees" / "_config.yaml"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "trees" / "_config.yaml"
+
+
+def load_config(
+    path: str | Path | None = None, *, overrides: Mapping[str, Any] | None = None
+) -> Config:
+    """The configuration in a YAML or JSON file, merged over the shipped defaults.
+
+    Args:
+        path: a ``.yaml``/``.yml``/``.json`` file naming only the settings that differ from
+            the defaults; nested mappings (``channels: {email: {contact: ...}}``) are merged
+            key by key, lists replace. None: the shipped defaults alone.
+        overrides: settings applied last, in the same form as the file.
+
+    Raises:
+        ConfigError: the file cannot be read or parsed, or a setting is invalid; every
+            problem is listed with file, line and column.
+    """
+    data: dict[str, Any] = dict(_read(shipped_config_path()))
+    name = str(shipped_config_path())
+    smap: Any = None
+    if path is not None:
+        name = str(path)
+        given, smap = _read_with_map(Path(path))
+        data = _merge(data, given)
+    if overrides:
+        data = _merge(data, dict(overrides))
+    try:
+        return Config.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_problems(error, name, smap)) from None
+
+
+@lru_cache(maxsize=1)
+def _read_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
+    data, _ = _read_with_map(path)
+    return data
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        mtime = 0
+    return _read_cached(path, mtime)
+
+
+def _read_with_map(path: Path) -> tuple[dict[str, Any], Any]:
+    from .loader import _decode, _parse_json, _parse_yaml, _read_bytes
+
+    name = str(path)
+    try:
+        if not path.is_file():
+            raise ConfigError([Problem("unreadable-file", "no such configuration file", name)])
+        text = _decode(_read_bytes(path, MAX_CONFIG_BYTES), name)
+    except TreeError as error:
+        raise ConfigError(error.problems) from None
+    if path.suffix.lower() == ".json":
+        data, smap, problems = _parse_json(text, name)
+    else:
+        data, smap, problems = _parse_yaml(text, name)
+    problems = [p for p in problems if p.code != "empty-file"]  # empty: all defaults
+    if problems:
+        raise ConfigError(problems)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise ConfigError(
+            [Problem("not-a-mapping", "a configuration file must be a mapping of keys", name, 1, 1)]
+        )
+    return data, smap
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in extra.items():
+        old = merged.get(key)
+        if isinstance(old, dict) and isinstance(value, dict):
+            merged[key] = _merge(old, value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _problems(error: ValidationError, name: str, smap: Any) -> list[Problem]:
+    problems = []
+    for item in error.errors():
+        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("[")))
+        where = ".".join(str(p) for p in loc) or "configuration"
+        if item["type"] == "extra_forbidden":
+            known = _known_keys(loc[:-1])
+            guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+            code, message = "unknown-field", f"{where}: unknown key{hint}"
+        else:
+            code, message = "invalid-value", f"{where}: {item['msg']}"
+        line, column = smap.locate(loc, key=item["type"] == "extra_forbidden") if smap else (0, 0)
+        problems.append(Problem(code, message, name, line, column))
+    return problems
+
+
+def _known_keys(loc: tuple[Any, ...]) -> list[str]:
+    model: Any = Config
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        annotation = getattr(field, "annotation", None)
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return []
+        model = annotation
+    return sorted(model.model_fields)
