@@ -2,8 +2,7 @@
 
 Items 1-17 are untrusted tree files, 18-30 untrusted answers and facts, 31-33 session files.
 Some items are also covered in depth elsewhere (test_loader, test_values, test_cli, ...);
-here each is shown once, as a user or an embedding application meets it. Tests marked
-``xfail(strict=True)`` reproduce a known bug that is reported and not yet fixed.
+here each is shown once, as a user or an embedding application meets it.
 """
 
 from __future__ import annotations
@@ -268,11 +267,6 @@ class TestTreeFiles:
         assert result.exit_code == 1
         assert "file-too-large" in result.output
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: problems found before parsing (file-too-large, unreadable-file) are "
-        "reported at line 0, column 0 (file:0:0) instead of 1:1",
-    )
     @pytest.mark.parametrize("case", ["too large", "missing", "a directory"])
     def test_item_13_file_level_problems_are_placed(self, tmp_path: Path, case: str) -> None:
         """Item 13: a file refused before parsing is still reported at file:1:1."""
@@ -359,11 +353,6 @@ class TestAnswers:
             assert digits[:-4] not in flat, where
             assert card not in text, where
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: text is cut to the fact's max_length before it is redacted, so a card "
-        "number that straddles the cut is kept half unmasked",
-    )
     def test_item_18_card_number_cut_by_the_length_limit(self, tmp_path: Path) -> None:
         """Item 18: a card number at the end of an overlong answer is not kept in part."""
         session = at_input(tmp_path, type="text", max_length=20)
@@ -584,11 +573,6 @@ class TestAnswers:
             Session.start(load_tree("login-failure")).answer("x" * 1_000_000)
         assert len(str(caught.value)) < 1000
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: Session._pick calls int() on any str.isdigit() answer: over 4300 digits, "
-        "or a digit int() cannot read (U+10A40), raises ValueError instead of AnswerError",
-    )
     @pytest.mark.parametrize("answer", ["1" * 5000, "\U00010a40"])
     def test_item_29_digit_answers_beyond_int(self, answer: str) -> None:
         """Item 29: a huge or exotic number typed at a question is refused like any other."""

@@ -61,6 +61,12 @@ class TestAnswering:
         assert caught.value.node_id == "q_symptom"
         assert isinstance(caught.value, ValueError)
 
+    def test_refused_answer_is_echoed_redacted(self, login: Session) -> None:
+        """A refused answer holding a card number is not repeated back in full."""
+        with pytest.raises(AnswerError) as caught:
+            login.answer("my card 4111 1111 1111 1111")
+        assert "4111 1111 1111 1111" not in str(caught.value)
+
     def test_error_message_in_session_language(self) -> None:
         """The refusal is in Chinese for a Chinese session."""
         session = Session.start(load_tree("login-failure"), lang="zh")

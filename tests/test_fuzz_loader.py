@@ -294,12 +294,6 @@ class TestEditedBundledTrees:
 class TestPurePythonParser:
     """PyYAML without libyaml: the loader falls back to the pure-Python parser."""
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="bug: loader._parse_yaml builds the YAML loader outside its try block, and "
-        "PyYAML's pure-Python reader raises ReaderError from its constructor (found by "
-        "fuzz/fuzz_loader.py)",
-    )
     def test_control_character_is_a_syntax_problem(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A control character is a placed `yaml-syntax` problem with either parser."""
         monkeypatch.setattr("okpay_triage.loader._YAML_LOADER", yaml.SafeLoader)

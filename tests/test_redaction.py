@@ -738,3 +738,9 @@ class TestProperties:
     def test_card_detection_agrees_with_stdnum_luhn(self, number: str) -> None:
         """A 13-19 digit block is masked as a card exactly when stdnum.luhn accepts it."""
         assert (scan(f"no. {number}").masked == ("card",)) == luhn.is_valid(number)
+
+
+def test_secret_words_inside_identifiers_are_not_secrets() -> None:
+    """Transaction ids such as TX9cvv123 or TX12fa1234 hold no secret and are kept."""
+    for value in ("TX9cvv123", "TX12fa1234", "TX1pin12345", "OD7otp998877"):
+        assert redact(value) == value

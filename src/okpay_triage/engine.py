@@ -294,7 +294,7 @@ class Session:
         if exact is not None:
             return exact
         key = normalize(text)
-        if key.isdigit() and 1 <= int(key) <= len(spec.options):
+        if key.isascii() and key.isdigit() and len(key) <= 4 and 1 <= int(key) <= len(spec.options):
             return int(key) - 1
         index = spec.lookup.get(key)
         if index is not None:
@@ -307,7 +307,9 @@ class Session:
                 code="empty-answer",
                 node_id=spec.id,
             )
-        shown = key if len(key) <= 40 else key[:40] + "…"
+        from .redaction import redact
+
+        shown = redact(key if len(key) <= 40 else key[:40] + "…")
         raise AnswerError(
             say("no-such-option", self._lang, answer=shown, options=options),
             code="no-such-option",

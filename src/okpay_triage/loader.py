@@ -93,7 +93,15 @@ def _resolve(source: str | Path) -> Path:
         if not path.is_file():
             known = ", ".join(bundled_tree_ids()) or "none"
             raise TreeError(
-                [Problem("unknown-tree", f"no bundled tree '{source}' (bundled: {known})", source)]
+                [
+                    Problem(
+                        "unknown-tree",
+                        f"no bundled tree '{source}' (bundled: {known})",
+                        source,
+                        1,
+                        1,
+                    )
+                ]
             )
         return path
     return Path(source)
@@ -105,17 +113,27 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         size = path.stat().st_size
         if size > max_bytes:
             raise TreeError(
-                [Problem("file-too-large", f"{size} bytes is over the limit of {max_bytes}", name)]
+                [
+                    Problem(
+                        "file-too-large",
+                        f"{size} bytes is over the limit of {max_bytes}",
+                        name,
+                        1,
+                        1,
+                    )
+                ]
             )
         with path.open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise TreeError(
-            [Problem("unreadable-file", f"cannot read the file: {reason}", name)]
+            [Problem("unreadable-file", f"cannot read the file: {reason}", name, 1, 1)]
         ) from None
     if len(data) > max_bytes:  # the file grew while we read it
-        raise TreeError([Problem("file-too-large", f"over the limit of {max_bytes} bytes", name)])
+        raise TreeError(
+            [Problem("file-too-large", f"over the limit of {max_bytes} bytes", name, 1, 1)]
+        )
     return data
 
 
@@ -159,8 +177,9 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
-    loader = _YAML_LOADER(text)
+    loader: Any = None
     try:
+        loader = _YAML_LOADER(text)  # the pure-Python reader may already refuse the text here
         while True:
             event: Any = loader.get_event()  # the stubs type events loosely
             if isinstance(event, yaml.StreamEndEvent):
@@ -226,7 +245,8 @@ def _parse_yaml(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
         problems.append(_syntax_problem(error, text, name))
         root = None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     if documents == 0 and not problems:
         problems.append(Problem("empty-file", "the file holds no tree", name, 1, 1))
     return root, smap, problems

@@ -127,14 +127,14 @@ _CODE_WORD = (
     r"|backup|recovery|confirmation|security|access|google|one[- ]?time|2fa|mfa|otp|totp)"
 )
 _KEYWORDS = {
-    "cvv": rf"(?<![a-z])(?:cvv2?|cvc2?|cvn2?|csc|security{_GAP}code|card{_GAP}(?:verification"
+    "cvv": rf"(?<![a-z0-9])(?:cvv2?|cvc2?|cvn2?|csc|security{_GAP}code|card{_GAP}(?:verification"
     rf"|security){_GAP}(?:code|value|number))(?![a-z])|安全码|卡验证码",
-    "verification_code": rf"(?<![a-z])(?:{_CODE_WORD}(?:{_GAP}{_CODE_WORD})?{_GAP}(?:code|pin"
+    "verification_code": rf"(?<![a-z0-9])(?:{_CODE_WORD}(?:{_GAP}{_CODE_WORD})?{_GAP}(?:code|pin"
     rf"|passcode|password)s?|otp|totp|2fa|mfa|codes?{_GAP}(?:from|in|via|by){_GAP}(?:(?:the|my"
     rf"|your){_GAP})?(?:sms|text|e-?mail|app|message|authenticator))(?![a-z])"
     r"|验证码|动态(?:码|密码|口令)|校验码|短信码|一次性(?:密码|验证码|口令|码)|(?:备用|恢复|授权|确认)码",
-    "pin": r"(?<![a-z])pin(?:[ \t]?(?:code|number)|码)?(?![a-z])",
-    "password": r"(?<![a-z])(?:pass(?:word|wd|code|phrase)s?|pwd)(?![a-z])|密码|口令",
+    "pin": r"(?<![a-z0-9])pin(?:[ \t]?(?:code|number)|码)?(?![a-z])",
+    "password": r"(?<![a-z0-9])(?:pass(?:word|wd|code|phrase)s?|pwd)(?![a-z])|密码|口令",
 }
 _VALUES = {
     "cvv": rf"[{_DIGIT}]{{3,4}}+{_VALUE_END}",

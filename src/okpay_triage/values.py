@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from .compiled import FactSpec
 from .errors import AnswerError
 from .messages import Lang, kinds, say
-from .text import clean, normalize
+from .text import MAX_ANSWER_CHARS, clean, normalize
 
 _ID = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -50,6 +50,9 @@ _CURRENCY_RE = re.compile(
     + r"|\b[A-Za-z]{3}\b",
     re.IGNORECASE,
 )
+#: Amounts stay below ten billion: no wallet payment is larger, and an 11-digit mainland
+#: mobile number (1.3e10 and up) typed into an amount can then never be kept unmasked.
+_MAX_AMOUNT = Decimal("1e10")
 #: A time up to this far ahead of the clock is still accepted (clocks drift).
 CLOCK_SLACK = timedelta(minutes=10)
 
@@ -68,9 +71,17 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
     """
     from .redaction import scan
 
-    text, was_cut = clean(raw, spec.max_length if spec.type == "text" else 300)
-    notices = [say("cut", lang, limit=spec.max_length)] if was_cut else []
+    # Redact before cutting to the limit, so a card number across the cut is masked whole.
+    limit = spec.max_length if spec.type == "text" else 300
+    text, _ = clean(raw, 4 * MAX_ANSWER_CHARS)
     found = scan(text)
+    was_cut = len(found.text) > limit
+    if was_cut:
+        found = replace(found, text=found.text[:limit].rstrip() + "…")
+        text = text[:limit]
+    notices = [say("cut", lang, limit=limit)] if was_cut else []
+    if found.masked:
+        notices.append(say("masked", lang, kinds=kinds(found.masked, lang)))
     if found.secrets:
         message = say("secret-removed", lang, kinds=kinds(found.secrets, lang))
         if spec.type != "text" or not _has_words(found.text):
@@ -83,7 +94,7 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
         value = mask(spec.type, value)
     else:
         masked = scan(value)
-        if masked.masked:
+        if masked.masked and not found.masked:
             notices.append(say("masked", lang, kinds=kinds(masked.masked, lang)))
         value = masked.text
     return Parsed(value, tuple(notices))
@@ -129,7 +140,7 @@ def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
         amount = Decimal(number.replace(",", ""))
     except InvalidOperation:
         raise AnswerError(say("bad-money", lang), code="bad-value") from None
-    if amount <= 0 or amount >= Decimal("1e12") or amount != amount.quantize(Decimal("0.01")):
+    if amount <= 0 or amount >= _MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
         raise AnswerError(say("bad-money", lang), code="bad-value")
     currency = currencies.pop() if currencies else spec.default_currency
     allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
