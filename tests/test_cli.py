@@ -247,3 +247,53 @@ class TestEntryPoints:
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         )
         assert done.stdout.strip().endswith("[]")
+
+
+class TestSuggestAndRender:
+    def test_suggest(self) -> None:
+        """`suggest` ranks trees for a free-text description, best first."""
+        result = invoke("suggest", "我的退款被拒绝了", "--lang", "zh")
+        assert result.exit_code == 0
+        assert result.output.splitlines()[0].startswith("refund-denied")
+        assert "退款申请被拒绝" in result.output
+
+    def test_suggest_nothing_fits(self) -> None:
+        """Text that fits no tree exits 1 and points to `list`."""
+        result = invoke("suggest", "the weather is lovely")
+        assert result.exit_code == 1
+        assert "okpay-triage list" in result.output
+
+    @pytest.mark.parametrize(("fmt", "start"), [("mermaid", "flowchart TD"), ("dot", "digraph")])
+    def test_render(self, fmt: str, start: str) -> None:
+        """`render` draws a bundled tree in either syntax and language."""
+        result = invoke("render", "login-failure", "--format", fmt, "--lang", "zh")
+        assert result.exit_code == 0
+        assert result.output.startswith(start)
+        assert "您登录时遇到了什么情况" in result.output
+
+    def test_render_bad_tree(self) -> None:
+        """A broken tree file cannot be drawn: exit 1 with its problems."""
+        result = invoke("render", str(DATA / "bad" / "cycle.yaml"))
+        assert result.exit_code == 1
+        assert "cycle" in result.output
+
+
+def test_run_starts_without_heavy_imports(tmp_path: Path) -> None:
+    """With a warm cache, `run` on a bundled tree needs neither pydantic nor networkx."""
+    code = (
+        "import sys\nfrom okpay_triage.cli import main\n"
+        "try:\n    main(['run', 'login-failure'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pydantic', 'networkx') if m in sys.modules), file=sys.stderr)"
+    )
+    env = {**os.environ, "OKPAY_TRIAGE_CACHE": str(tmp_path)}
+    for _ in range(2):  # the first run fills the cache
+        done = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            check=False,
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().endswith("[]")

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -21,8 +20,10 @@ from . import __version__
 from .errors import AnswerError, SessionError, TreeError
 
 if TYPE_CHECKING:
+    from .compiled import CompiledTree
     from .config import Config
     from .engine import Session
+    from .model import Tree
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -125,12 +126,11 @@ def cli() -> None:
 @LANG
 def list_trees(lang: str) -> None:
     """List the bundled trees: id, title and number of outcomes."""
-    from .compiled import compile_tree
-    from .loader import bundled_tree_ids, load_tree
+    from .bundled import bundled_tree_ids, compiled_bundled
 
     pick = 1 if lang == "zh" else 0
     for tree_id in bundled_tree_ids():
-        plan = compile_tree(load_tree(tree_id))
+        plan = compiled_bundled(tree_id)
         outcomes = sum(1 for step in plan.steps.values() if step.outcome is not None)
         word = "个结果" if lang == "zh" else " outcomes"
         say(f"{tree_id:<22} {shown(plan.title[pick])} ({outcomes}{word})")
@@ -185,11 +185,10 @@ def run(
     and then the lines of standard input.
     """
     from .engine import Session
-    from .loader import load_tree
 
     known = dict(_split_fact(item) for item in facts)
     config = _read_config(config_path)
-    loaded = load_tree(tree)
+    loaded = _tree_for_run(tree)
     try:
         session = Session.start(loaded, lang=lang, facts=known)
     except AnswerError as error:
@@ -299,6 +298,44 @@ def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
 
 
 @cli.command()
+@click.argument("text", nargs=-1, required=True)
+@LANG
+@click.option("--limit", type=click.IntRange(1, 20), default=3, show_default=True)
+def suggest(text: tuple[str, ...], lang: str, limit: int) -> None:
+    """Which trees fit a free-text description, e.g. `suggest 提现三天了还没到账`."""
+    from .bundled import compiled_bundled
+    from .suggest import suggest_trees
+
+    ranked = suggest_trees(" ".join(text), limit=limit)
+    if not ranked:
+        say(
+            "no tree fits; try `okpay-triage list`"
+            if lang == "en"
+            else "没有匹配的诊断树；可运行 `okpay-triage list` 查看全部",
+            err=True,
+        )
+        raise Exit(EXIT_INVALID)
+    pick = 1 if lang == "zh" else 0
+    for tree_id, score in ranked:
+        say(f"{tree_id:<22} {score:.2f}  {shown(compiled_bundled(tree_id).title[pick])}")
+
+
+@cli.command()
+@click.argument("tree")
+@click.option(
+    "--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True
+)
+@LANG
+def render(tree: str, fmt: str, lang: str) -> None:
+    """Draw TREE (a bundled id or a file) as a Mermaid or Graphviz diagram; outcomes are
+    coloured by escalation (green no, yellow if unresolved, orange yes, red urgent)."""
+    from .diagram import to_dot, to_mermaid
+
+    drawn = (to_mermaid if fmt == "mermaid" else to_dot)(_tree_for_run(tree), lang)
+    click.echo(shown(drawn), nl=False)
+
+
+@cli.command()
 def schema() -> None:
     """Print the JSON Schema of the tree format (for editor validation of YAML trees)."""
     import json
@@ -357,6 +394,17 @@ def _read_session(file: Path, tree_path: Path | None) -> Session:
         fail(f"{file}: {error}", EXIT_INVALID)
 
 
+def _tree_for_run(source: str) -> CompiledTree | Tree:
+    """A bundled tree from the compiled cache (no pydantic, no networkx); a file in full."""
+    from .bundled import compiled_bundled, is_bundled_id
+
+    if is_bundled_id(source):
+        return compiled_bundled(source)
+    from .loader import load_tree
+
+    return load_tree(source)
+
+
 def save_session(session: Session, path: Path) -> None:
     """Write the session atomically: a temporary file beside it, fsync, then rename."""
     write_atomically(path, session.to_json().encode("utf-8"))
@@ -364,6 +412,8 @@ def save_session(session: Session, path: Path) -> None:
 
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file beside it, fsync, then rename."""
+    import tempfile
+
     folder = path.resolve().parent
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
