@@ -27,6 +27,19 @@ if TYPE_CHECKING:
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
+ANSWER = click.option(
+    "--answer",
+    "answers",
+    multiple=True,
+    metavar="VALUE",
+    help="An answer to the next step (option number, id or label). Repeatable.",
+)
+ANSWERS = click.option(
+    "--answers",
+    "answers_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A YAML or JSON list of answers, used after --answer.",
+)
 LANG = click.option(
     "--lang",
     type=click.Choice(["en", "zh"]),
@@ -146,19 +159,8 @@ def list_trees(lang: str) -> None:
     metavar="KEY=VALUE",
     help="A fact known up front; its questions are skipped. Repeatable.",
 )
-@click.option(
-    "--answer",
-    "answers",
-    multiple=True,
-    metavar="VALUE",
-    help="An answer to the next step (option number, id or label). Repeatable.",
-)
-@click.option(
-    "--answers",
-    "answers_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A YAML or JSON list of answers.",
-)
+@ANSWER
+@ANSWERS
 @click.option(
     "--save",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -206,13 +208,8 @@ def run(
     type=click.Path(dir_okay=False, path_type=Path),
     help="The tree file the session was made with (default: the bundled tree).",
 )
-@click.option("--answer", "answers", multiple=True, metavar="VALUE", help="Repeatable.")
-@click.option(
-    "--answers",
-    "answers_file",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="A YAML or JSON list of answers.",
-)
+@ANSWER
+@ANSWERS
 @click.option(
     "--save",
     type=click.Path(dir_okay=False, path_type=Path),

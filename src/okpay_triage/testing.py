@@ -27,13 +27,14 @@ from __future__ import annotations
 import contextlib
 import json
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 
 from hypothesis import strategies as st
 
 from .compiled import COMMON_WORDS, CompiledTree, FactSpec, StepSpec, compile_tree
 from .engine import Session
 from .errors import AnswerError
+from .model import FactType
 
 if TYPE_CHECKING:
     from .model import Tree
@@ -290,16 +291,7 @@ _OPTIONS: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, ...]], ...] = (
     ("earlier", "Earlier than today", "更早", ("earlier",), ("之前",)),
 )
 _OPTION_ORDER = st.permutations(_OPTIONS)
-_INPUT_TYPES = (
-    "transaction_id",
-    "order_number",
-    "money",
-    "datetime",
-    "email",
-    "phone",
-    "text",
-    "choice",
-)
+_INPUT_TYPES = get_args(FactType)  # every fact type the format declares
 _CHOICES = ("basic", "gold", "platinum", "business")
 _CURRENCIES = ("CNY", "USD", "EUR", "HKD", "GBP")
 _ZONES = ("Asia/Shanghai", "UTC", "Europe/London", "America/New_York")
