@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -297,3 +298,152 @@ def test_run_starts_without_heavy_imports(tmp_path: Path) -> None:
         )
     assert done.returncode == 0, done.stderr
     assert done.stderr.strip().endswith("[]")
+
+
+def json_events(output: str) -> list[dict[str, Any]]:
+    """Every line of `output` parsed as one JSON object."""
+    return [json.loads(line) for line in output.splitlines() if line.strip()]
+
+
+class TestJsonLines:
+    """`--json`: one JSON object per line for wrappers, with the same exit codes."""
+
+    RESTRICTED = (
+        "failed",
+        "cannot tell",
+        "enough",
+        "still fails",
+        "restricted",
+        "carol@example.com",
+        "skip",
+        "88.00 CNY",
+        "2026-11-18 10:20",
+        "card 6222021234567890128 \u202eexe.txt",
+    )
+
+    def run_json(self, *args: str, stdin: str | None = None) -> tuple[Result, list[dict[str, Any]]]:
+        result = CliRunner().invoke(cli, ["run", *args, "--json"], input=stdin)
+        return result, json_events(result.stdout)
+
+    def test_every_step_answer_and_the_result(self) -> None:
+        """Steps and answers alternate, then the result carries facts, session and packet."""
+        answers = [arg for answer in self.RESTRICTED for arg in ("--answer", answer)]
+        result, events = self.run_json("failed-transaction", *answers)
+        assert result.exit_code == 0, result.output
+        kinds = [event["event"] for event in events]
+        assert kinds == ["step", "answer"] * len(self.RESTRICTED) + ["outcome"]
+        first = events[0]
+        assert first["step"] == 1
+        assert first["options"][0] == {
+            "number": 1,
+            "id": "failed",
+            "label": "It failed or showed an error",
+        }
+        assert events[10]["kind"] == "input"
+        assert events[10]["fact"] == "account_email"
+        assert events[11]["shown"] == "c***@example.com"
+        outcome = events[-1]
+        assert outcome["id"] == "o_account_restricted"
+        assert outcome["escalate"] == "yes"
+        assert {"id": "transaction_id", "label": "Transaction ID"} in outcome["missing"]
+        packet = outcome["packet"]
+        assert isinstance(packet, dict)
+        assert packet["outcome"]["id"] == "o_account_restricted"
+        assert "carol@" not in result.stdout
+        assert "6222021234567890128" not in result.stdout
+
+    def test_hostile_text_is_escaped_but_the_value_survives(self) -> None:
+        """A bidi override typed by a user is a JSON escape on the wire, the same value
+        once parsed."""
+        answers = [arg for answer in self.RESTRICTED for arg in ("--answer", answer)]
+        result, events = self.run_json("failed-transaction", *answers)
+        assert "\u202e" not in result.stdout
+        assert "\\u202e" in result.stdout
+        assert events[-2]["value"] == "card ****0128 \u202eexe.txt"
+        assert events[-2]["notices"]
+
+    def test_self_service_result_has_no_packet(self) -> None:
+        """An outcome that needs no support carries no packet."""
+        result, events = self.run_json("login-failure", "--lang", "zh", stdin="忘记密码\n成功\n")
+        assert result.exit_code == 0
+        assert events[-1]["event"] == "outcome"
+        assert events[-1]["title"] == "密码已重置"
+        assert events[-1]["packet"] is None
+
+    def test_pending_carries_a_resumable_session(self, tmp_path: Path) -> None:
+        """Exit 3 ends with a `pending` line whose session `resume --json` can finish."""
+        result, events = self.run_json("login-failure", "--answer", "forgot")
+        assert result.exit_code == 3
+        assert [e["event"] for e in events] == ["step", "answer", "step", "pending"]
+        saved = tmp_path / "s.json"
+        saved.write_text(json.dumps(events[-1]["session"]), encoding="utf-8")
+        resumed = CliRunner().invoke(cli, ["resume", str(saved), "--json", "--answer", "done"])
+        assert resumed.exit_code == 0, resumed.output
+        assert json_events(resumed.stdout)[-1]["id"] == "o_reset_done"
+
+    def test_invalid_answer(self) -> None:
+        """Exit 2 after an `error` line naming the step and the reason."""
+        result, events = self.run_json("login-failure", "--answer", "banana")
+        assert result.exit_code == 2
+        assert events[-1] == {
+            "event": "error",
+            "id": "q_symptom",
+            "code": "no-such-option",
+            "message": events[-1]["message"],
+        }
+        assert "banana" in str(events[-1]["message"])
+
+    def test_packet_cannot_share_standard_output(self) -> None:
+        """`--json --packet -` is refused as a usage error before anything runs."""
+        result = invoke("run", "login-failure", "--json", "--packet", "-")
+        assert result.exit_code == 2
+        assert "--json" in result.output
+
+    def test_packet_file_still_written(self, tmp_path: Path) -> None:
+        """`--packet FILE` writes the chosen format beside the JSON lines."""
+        target = tmp_path / "case.md"
+        answers = [arg for answer in self.RESTRICTED for arg in ("--answer", answer)]
+        result, events = self.run_json("failed-transaction", *answers, "--packet", str(target))
+        assert result.exit_code == 0
+        assert events[-1]["event"] == "outcome"
+        assert target.read_text(encoding="utf-8").startswith("# ")
+
+    def test_list_and_suggest(self) -> None:
+        """`list --json` and `suggest --json` print one object per tree."""
+        trees = json_events(invoke("list", "--json", "--lang", "zh").output)
+        assert {"id": "login-failure", "version": "1.0", "title": "无法登录账户"}.items() <= trees[
+            3
+        ].items()
+        ranked = json_events(invoke("suggest", "--json", "my refund was rejected").output)
+        assert ranked[0]["id"] == "refund-denied"
+        assert 0 < float(ranked[0]["score"]) <= 1
+
+
+def test_json_lines_drive_a_session_through_a_pipe() -> None:
+    """A wrapper reads each step line and writes the next answer: the real protocol."""
+    command = [
+        sys.executable,
+        "-m",
+        "okpay_triage",
+        "run",
+        "login-failure",
+        "--json",
+        "--lang",
+        "zh",
+    ]
+    replies = iter(["2", "成功"])
+    seen = []
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, encoding="utf-8"
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        for line in process.stdout:
+            event = json.loads(line)
+            seen.append(event["event"])
+            if event["event"] == "step":
+                process.stdin.write(next(replies) + "\n")
+                process.stdin.flush()
+        process.stdin.close()
+        assert process.wait(timeout=30) == 0
+    assert seen == ["step", "answer", "step", "answer", "outcome"]

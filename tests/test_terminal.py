@@ -66,3 +66,42 @@ def test_ctrl_d_exits_130(tmp_path: Path) -> None:
     child.close()
     assert child.exitstatus == 130
     assert json.loads(save.read_text(encoding="utf-8"))["lang"] == "zh"
+
+
+def test_input_steps_say_the_format_and_show_the_masked_value(tmp_path: Path) -> None:
+    """An input step names the format it expects and shows back what was kept, masked."""
+    child = spawn("run", "login-failure")
+    for answer in ("forgot", "no code", "text", "no"):
+        child.expect("> ")
+        child.sendline(answer)
+    child.expect("> ")
+    assert "format:" in child.before
+    child.sendline("not-an-email")
+    child.expect("> ")
+    assert "email" in child.before.lower()
+    child.sendline("alice@example.com")
+    child.expect("> ")
+    assert "✓ Account email: a***@example.com" in child.before
+    child.sendintr()
+    child.expect(pexpect.EOF)
+
+
+def test_colour_only_on_a_terminal_and_never_with_no_color() -> None:
+    """Styles reach a terminal, unless NO_COLOR is set; a pipe never gets them."""
+    coloured = pexpect.spawn(
+        COMMAND,
+        ["run", "login-failure"],
+        encoding="utf-8",
+        timeout=30,
+        env={k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"TERM": "xterm"},
+    )
+    coloured.expect("> ")
+    assert "\x1b[" in coloured.before
+    coloured.sendintr()
+    coloured.expect(pexpect.EOF)
+
+    plain = spawn("run", "login-failure")
+    plain.expect("> ")
+    assert "\x1b" not in plain.before
+    plain.sendintr()
+    plain.expect(pexpect.EOF)

@@ -8,9 +8,11 @@ up; each command imports what it needs, so ``--help`` stays as fast as click its
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -67,6 +69,13 @@ CONFIG = click.option(
     "config_path",
     type=click.Path(dir_okay=False, path_type=Path),
     help="A YAML or JSON file with working hours, holidays and contacts for packets.",
+)
+JSON_LINES = click.option(
+    "--json",
+    "json_lines",
+    is_flag=True,
+    help="Print every step, answer and the result as one JSON object per line (for "
+    "programs; answers come from --answer, --answers and standard input, never a prompt).",
 )
 # --- end of packet options -----------------------------------------------------------------
 
@@ -137,7 +146,8 @@ def cli() -> None:
 
 @cli.command("list")
 @LANG
-def list_trees(lang: str) -> None:
+@click.option("--json", "json_lines", is_flag=True, help="One JSON object per tree and line.")
+def list_trees(lang: str, json_lines: bool) -> None:
     """List the bundled trees: id, title and number of outcomes."""
     from .bundled import bundled_tree_ids, compiled_bundled
 
@@ -145,6 +155,10 @@ def list_trees(lang: str) -> None:
     for tree_id in bundled_tree_ids():
         plan = compiled_bundled(tree_id)
         outcomes = sum(1 for step in plan.steps.values() if step.outcome is not None)
+        if json_lines:
+            fields = {"id": tree_id, "version": plan.version, "title": plan.title[pick]}
+            say(json_line({**fields, "outcomes": outcomes}))
+            continue
         word = "个结果" if lang == "zh" else " outcomes"
         say(f"{tree_id:<22} {shown(plan.title[pick])} ({outcomes}{word})")
 
@@ -169,6 +183,7 @@ def list_trees(lang: str) -> None:
 @PACKET
 @FORMAT
 @CONFIG
+@JSON_LINES
 def run(
     tree: str,
     lang: str,
@@ -179,6 +194,7 @@ def run(
     packet_path: Path | None,
     fmt: str | None,
     config_path: Path | None,
+    json_lines: bool,
 ) -> None:
     """Run a triage session on TREE (a bundled tree id or a tree file).
 
@@ -189,14 +205,14 @@ def run(
     from .engine import Session
 
     known = dict(_split_fact(item) for item in facts)
+    report = _report(packet_path, fmt, json_lines)
     config = _read_config(config_path)
     loaded = _tree_for_run(tree)
     try:
         session = Session.start(loaded, lang=lang, facts=known)
     except AnswerError as error:
         fail(str(error), EXIT_USAGE)
-    to_stdout = _packet_to_stdout(packet_path, fmt)
-    session = _drive(session, _scripted(answers, answers_file), save, outcome_err=to_stdout)
+    session = _drive(session, _scripted(answers, answers_file), save, report, config)
     _emit_packet(session, packet_path, fmt, config)
 
 
@@ -218,6 +234,7 @@ def run(
 @PACKET
 @FORMAT
 @CONFIG
+@JSON_LINES
 def resume(
     file: Path,
     tree_path: Path | None,
@@ -227,12 +244,13 @@ def resume(
     packet_path: Path | None,
     fmt: str | None,
     config_path: Path | None,
+    json_lines: bool,
 ) -> None:
     """Continue the session saved in FILE."""
+    report = _report(packet_path, fmt, json_lines)
     config = _read_config(config_path)
     session = _read_session(file, tree_path)
-    to_stdout = _packet_to_stdout(packet_path, fmt)
-    session = _drive(session, _scripted(answers, answers_file), save or file, outcome_err=to_stdout)
+    session = _drive(session, _scripted(answers, answers_file), save or file, report, config)
     _emit_packet(session, packet_path, fmt, config)
 
 
@@ -298,7 +316,8 @@ def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
 @click.argument("text", nargs=-1, required=True)
 @LANG
 @click.option("--limit", type=click.IntRange(1, 20), default=3, show_default=True)
-def suggest(text: tuple[str, ...], lang: str, limit: int) -> None:
+@click.option("--json", "json_lines", is_flag=True, help="One JSON object per tree and line.")
+def suggest(text: tuple[str, ...], lang: str, limit: int, json_lines: bool) -> None:
     """Which trees fit a free-text description, e.g. `suggest 提现三天了还没到账`."""
     from .bundled import compiled_bundled
     from .suggest import suggest_trees
@@ -314,7 +333,11 @@ def suggest(text: tuple[str, ...], lang: str, limit: int) -> None:
         raise Exit(EXIT_INVALID)
     pick = 1 if lang == "zh" else 0
     for tree_id, score in ranked:
-        say(f"{tree_id:<22} {score:.2f}  {shown(compiled_bundled(tree_id).title[pick])}")
+        title = compiled_bundled(tree_id).title[pick]
+        if json_lines:
+            say(json_line({"id": tree_id, "score": round(score, 4), "title": title}))
+        else:
+            say(f"{tree_id:<22} {score:.2f}  {shown(title)}")
 
 
 @cli.command()
@@ -446,51 +469,39 @@ def _stdin_lines() -> Iterator[str]:
 
 
 def _drive(
-    session: Session, answers: list[str], save: Path | None, *, outcome_err: bool = False
+    session: Session, answers: list[str], save: Path | None, report: Report, config: Config | None
 ) -> Session:
     """Step the session with the scripted answers, then the terminal or standard input;
     return it finished (anything else exits)."""
-    interactive = sys.stdin.isatty()
-    source: Iterator[str] = iter(answers)
+    interactive = report.interactive
     _save(session, save, interactive=interactive)
-    for answer in source:
-        if session.finished:
-            break
-        session = _apply(session, answer, save, interactive=False)
-    if not interactive:
-        for answer in _stdin_lines():
-            if session.finished:
-                break
-            session = _apply(session, answer, save, interactive=False)
-        if not session.finished:
-            _show_step(session, err=False)
-            say(
-                _t(session, "answers ran out before a result", "回答已用完，尚未得出结果"), err=True
-            )
-            raise Exit(EXIT_PENDING)
+    if interactive:
+        session = _interact(session, save, report)
     else:
-        session = _interact(session, save)
-    _show_outcome(session, err=outcome_err)
+        source = chain(answers, _stdin_lines())
+        while not session.finished:
+            report.step(session)
+            answer = next(source, None)
+            if answer is None:
+                report.pending(session)
+                raise Exit(EXIT_PENDING)
+            try:
+                moved = session.answer(answer)
+            except AnswerError as error:
+                report.refused(session, error)
+                raise Exit(EXIT_USAGE) from None
+            report.answered(session, moved)
+            _save(moved, save, interactive=False)
+            session = moved
+    report.outcome(session, config)
     return session
 
 
-def _apply(session: Session, answer: str, save: Path | None, *, interactive: bool) -> Session:
-    try:
-        moved = session.answer(answer)
-    except AnswerError as error:
-        _show_step(session, err=True)
-        fail(shown(str(error)), EXIT_USAGE)
-    for notice in moved.notices:
-        say(f"note: {shown(notice)}", err=True)
-    _save(moved, save, interactive=interactive)
-    return moved
-
-
-def _interact(session: Session, save: Path | None) -> Session:
+def _interact(session: Session, save: Path | None, report: Report) -> Session:
     while not session.finished:
-        _show_step(session, err=False)
+        report.step(session)
         try:
-            line = input(_t(session, "> ", "> "))
+            line = input("> ")
         except (KeyboardInterrupt, EOFError):
             say()
             if save:
@@ -527,10 +538,9 @@ def _interact(session: Session, save: Path | None) -> Session:
         try:
             moved = session.answer(line)
         except AnswerError as error:
-            say(shown(str(error)), fg="yellow")
+            report.refused(session, error)
             continue
-        for notice in moved.notices:
-            say(shown(notice), fg="yellow")
+        report.answered(session, moved)
         session = moved
         _save(session, save, interactive=True)
     return session
@@ -538,6 +548,143 @@ def _interact(session: Session, save: Path | None) -> Session:
 
 def _t(session: Session, en: str, zh: str) -> str:
     return zh if session.lang == "zh" else en
+
+
+def _recorded(before: Session, after: Session) -> str | None:
+    """What the answer to `before`'s input step was kept as (masked), or None for a
+    question; shown back so the user sees exactly what support will see."""
+    node = before.node
+    if node.kind != "input" or node.fact is None:
+        return None
+    kept = after.facts.get(node.fact)
+    return kept if kept is not None else _t(before, "(skipped)", "（已跳过）")
+
+
+class Report:
+    """How `run` and `resume` show a session: text for people (this class), or one JSON
+    object per line for programs (`JsonReport`)."""
+
+    def __init__(self, *, interactive: bool, outcome_err: bool = False) -> None:
+        self.interactive = interactive
+        self.outcome_err = outcome_err
+
+    def step(self, session: Session) -> None:
+        """The session is waiting at a step: ask it on a terminal, stay quiet in a script."""
+        if self.interactive:
+            _show_step(session, err=False)
+
+    def answered(self, before: Session, after: Session) -> None:
+        """An answer was accepted: show the masked value kept and any notices."""
+        kept = _recorded(before, after)
+        if kept is not None and self.interactive:
+            say(f"  ✓ {shown(before.fact_label(before.node.fact or ''))}: {shown(kept)}", dim=True)
+        for notice in after.notices:
+            if self.interactive:
+                say(shown(notice), fg="yellow")
+            else:
+                say(f"note: {shown(notice)}", err=True)
+
+    def refused(self, session: Session, error: AnswerError) -> None:
+        """An answer was not accepted: re-ask on a terminal; in a script show the step."""
+        if self.interactive:
+            say(shown(str(error)), fg="yellow")
+            return
+        _show_step(session, err=True)
+        say(f"error: {shown(str(error))}", err=True)
+
+    def pending(self, session: Session) -> None:
+        """Scripted answers ran out: show the question still open."""
+        _show_step(session, err=False)
+        say(_t(session, "answers ran out before a result", "回答已用完，尚未得出结果"), err=True)
+
+    def outcome(self, session: Session, config: Config | None) -> None:
+        """The result, to standard error when standard output carries the packet."""
+        _show_outcome(session, err=self.outcome_err)
+
+
+class JsonReport(Report):
+    """`--json`: every step, answer and the result as one JSON object per line on standard
+    output, for a wrapper that drives the session through a pipe. Human messages still go
+    to standard error; the exit codes are the same."""
+
+    def __init__(self) -> None:
+        super().__init__(interactive=False)
+
+    def step(self, session: Session) -> None:
+        node = session.node
+        self._emit(
+            "step",
+            step=session.depth + 1,
+            remaining=node.remaining,
+            id=node.id,
+            kind=node.kind,
+            prompt=node.prompt,
+            options=[
+                {"number": n, "id": oid, "label": label}
+                for n, (oid, label) in enumerate(node.options, 1)
+            ],
+            info=node.info,
+            help=node.help,
+            fact=node.fact,
+            hint=node.hint,
+            optional=node.optional,
+        )
+
+    def answered(self, before: Session, after: Session) -> None:
+        entry = after.transcript[before.depth]
+        self._emit(
+            "answer",
+            id=entry.node_id,
+            value=entry.answer,
+            shown=entry.shown,
+            notices=list(after.notices),
+        )
+
+    def refused(self, session: Session, error: AnswerError) -> None:
+        self._emit("error", id=session.node.id, code=error.code, message=str(error))
+        say(f"error: {shown(str(error))}", err=True)
+
+    def pending(self, session: Session) -> None:
+        self._emit("pending", id=session.node.id, session=json.loads(session.to_json()))
+        say(_t(session, "answers ran out before a result", "回答已用完，尚未得出结果"), err=True)
+
+    def outcome(self, session: Session, config: Config | None) -> None:
+        outcome = session.outcome
+        assert outcome is not None
+        packet = None
+        if outcome.escalate != "no":
+            from .packet import build_packet
+
+            packet = json.loads(build_packet(session, config=config).to_json())
+        self._emit(
+            "outcome",
+            id=outcome.id,
+            title=outcome.title,
+            cause=outcome.cause,
+            steps=outcome.steps,
+            escalate=outcome.escalate,
+            severity=outcome.severity,
+            facts=[
+                {"id": key, "label": label, "value": value}
+                for key, (label, value) in zip(session.facts, session.shown_facts(), strict=True)
+            ],
+            missing=[{"id": f, "label": session.fact_label(f)} for f in session.missing_facts],
+            attachments=outcome.attachments if outcome.escalate != "no" else [],
+            session=json.loads(session.to_json()),
+            packet=packet,
+        )
+
+    @staticmethod
+    def _emit(event: str, **fields: object) -> None:
+        say(json_line({"event": event, **fields}))
+
+
+def json_line(data: object) -> str:
+    """`data` as one line of JSON, Chinese kept readable, and every character a terminal
+    could act on (C1 controls, bidi overrides, zero-width, line separators) escaped."""
+    from .text import json_escaped
+
+    return json_escaped(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
 
 def _show_step(session: Session, *, err: bool) -> None:
@@ -623,8 +770,18 @@ def _read_config(path: Path | None) -> Config | None:
         raise Exit(EXIT_INVALID) from None
 
 
-def _packet_to_stdout(path: Path | None, fmt: str | None) -> bool:
-    return (path is None and fmt is not None) or str(path) == "-"
+def _report(path: Path | None, fmt: str | None, json_lines: bool) -> Report:
+    """How to show the session: JSON lines, or text on a terminal or in a script (the
+    outcome goes to standard error when the packet is printed on standard output)."""
+    to_stdout = (path is None and fmt is not None) or str(path) == "-"
+    if json_lines:
+        if to_stdout:
+            raise click.UsageError(
+                "--json prints the packet inside its result line; "
+                "give --packet a file name to write it in another format too"
+            )
+        return JsonReport()
+    return Report(interactive=sys.stdin.isatty(), outcome_err=to_stdout)
 
 
 def _emit_packet(

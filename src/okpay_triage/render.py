@@ -27,7 +27,7 @@ from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
 from .redaction import redact
-from .text import visible
+from .text import json_escaped, visible
 
 if TYPE_CHECKING:
     from .packet import ChannelAdvice, EscalationPacket
@@ -506,14 +506,10 @@ def to_text(packet: EscalationPacket) -> str:
 
 # --------------------------------------------------------------------------- JSON
 
-_JSON_UNSAFE = re.compile(r"[\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
-
-
 def to_json(packet: EscalationPacket, *, indent: int | None = 2) -> str:
     """`packet.model_dump_json`, with invisible and bidi characters as ``\\uXXXX`` escapes
     (the same JSON value, but safe to print on a terminal)."""
-    raw = packet.model_dump_json(indent=indent)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", raw)
+    return json_escaped(packet.model_dump_json(indent=indent))
 
 
 # --------------------------------------------------------------------------- email

@@ -38,7 +38,7 @@ def normalize(text: str) -> str:
     return " ".join(text.casefold().split()).strip(" .。!！?？,，")
 
 
-_UNSAFE = re.compile(
+UNSAFE = re.compile(
     r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
 )
 
@@ -50,7 +50,16 @@ def visible(text: str) -> str:
     user or tree text is displayed (``\\x1b``, ``\\u202e``), never acted on. Newlines and
     tabs are kept.
     """
-    return _UNSAFE.sub(_escape, text)
+    return UNSAFE.sub(_escape, text)
+
+
+def json_escaped(text: str) -> str:
+    """JSON text with every character `visible` escapes written as a ``\\uXXXX`` escape.
+
+    Such characters can only stand inside JSON strings, so the result is the same JSON value,
+    but printing it can never move the cursor or reorder a line.
+    """
+    return UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _escape(match: re.Match[str]) -> str:
