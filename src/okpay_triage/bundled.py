@@ -11,12 +11,11 @@ the cache, or to ``off`` to disable it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
+import zlib
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from .compiled import CompiledTree
@@ -27,7 +26,7 @@ CACHE_FORMAT = "1"
 
 def bundled_tree_dir() -> Path:
     """The folder of the trees shipped with the package."""
-    packaged = Path(str(resources.files("okpay_triage"))) / "trees"
+    packaged = Path(__file__).with_name("trees")  # where the wheel puts them
     if packaged.is_dir():
         return packaged
     # An editable install or a source checkout: the trees sit beside src/.
@@ -76,7 +75,9 @@ def compiled_bundled(tree_id: str) -> CompiledTree:
         from .loader import load_tree
 
         return _compile(load_tree(tree_id))  # raises the loader's clear TreeError
-    key = hashlib.sha256(data + f"|{__version__}|{CACHE_FORMAT}".encode()).hexdigest()[:20]
+    # A checksum, not a cryptographic hash: the key only has to change when the file or the
+    # package does, and zlib is already loaded where hashlib would cost OpenSSL's start-up.
+    key = f"{zlib.crc32(data):08x}{len(data):x}-{__version__}-{CACHE_FORMAT}"
     folder = cache_dir()
     entry = folder / f"{tree_id}-{key}.json" if folder else None
     if entry is not None:

@@ -8,26 +8,39 @@ up; each command imports what it needs, so ``--help`` stays as fast as click its
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from itertools import chain
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from . import __version__
-from .errors import AnswerError, SessionError, TreeError
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from .compiled import CompiledTree
     from .config import Config
     from .engine import Session
+    from .errors import AnswerError
     from .model import Tree
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+
+class FilePath(click.Path):
+    """A file argument as a `pathlib.Path`; pathlib is imported only once a path is given."""
+
+    def __init__(self, *, allow_dash: bool = False, dir_okay: bool = False) -> None:
+        super().__init__(dir_okay=dir_okay, allow_dash=allow_dash)
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from pathlib import Path
+
+        return Path(os.fsdecode(super().convert(value, param, ctx)))
+
 
 ANSWER = click.option(
     "--answer",
@@ -39,7 +52,7 @@ ANSWER = click.option(
 ANSWERS = click.option(
     "--answers",
     "answers_file",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(),
     help="A YAML or JSON list of answers, used after --answer.",
 )
 LANG = click.option(
@@ -54,7 +67,7 @@ LANG = click.option(
 PACKET = click.option(
     "--packet",
     "packet_path",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    type=FilePath(allow_dash=True),
     help="Write the escalation packet here when a result is reached ('-': standard output).",
 )
 FORMAT = click.option(
@@ -67,7 +80,7 @@ FORMAT = click.option(
 CONFIG = click.option(
     "--config",
     "config_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(),
     help="A YAML or JSON file with working hours, holidays and contacts for packets.",
 )
 JSON_LINES = click.option(
@@ -118,6 +131,8 @@ class _Group(click.Group):
     """A click group that turns library errors into the documented exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from .errors import SessionError, TreeError
+
         try:
             return super().invoke(ctx)
         except Exit as stop:
@@ -177,7 +192,7 @@ def list_trees(lang: str, json_lines: bool) -> None:
 @ANSWERS
 @click.option(
     "--save",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(),
     help="Save the session here after every answer (atomically).",
 )
 @PACKET
@@ -203,6 +218,7 @@ def run(
     and then the lines of standard input.
     """
     from .engine import Session
+    from .errors import AnswerError
 
     known = dict(_split_fact(item) for item in facts)
     report = _report(packet_path, fmt, json_lines)
@@ -217,18 +233,18 @@ def run(
 
 
 @cli.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath())
 @click.option(
     "--tree",
     "tree_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(),
     help="The tree file the session was made with (default: the bundled tree).",
 )
 @ANSWER
 @ANSWERS
 @click.option(
     "--save",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(),
     help="Where to save (default: FILE itself).",
 )
 @PACKET
@@ -255,7 +271,7 @@ def resume(
 
 
 @cli.command("packet")
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("file", type=FilePath())
 @click.option(
     "--format",
     "fmt",
@@ -267,7 +283,7 @@ def resume(
 @click.option(
     "--tree",
     "tree_path",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=FilePath(),
     help="The tree file the session was made with (default: the bundled tree).",
 )
 @CONFIG
@@ -281,11 +297,13 @@ def packet_command(file: Path, fmt: str, tree_path: Path | None, config_path: Pa
             f"continue it with: okpay-triage resume {file}",
             EXIT_INVALID,
         )
+    from pathlib import Path
+
     _emit_packet(session, Path("-"), fmt, config)
 
 
 @cli.command()
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=FilePath(dir_okay=True))
 @click.option(
     "--max-bytes",
     type=click.IntRange(min=1),
@@ -399,6 +417,7 @@ def _read_answers(path: Path) -> list[str]:
 
 def _read_session(file: Path, tree_path: Path | None) -> Session:
     from .engine import Session
+    from .errors import SessionError
     from .loader import load_tree
 
     try:
@@ -433,6 +452,7 @@ def save_session(session: Session, path: Path) -> None:
 def write_atomically(path: Path, data: bytes) -> None:
     """Write `data` to `path` through a temporary file beside it, fsync, then rename."""
     import tempfile
+    from pathlib import Path
 
     folder = path.resolve().parent
     handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -473,6 +493,8 @@ def _drive(
 ) -> Session:
     """Step the session with the scripted answers, then the terminal or standard input;
     return it finished (anything else exits)."""
+    from .errors import AnswerError
+
     interactive = report.interactive
     _save(session, save, interactive=interactive)
     if interactive:
@@ -498,6 +520,8 @@ def _drive(
 
 
 def _interact(session: Session, save: Path | None, report: Report) -> Session:
+    from .errors import AnswerError
+
     while not session.finished:
         report.step(session)
         try:
@@ -645,7 +669,7 @@ class JsonReport(Report):
         say(f"error: {shown(str(error))}", err=True)
 
     def pending(self, session: Session) -> None:
-        self._emit("pending", id=session.node.id, session=json.loads(session.to_json()))
+        self._emit("pending", id=session.node.id, session=_saved(session))
         say(_t(session, "answers ran out before a result", "回答已用完，尚未得出结果"), err=True)
 
     def outcome(self, session: Session, config: Config | None) -> None:
@@ -655,7 +679,7 @@ class JsonReport(Report):
         if outcome.escalate != "no":
             from .packet import build_packet
 
-            packet = json.loads(build_packet(session, config=config).to_json())
+            packet = build_packet(session, config=config).model_dump(mode="json")
         self._emit(
             "outcome",
             id=outcome.id,
@@ -670,7 +694,7 @@ class JsonReport(Report):
             ],
             missing=[{"id": f, "label": session.fact_label(f)} for f in session.missing_facts],
             attachments=outcome.attachments if outcome.escalate != "no" else [],
-            session=json.loads(session.to_json()),
+            session=_saved(session),
             packet=packet,
         )
 
@@ -679,9 +703,18 @@ class JsonReport(Report):
         say(json_line({"event": event, **fields}))
 
 
+def _saved(session: Session) -> Any:
+    """The session's saved form as a JSON value."""
+    import json
+
+    return json.loads(session.to_json())
+
+
 def json_line(data: object) -> str:
     """`data` as one line of JSON, Chinese kept readable, and every character a terminal
     could act on (C1 controls, bidi overrides, zero-width, line separators) escaped."""
+    import json
+
     from .text import json_escaped
 
     return json_escaped(json.dumps(data, ensure_ascii=False, separators=(",", ":")))

@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from .compiled import CompiledTree, StepSpec, compile_tree
 from .errors import AnswerError, SessionError
 from .messages import Lang, say
 from .text import normalize
-from .values import parse_value
 
 if TYPE_CHECKING:
     from .model import Tree
@@ -31,8 +29,7 @@ SESSION_FORMAT = "okpay-triage/session"
 SESSION_VERSION = 1
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(NamedTuple):
     """The current step, in the session's language."""
 
     id: str
@@ -47,8 +44,7 @@ class Step:
     remaining: int
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(NamedTuple):
     """Where the session ended, in the session's language."""
 
     id: str
@@ -61,8 +57,7 @@ class Outcome:
     attachments: list[str]
 
 
-@dataclass(frozen=True, slots=True)
-class TranscriptEntry:
+class TranscriptEntry(NamedTuple):
     """One answered step: the option id or fact value, and where the answer came from."""
 
     node_id: str
@@ -267,6 +262,8 @@ class Session:
             chosen = None
         else:
             assert spec.fact is not None  # an input always collects a fact
+            from .values import parse_value  # only input steps need the value parsers
+
             try:
                 parsed = parse_value(self._plan.facts[spec.fact], text, lang)
             except AnswerError as error:
@@ -427,6 +424,8 @@ def _context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> s
         s.fact == key and s.kind == "question" for s in plan.steps.values()
     ):
         return _bound_choice(plan, key, text, lang)
+    from .values import parse_value
+
     try:
         return parse_value(spec, text, lang).value
     except AnswerError as error:

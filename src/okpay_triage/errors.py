@@ -8,14 +8,12 @@ heavy: the command line loads it on every start.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a tree, and where it is.
 
     `line` and `column` are 1-based; 0 means the position is unknown (a tree built in Python

@@ -506,6 +506,7 @@ def to_text(packet: EscalationPacket) -> str:
 
 # --------------------------------------------------------------------------- JSON
 
+
 def to_json(packet: EscalationPacket, *, indent: int | None = 2) -> str:
     """`packet.model_dump_json`, with invisible and bidi characters as ``\\uXXXX`` escapes
     (the same JSON value, but safe to print on a terminal)."""
