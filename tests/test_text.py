@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from okpay_triage.text import clean, normalize, visible
+from okpay_triage.text import clean, json_escaped, normalize, visible
 
 
 def test_visible_escapes_terminal_controls() -> None:
@@ -42,3 +42,14 @@ def test_normalize() -> None:
     assert normalize("  ＹＥＳ！ ") == "yes"
     assert normalize("for\u200bgot") == "forgot"
     assert normalize("可以了。") == "可以了"
+
+
+@given(st.text())
+def test_json_escaped_is_the_same_json_value(text: str) -> None:
+    """Escaping for the terminal never changes what the JSON means."""
+    import json
+
+    raw = json.dumps({"v": text}, ensure_ascii=False)
+    shown = json_escaped(raw)
+    assert json.loads(shown) == {"v": text}
+    assert visible(shown) == shown

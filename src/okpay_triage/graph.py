@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 _Path = tuple[str | int, ...]
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+_ASCII_PUNCT = re.compile(r"[,?!;:()]")
 _ASCII_PUNCT_IN_ZH = re.compile(rf"(?<=[{_HAN}])[,?!;:()]|[,?!;:()](?=[{_HAN}])")
 
 
@@ -113,39 +114,38 @@ def distinct_answers(ix: _Index) -> Iterator[Finding]:
         if not isinstance(node, Question):
             continue
         owner: dict[str, str] = {}
+        ids: set[str] = set()
         for j, option in enumerate(node.options):
-            where = ("nodes", i, "options", j)
-            if option.id in {o.id for o in node.options[:j]}:
+            oid = option.id
+            if oid in ids:
                 yield Finding(
                     "duplicate-option",
-                    f"question '{node.id}' has option id '{option.id}' twice",
-                    (*where, "id"),
+                    f"question '{node.id}' has option id '{oid}' twice",
+                    ("nodes", i, "options", j, "id"),
                 )
                 continue
+            ids.add(oid)
             for word in _answer_words(option):
                 key = normalize(word)
                 if key.isdigit():
                     yield Finding(
                         "ambiguous-answer",
-                        f"question '{node.id}' option '{option.id}': '{word}' is a "
+                        f"question '{node.id}' option '{oid}': '{word}' is a "
                         "number, and numbers choose options by position",
-                        where,
+                        ("nodes", i, "options", j),
                     )
-                elif owner.setdefault(key, option.id) != option.id:
+                elif owner.setdefault(key, oid) != oid:
                     yield Finding(
                         "ambiguous-answer",
                         f"question '{node.id}': '{word}' would choose both "
-                        f"'{owner[key]}' and '{option.id}'",
-                        where,
+                        f"'{owner[key]}' and '{oid}'",
+                        ("nodes", i, "options", j),
                     )
 
 
-def _answer_words(option: Any) -> Iterator[str]:
-    yield option.id
-    yield option.label.en
-    yield option.label.zh
-    yield from option.synonyms.en
-    yield from option.synonyms.zh
+def _answer_words(option: Any) -> tuple[str, ...]:
+    label, synonyms = option.label, option.synonyms
+    return (option.id, label.en, label.zh, *synonyms.en, *synonyms.zh)
 
 
 # --------------------------------------------------------------------------- facts
@@ -229,7 +229,7 @@ def translations_present(ix: _Index) -> Iterator[Finding]:
                 (*path, "zh"),
                 "warning",
             )
-        elif match := _ASCII_PUNCT_IN_ZH.search(zh):
+        elif _ASCII_PUNCT.search(zh) and (match := _ASCII_PUNCT_IN_ZH.search(zh)):
             yield Finding(
                 "zh-punctuation",
                 f"ASCII {match.group()!r} in Chinese text "
@@ -306,25 +306,49 @@ def acyclic(ix: _Index, graph: Any) -> Iterator[Finding]:
         )
 
 
-def required_facts_collected(ix: _Index, graph: Any) -> Iterator[Finding]:
-    """Every fact an outcome requires is collected on every path from the start to it."""
+def topological_order(graph: Any) -> list[str] | None:
+    """The nodes with every edge pointing forward, or None when there is a cycle."""
+    try:
+        return list(nx.topological_sort(graph))
+    except nx.NetworkXUnfeasible:
+        return None
+
+
+def required_facts_collected(ix: _Index, graph: Any, order: list[str]) -> Iterator[Finding]:
+    """Every fact an outcome requires is collected on every path from the start to it.
+
+    Walking the DAG in topological order, the facts available at a node are those collected
+    on every path into it: the intersection, over its predecessors, of what was available
+    there plus what that step collects. Fact sets are bit masks, so the walk is linear.
+    """
     tree = ix.tree
     nodes = {n.id: n for n in tree.nodes}
-    given = frozenset(k for k, f in tree.facts.items() if f.from_caller)
-    available: dict[str, frozenset[str]] = {}
-    for node_id in nx.topological_sort(graph):
-        preds = list(graph.predecessors(node_id))
+    bit = {key: 1 << k for k, key in enumerate(tree.facts)}
+    given = 0
+    for key, declared in tree.facts.items():
+        if declared.from_caller:
+            given |= bit[key]
+    collects = {
+        node_id: bit.get(node.fact or "", 0) if not isinstance(node, Outcome) else 0
+        for node_id, node in nodes.items()
+    }
+    every = (1 << len(bit)) - 1
+    available: dict[str, int] = {}
+    pred = graph.pred
+    for node_id in order:
+        preds = pred[node_id]
         if node_id == tree.start or not preds:
             available[node_id] = given
-        else:
-            available[node_id] = frozenset.intersection(
-                *(available[p] | _collects(nodes[p]) for p in preds)
-            )
+            continue
+        mask = every
+        for p in preds:
+            mask &= available[p] | collects[p]
+        available[node_id] = mask
     for node_id, node in nodes.items():
         if not isinstance(node, Outcome) or node_id not in available:
             continue
         for j, fact in enumerate(node.requires):
-            if fact in available[node_id] or fact not in tree.facts:
+            if fact not in bit or available[node_id] & bit[fact]:
                 continue
             path = _path_without(graph, nodes, tree.start, node_id, fact)
             yield Finding(
@@ -369,10 +393,11 @@ def findings(tree: Tree) -> list[Finding]:
     result = structural + [f for check in _CONTENT for f in check(ix)]
     graph = _graph(ix)
     result += all_reachable(ix, graph)
-    cycles = list(acyclic(ix, graph))
-    result += cycles
-    if not structural and not cycles:
-        result += required_facts_collected(ix, graph)
+    order = topological_order(graph)
+    if order is None:  # only a tree with a cycle pays for finding it
+        result += acyclic(ix, graph)
+    elif not structural:
+        result += required_facts_collected(ix, graph, order)
     return result
 
 

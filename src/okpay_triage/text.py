@@ -30,12 +30,15 @@ def clean(text: str, limit: int = MAX_ANSWER_CHARS) -> tuple[str, bool]:
     return text, False
 
 
+_EDGES = " .。!！?？,，"
+
+
 def normalize(text: str) -> str:
     """The comparison form of an answer: NFKC, case-folded, invisible characters removed,
     inner white space collapsed, trailing punctuation dropped (``" Yes! "`` -> ``"yes"``)."""
     if not text.isascii():  # ASCII needs no width folding and has no invisible characters
         text = _INVISIBLE.sub("", unicodedata.normalize("NFKC", text))
-    return " ".join(text.casefold().split()).strip(" .。!！?？,，")
+    return " ".join(text.casefold().split()).strip(_EDGES)
 
 
 UNSAFE = re.compile(
