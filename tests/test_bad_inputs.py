@@ -587,7 +587,7 @@ class TestAnswers:
         for wrong in ("", "   ", "maybe", "3"):
             with pytest.raises(AnswerError) as caught:
                 session.answer(wrong)
-            assert ("1) Yes; 2) No" if lang == "en" else "1) 好了; 2) 没有") in str(caught.value)
+            assert ("1) Yes; 2) No" if lang == "en" else "1) 好了；2) 没有") in str(caught.value)
         for word in ("y", "yes", "是", "对", "Yes!", "好了"):
             assert session.answer(word).outcome is not None
         result = invoke("run", "login-failure", "--answer", "banana")

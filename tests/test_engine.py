@@ -276,7 +276,32 @@ class TestSaving:
         """An answer that does not fit its step is refused on resume."""
         saved = json.loads(login.answer("forgot").to_json())
         saved["answers"][0]["answer"] = "no-such-option"
-        with pytest.raises(SessionError, match="answer 1 does not fit"):
+        with pytest.raises(SessionError, match="answer 1 does not fit") as caught:
+            Session.from_json(json.dumps(saved))
+        assert caught.value.code == "damaged"
+
+    @pytest.mark.parametrize("raw", ["13812345678", "alice@example.com", "6222021234567890128"])
+    def test_hand_edited_unmasked_value_is_refused(self, login: Session, raw: str) -> None:
+        """A saved input value edited to hold a full phone, email or card number is refused,
+        while the masked value the engine saved resumes."""
+        session = login
+        for answer in ("forgot", "no code", "text", "no", "alice@example.com"):
+            session = session.answer(answer)
+        saved = json.loads(session.to_json())
+        assert saved["answers"][-1]["answer"] == "a***@example.com"
+        assert Session.from_json(json.dumps(saved)) == session
+        saved["answers"][-1]["answer"] = raw
+        with pytest.raises(SessionError, match="not masked") as caught:
+            Session.from_json(json.dumps(saved))
+        assert caught.value.code == "unmasked"
+
+    def test_hand_edited_unmasked_context_is_refused(self) -> None:
+        """The same holds for facts given up front."""
+        session = Session.start(load_tree("login-failure"), facts={"account_email": "a@b.cn"})
+        saved = json.loads(session.to_json())
+        assert saved["context"]["account_email"] != "a@b.cn"
+        saved["context"]["account_email"] = "a@b.cn"
+        with pytest.raises(SessionError, match="not masked"):
             Session.from_json(json.dumps(saved))
 
     def test_unknown_tree_is_refused(self, login: Session) -> None:

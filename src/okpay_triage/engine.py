@@ -297,7 +297,9 @@ class Session:
         if index is not None:
             return index
         pick = 1 if self._lang == "zh" else 0
-        options = "; ".join(f"{n}) {label[pick]}" for n, (_, label) in enumerate(spec.options, 1))
+        options = ("；" if pick else "; ").join(
+            f"{n}) {label[pick]}" for n, (_, label) in enumerate(spec.options, 1)
+        )
         if not key:
             raise AnswerError(
                 say("empty-answer", self._lang, options=options),
@@ -387,22 +389,27 @@ class Session:
             if not is_bundled_id(saved["id"]):
                 raise SessionError(
                     f"the session was made with tree '{saved['id']}', which is "
-                    "not a bundled tree; pass the tree to resume it"
+                    "not a bundled tree; pass the tree to resume it",
+                    code="not-bundled",
                 )
             try:
                 tree = compiled_bundled(saved["id"])
             except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
                 raise SessionError(
-                    f"the bundled tree '{saved['id']}' is invalid:\n{error}"
+                    f"the bundled tree '{saved['id']}' is invalid:\n{error}",
+                    code="tree-invalid",
                 ) from None
         plan = tree if isinstance(tree, CompiledTree) else compile_tree(tree)
         if saved["id"] != plan.id:
-            raise SessionError(f"the session is for tree '{saved['id']}', not '{plan.id}'")
+            raise SessionError(
+                f"the session is for tree '{saved['id']}', not '{plan.id}'", code="wrong-tree"
+            )
         if saved["hash"] != plan.hash:
             raise SessionError(
                 f"tree '{plan.id}' has changed since this session was saved (saved with "
                 f"version {saved['version']}, now version {plan.version}); its answers may no "
-                "longer fit, so start a new session"
+                "longer fit, so start a new session",
+                code="tree-changed",
             )
         return _replay(plan, data)
 
@@ -447,15 +454,31 @@ def _bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
     )
 
 
+def _masked(value: str) -> bool:
+    """Whether a saved value is as the engine keeps values: redaction leaves it unchanged.
+
+    A session file (or the JSON a chat client sends back) could be edited to carry a full
+    phone or card number; restoring it would put that into every rendering and saved copy.
+    """
+    from .redaction import redact
+
+    return redact(value) == value
+
+
 def _read_saved(text: str | bytes) -> dict[str, Any]:
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
-        raise SessionError("the session file is not valid JSON (truncated or corrupt?)") from None
+        raise SessionError(
+            "the session file is not valid JSON (truncated or corrupt?)", code="not-json"
+        ) from None
     if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
-        raise SessionError("this is not a saved okpay-triage session")
+        raise SessionError("this is not a saved okpay-triage session", code="not-a-session")
     if data.get("version") != SESSION_VERSION:
-        raise SessionError(f"unsupported session format version {data.get('version')!r}")
+        raise SessionError(
+            f"unsupported session format version {data.get('version')!r}",
+            code="unsupported-version",
+        )
     tree, answers, context = data.get("tree"), data.get("answers"), data.get("context")
     ok = (
         isinstance(tree, dict)
@@ -496,11 +519,23 @@ def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
                 f"the session file is damaged: answer {number} does not fit "
                 f"step '{item['node']}' of tree '{plan.id}'"
             )
+        if spec.kind == "input" and answer is not None and not _masked(answer):
+            raise SessionError(
+                f"the session file holds personal data that is not masked (answer {number}); "
+                "okpay-triage never saves that, so the file was changed by hand",
+                code="unmasked",
+            )
         entries.append((node, answer, item["source"]))
         node = _next(spec, answer)
     context = dict(data["context"])
     unknown = [key for key in context if key not in plan.facts]
     if unknown:
         raise SessionError(f"the session file names facts this tree does not have: {unknown}")
+    if not all(_masked(value) for value in context.values()):
+        raise SessionError(
+            "the session file holds personal data that is not masked (in the facts given up "
+            "front); okpay-triage never saves that, so the file was changed by hand",
+            code="unmasked",
+        )
     lang: Lang = "zh" if data["lang"] == "zh" else "en"
     return Session(plan, lang, context, tuple(entries), node)

@@ -53,7 +53,18 @@ class TreeError(TriageError):
 
 
 class SessionError(TriageError):
-    """A saved session cannot be resumed (corrupt, foreign, or made with a different tree)."""
+    """A saved session cannot be resumed (corrupt, foreign, or made with a different tree).
+
+    Attributes:
+        code: a stable machine-readable reason, so a caller can word its own message:
+            ``"not-json"``, ``"not-a-session"``, ``"unsupported-version"``, ``"damaged"``,
+            ``"unmasked"`` (personal data edited into the file), ``"not-bundled"``,
+            ``"wrong-tree"``, ``"tree-changed"`` (start a new session) or ``"tree-invalid"``.
+    """
+
+    def __init__(self, message: str, *, code: str = "damaged") -> None:
+        self.code = code
+        super().__init__(message)
 
 
 class AnswerError(TriageError, ValueError):
