@@ -62,3 +62,33 @@ def test_diagram_labels_cannot_break_out() -> None:
     dot = to_dot(tree)
     assert '\\"it\\"' in dot
     assert dot.rstrip().endswith("}")
+
+
+def _readme_blocks(language: str) -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    return re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_readme_python_runs() -> None:
+    """The README's Python snippet runs as written."""
+    (snippet,) = _readme_blocks("python")
+    exec(compile(snippet, "README.md", "exec"), {})
+
+
+def test_readme_transcript_is_what_the_tool_prints() -> None:
+    """The README's session shows the tool's real first question and real result."""
+    from click.testing import CliRunner
+
+    from okpay_triage.cli import cli
+
+    transcript = _readme_blocks("text")[0]
+    first = transcript.split("\n> ")[0].split("\n", 1)[1]  # after the `$` line
+    pending = CliRunner().invoke(cli, ["run", "login-failure"])
+    assert pending.exit_code == 3
+    assert first in pending.stdout
+    answers = ["3", "security", "yes", "no", "carol@example.com", "2026-11-19 10:00"]
+    answers.append("Account locked for your safety")
+    done = CliRunner().invoke(cli, ["run", "login-failure", *(f"--answer={a}" for a in answers)])
+    assert done.exit_code == 0
+    result = transcript.split("...\n\n", 1)[1]
+    assert result.strip() in done.stdout
