@@ -10,6 +10,7 @@ to a Chinese character (so times like 14:30 and examples like name@example.com s
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from pathlib import Path
@@ -36,15 +37,28 @@ def fix_line(line: str) -> str:
     return line[: match.start()] + head + fix_text(value) + tail
 
 
-def main(paths: list[str]) -> int:
-    for name in paths:
-        path = Path(name)
-        old = path.read_text(encoding="utf-8")
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python scripts/zh_punctuation.py",
+        description="Make ASCII punctuation next to Chinese characters in zh texts full-width.",
+    )
+    parser.add_argument("paths", nargs="+", type=Path, metavar="TREE.yaml")
+    args = parser.parse_args(argv)
+    failed = 0
+    for path in args.paths:
+        try:
+            old = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            print(
+                f"{path}: cannot read: {getattr(error, 'strerror', None) or error}", file=sys.stderr
+            )
+            failed = 1
+            continue
         new = "".join(fix_line(line) for line in old.splitlines(keepends=True))
         if new != old:
             path.write_text(new, encoding="utf-8")
             print(f"fixed {path}")
-    return 0
+    return failed
 
 
 if __name__ == "__main__":

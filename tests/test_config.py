@@ -190,6 +190,16 @@ def test_bad_value_is_reported_with_position(tmp_path: Path) -> None:
     assert "holidays.0" in problem.message
 
 
+def test_our_own_messages_read_plainly(tmp_path: Path) -> None:
+    """A message from our validators is shown without pydantic's "Value error," prefix."""
+    path = write(tmp_path, "timezone: Mars/Olympus\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert str(caught.value).endswith(
+        "invalid-value: timezone: unknown IANA time zone 'Mars/Olympus' (e.g. Asia/Shanghai)"
+    )
+
+
 @pytest.mark.parametrize(
     ("text", "code"),
     [

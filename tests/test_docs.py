@@ -92,3 +92,25 @@ def test_readme_transcript_is_what_the_tool_prints() -> None:
     assert done.exit_code == 0
     result = transcript.split("...\n\n", 1)[1]
     assert result.strip() in done.stdout
+
+
+def test_zh_punctuation_script(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The fixer makes CJK-adjacent punctuation full-width in zh values only, keeps times
+    and addresses, and answers --help and a missing file without a traceback."""
+    fixer = _script("zh_punctuation")
+    tree = tmp_path / "t.yaml"
+    tree.write_text(
+        'prompt: {en: "Done? (yes)", zh: "好了吗?(是的)"}\n'
+        "hint: {en: 'At 14:30', zh: 14:30 发送到 name@example.com,请查收}\n",
+        encoding="utf-8",
+    )
+    assert fixer.main([str(tree)]) == 0
+    assert tree.read_text(encoding="utf-8") == (
+        'prompt: {en: "Done? (yes)", zh: "好了吗？（是的）"}\n'
+        "hint: {en: 'At 14:30', zh: 14:30 发送到 name@example.com，请查收}\n"
+    )
+    assert fixer.main([str(tmp_path / "missing.yaml")]) == 1
+    with pytest.raises(SystemExit) as stop:
+        fixer.main(["--help"])
+    assert stop.value.code == 0
+    assert "full-width" in capsys.readouterr().out

@@ -49,6 +49,12 @@ class TestBadFiles:
         assert "q1" in cycle.message
         assert "i_email" in cycle.message
 
+    def test_unreachable_outcome_has_no_made_up_path(self) -> None:
+        """An escalating outcome nothing leads to is unreachable, not missing its facts on
+        a path that does not exist."""
+        codes = [p.code for p in read_tree(BAD / "unreachable-escalating.yaml").problems]
+        assert codes == ["unreachable"]
+
     def test_dangling_reference_points_at_the_reference(self) -> None:
         """An unknown `next` is reported at the line where it is written, with a suggestion."""
         problem = next(

@@ -169,6 +169,11 @@ class TestSessions:
         assert all(e.source == "context" for e in session.transcript)
 
 
+# Some hostile texts are deliberately 70,000 characters long; Hypothesis warns when it has to
+# print one, which is expected here, not a fault.
+@pytest.mark.filterwarnings(
+    "ignore:Generating overly large repr:hypothesis.errors.HypothesisWarning"
+)
 class TestHostileText:
     """`hostile_text` covers every kind of text BAD_INPUTS.md lists."""
 

@@ -174,8 +174,8 @@ def list_trees(lang: str, json_lines: bool) -> None:
             fields = {"id": tree_id, "version": plan.version, "title": plan.title[pick]}
             say(json_line({**fields, "outcomes": outcomes}))
             continue
-        word = "个结果" if lang == "zh" else " outcomes"
-        say(f"{tree_id:<22} {shown(plan.title[pick])} ({outcomes}{word})")
+        count = f"（{outcomes} 个结果）" if lang == "zh" else f" ({outcomes} outcomes)"
+        say(f"{tree_id:<22} {shown(plan.title[pick])}{count}")
 
 
 @cli.command()
@@ -333,7 +333,13 @@ def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
 @cli.command()
 @click.argument("text", nargs=-1, required=True)
 @LANG
-@click.option("--limit", type=click.IntRange(1, 20), default=3, show_default=True)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 20),
+    default=3,
+    show_default=True,
+    help="At most this many trees, best first.",
+)
 @click.option("--json", "json_lines", is_flag=True, help="One JSON object per tree and line.")
 def suggest(text: tuple[str, ...], lang: str, limit: int, json_lines: bool) -> None:
     """Which trees fit a free-text description, e.g. `suggest 提现三天了还没到账`."""
@@ -361,12 +367,20 @@ def suggest(text: tuple[str, ...], lang: str, limit: int, json_lines: bool) -> N
 @cli.command()
 @click.argument("tree")
 @click.option(
-    "--format", "fmt", type=click.Choice(["mermaid", "dot"]), default="mermaid", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (renders on GitHub and in the docs) or Graphviz DOT.",
 )
 @LANG
 def render(tree: str, fmt: str, lang: str) -> None:
-    """Draw TREE (a bundled id or a file) as a Mermaid or Graphviz diagram; outcomes are
-    coloured by escalation (green no, yellow if unresolved, orange yes, red urgent)."""
+    """Draw TREE (a bundled id or a file) as a diagram.
+
+    Mermaid or Graphviz DOT, labels in --lang; outcomes are coloured by escalation (green:
+    no, yellow: if unresolved, orange: yes, red: urgent).
+    """
     from .diagram import to_dot, to_mermaid
 
     drawn = (to_mermaid if fmt == "mermaid" else to_dot)(_tree_for_run(tree), lang)
@@ -574,6 +588,11 @@ def _t(session: Session, en: str, zh: str) -> str:
     return zh if session.lang == "zh" else en
 
 
+def _colon(session: Session) -> str:
+    """Between a label and its value: a full-width colon in Chinese."""
+    return _t(session, ": ", "：")
+
+
 def _recorded(before: Session, after: Session) -> str | None:
     """What the answer to `before`'s input step was kept as (masked), or None for a
     question; shown back so the user sees exactly what support will see."""
@@ -601,12 +620,13 @@ class Report:
         """An answer was accepted: show the masked value kept and any notices."""
         kept = _recorded(before, after)
         if kept is not None and self.interactive:
-            say(f"  ✓ {shown(before.fact_label(before.node.fact or ''))}: {shown(kept)}", dim=True)
+            label = shown(before.fact_label(before.node.fact or ""))
+            say(f"  ✓ {label}{_colon(before)}{shown(kept)}", dim=True)
         for notice in after.notices:
             if self.interactive:
                 say(shown(notice), fg="yellow")
             else:
-                say(f"note: {shown(notice)}", err=True)
+                say(_t(after, "note: ", "提示：") + shown(notice), err=True)
 
     def refused(self, session: Session, error: AnswerError) -> None:
         """An answer was not accepted: re-ask on a terminal; in a script show the step."""
@@ -777,7 +797,7 @@ def _show_outcome(session: Session, *, err: bool = False) -> None:
     en, zh = labels[outcome.escalate]
     put(_t(session, en, zh), fg="red" if outcome.escalate == "urgent" else None, bold=True)
     for label, value in session.shown_facts():
-        put(f"  {shown(label)}: {shown(value)}")
+        put(f"  {shown(label)}{_colon(session)}{shown(value)}")
     missing = [session.fact_label(fact) for fact in session.missing_facts]
     if missing:
         put(_t(session, "  still missing: ", "  尚缺：") + shown(", ".join(missing)))

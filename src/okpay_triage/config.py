@@ -197,7 +197,16 @@ TreeRef = Annotated[
 
 
 class Config(_Frozen):
-    """Settings for routing and contacts in escalation packets (see the module docstring)."""
+    """Where and when support can be reached, for routing escalation packets.
+
+    Working days and hours in an IANA time zone, holidays, the channels a deployment offers
+    with their contact details and expected reply times, and the case id prefix. The
+    defaults are those of ``trees/_config.yaml`` and invent no contact: with none
+    configured, a packet points to the contacts in the official app or website. Override
+    from Python (``Config(holidays=[...])``, ``model_copy(update=...)``) or from a file with
+    `load_config`. Invalid values raise pydantic's `ValidationError` here, and a
+    `ConfigError` with file positions from `load_config`.
+    """
 
     timezone: Annotated[str, AfterValidator(_zone_name)] = Field(
         default="Asia/Shanghai", description="IANA time zone of the working hours."
@@ -376,6 +385,8 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _problems(error: ValidationError, name: str, smap: Any) -> list[Problem]:
+    from .loader import error_text
+
     problems = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("[")))
@@ -386,7 +397,7 @@ def _problems(error: ValidationError, name: str, smap: Any) -> list[Problem]:
             hint = f" (did you mean '{guess[0]}'?)" if guess else ""
             code, message = "unknown-field", f"{where}: unknown key{hint}"
         else:
-            code, message = "invalid-value", f"{where}: {item['msg']}"
+            code, message = "invalid-value", f"{where}: {error_text(item)}"
         line, column = smap.locate(loc, key=item["type"] == "extra_forbidden") if smap else (0, 0)
         problems.append(Problem(code, message, name, line, column))
     return problems

@@ -74,7 +74,13 @@ SKIP_WORDS = frozenset({"-", "skip", "none", "n/a", "跳过", "无", "没有", "
 
 
 class Session:
-    """An immutable triage session over one tree; see the module docstring."""
+    """An immutable walk through one tree: where it is, and every answer that led there.
+
+    Start one with `Session.start`; `answer` and `back` return new sessions and never change
+    this one. `node` is the step to show, `finished` and `outcome` say where it ended, and
+    `facts`, `shown_facts()` and `transcript` give what was collected (sensitive values
+    masked). `to_json` and `Session.from_json` carry it between requests or to a file.
+    """
 
     __slots__ = ("_context", "_entries", "_lang", "_node", "_notices", "_plan")
 
@@ -123,10 +129,12 @@ class Session:
 
     @property
     def tree_id(self) -> str:
+        """The id of the tree this session walks (``"login-failure"``)."""
         return self._plan.id
 
     @property
     def lang(self) -> Lang:
+        """The session's language, ``"en"`` or ``"zh"``: of every text and message."""
         return self._lang
 
     @property
@@ -136,6 +144,7 @@ class Session:
 
     @property
     def finished(self) -> bool:
+        """Whether the session has reached an outcome (then `outcome` is set)."""
         return self._plan.steps[self._node].outcome is not None
 
     @property

@@ -281,10 +281,17 @@ def _graph(ix: _Index) -> Any:
     return graph
 
 
-def all_reachable(ix: _Index, graph: Any) -> Iterator[Finding]:
+def reachable(ix: _Index, graph: Any) -> set[str]:
+    """The nodes a walk from the start can reach (none when the start is missing)."""
+    if ix.tree.start not in ix.position:
+        return set()
+    found: set[str] = nx.descendants(graph, ix.tree.start)
+    return found | {ix.tree.start}
+
+
+def all_reachable(ix: _Index, reached: set[str]) -> Iterator[Finding]:
     if ix.tree.start not in ix.position:
         return
-    reached = nx.descendants(graph, ix.tree.start) | {ix.tree.start}
     for node_id, i in ix.position.items():
         if node_id not in reached:
             yield Finding(
@@ -314,7 +321,9 @@ def topological_order(graph: Any) -> list[str] | None:
         return None
 
 
-def required_facts_collected(ix: _Index, graph: Any, order: list[str]) -> Iterator[Finding]:
+def required_facts_collected(
+    ix: _Index, graph: Any, order: list[str], reached: set[str]
+) -> Iterator[Finding]:
     """Every fact an outcome requires is collected on every path from the start to it.
 
     Walking the DAG in topological order, the facts available at a node are those collected
@@ -336,13 +345,16 @@ def required_facts_collected(ix: _Index, graph: Any, order: list[str]) -> Iterat
     available: dict[str, int] = {}
     pred = graph.pred
     for node_id in order:
+        if node_id not in reached:  # reported as unreachable; no path leads here
+            continue
         preds = pred[node_id]
         if node_id == tree.start or not preds:
             available[node_id] = given
             continue
         mask = every
         for p in preds:
-            mask &= available[p] | collects[p]
+            if p in available:
+                mask &= available[p] | collects[p]
         available[node_id] = mask
     for node_id, node in nodes.items():
         if not isinstance(node, Outcome) or node_id not in available:
@@ -392,12 +404,13 @@ def findings(tree: Tree) -> list[Finding]:
     structural = [f for check in _STRUCTURE for f in check(ix)]
     result = structural + [f for check in _CONTENT for f in check(ix)]
     graph = _graph(ix)
-    result += all_reachable(ix, graph)
+    reached = reachable(ix, graph)
+    result += all_reachable(ix, reached)
     order = topological_order(graph)
     if order is None:  # only a tree with a cycle pays for finding it
         result += acyclic(ix, graph)
     elif not structural:
-        result += required_facts_collected(ix, graph, order)
+        result += required_facts_collected(ix, graph, order, reached)
     return result
 
 

@@ -399,9 +399,16 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
                 )
                 code, message = "invalid-type", f"{where}: {wanted}"
             else:
-                code, message = "invalid-value", f"{where}: {item['msg']}"
+                code, message = "invalid-value", f"{where}: {error_text(item)}"
         problems.append(Problem(code, message, smap.file, line, column))
     return problems
+
+
+def error_text(item: Any) -> str:
+    """A pydantic error's message without the "Value error, " that pydantic puts before the
+    text our own validators raise."""
+    message = str(item["msg"])
+    return message.removeprefix("Value error, ") if item["type"] == "value_error" else message
 
 
 def _is_id_slot(path: _Path) -> bool:
