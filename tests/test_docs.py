@@ -79,10 +79,11 @@ def test_readme_transcript_is_what_the_tool_prints() -> None:
     """The README's session shows the tool's real first question and real result."""
     from click.testing import CliRunner
 
-    from okpay_triage.cli import cli
+    from okpay_triage.cli import KEYS_HINT, cli
 
     transcript = _readme_blocks("text")[0]
-    first = transcript.split("\n> ")[0].split("\n", 1)[1]  # after the `$` line
+    keys, first = transcript.split("\n> ")[0].split("\n", 2)[1:]  # after the `$` line
+    assert keys == KEYS_HINT[0]
     pending = CliRunner().invoke(cli, ["run", "login-failure"])
     assert pending.exit_code == 3
     assert first in pending.stdout

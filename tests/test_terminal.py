@@ -23,6 +23,7 @@ def test_interactive_session_survives_interrupt(tmp_path: Path) -> None:
     save = tmp_path / "session.json"
     child = spawn("run", "login-failure", "--save", str(save))
     child.expect("> ")
+    assert "b goes back, ? shows help, q saves and quits" in child.before
     assert "1) It says my account name or password is wrong" in child.before
     child.sendline("banana")
     child.expect("> ")

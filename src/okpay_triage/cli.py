@@ -533,9 +533,17 @@ def _drive(
     return session
 
 
+#: Shown once when an interactive session starts, so nobody needs the docs to get around.
+KEYS_HINT = (
+    "Type an option's number or words; b goes back, ? shows help, q saves and quits.",
+    "输入选项编号或文字；b 返回上一步，? 查看帮助，q 保存并退出。",
+)
+
+
 def _interact(session: Session, save: Path | None, report: Report) -> Session:
     from .errors import AnswerError
 
+    say(_t(session, *KEYS_HINT), dim=True)
     while not session.finished:
         report.step(session)
         try:
