@@ -366,6 +366,8 @@ class TestAnswers:
         assert done.facts["value"] == number
         valid = at_input(tmp_path, type="order_number").answer("4111111111111111")
         assert valid.facts["value"] == "****1111"  # a real card number never is
+        dated = "20261121000123"  # passes the Luhn check, but no card starts with 2026
+        assert at_input(tmp_path, type="order_number").answer(dated).facts["value"] == dated
 
     @pytest.mark.parametrize(
         ("secret", "value"),

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from pydantic import ValidationError
+from stdnum import luhn
 
 from okpay_triage import (
     Config,
@@ -31,6 +32,7 @@ from okpay_triage import (
 )
 from okpay_triage.compiled import CompiledTree, compile_tree
 from okpay_triage.packet import PRIORITY, next_opening, scrub, within_hours
+from okpay_triage.redaction import redact
 from okpay_triage.render import escape_markdown
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -136,9 +138,11 @@ def drive(
     text: str | None = None,
     facts: dict[str, Any] | None = None,
     skip_optional: bool = False,
+    values: dict[str, str] | None = None,
 ) -> Session:
     """A session of `tree_id` at `outcome_id`: each question takes the first option from
-    which the outcome can be reached, each input a valid sample (`text` for free text)."""
+    which the outcome can be reached, each input a valid sample (`text` for free text,
+    `values[fact]` for that fact)."""
     plan = compile_tree(load_tree(tree_id))
     reach = reachable(tree_id)
     session = Session.start(load_tree(tree_id), lang=lang, facts=facts)
@@ -157,6 +161,8 @@ def drive(
             answer = sample(plan, step.fact, lang)
             if text is not None and plan.facts[step.fact].type == "text":
                 answer = text
+            if values and step.fact in values:
+                answer = values[step.fact]
         session = session.answer(answer)
     assert session.outcome is not None
     assert session.outcome.id == outcome_id
@@ -462,6 +468,107 @@ def test_tree_text_survives_redaction() -> None:
             for pair in texts:
                 for line in pair:
                     assert scrub(line) == line, (tree_id, step.id, line)
+
+
+# --------------------------------------------------------------------------- numbers kept
+
+#: Case ids whose digits redaction reads as personal data: the reviewed one (13 digits that
+#: pass the Luhn check, as about one random case id in ten does), one whose configured prefix
+#: makes 16 Luhn-valid digits starting with a Visa 4, and one holding a mobile number.
+NUMBER_LIKE_CASE_IDS = ["OKP-20261122-32072D", "A411-20261122-10002D", "X138-20261122-7F3A9C"]
+
+
+def test_number_like_case_ids_do_look_like_numbers() -> None:
+    """The case ids above really are the kind that were garbled."""
+    assert luhn.is_valid("2026112232072")
+    assert luhn.is_valid("4112026112210002")
+    assert redact("A411-20261122-10002D") == "A****0002D"
+    assert redact("X138-20261122-7F3A9C") == "X138****1122-7F3A9C"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("case_id", NUMBER_LIKE_CASE_IDS)
+def test_case_id_is_verbatim_everywhere(case_id: str, lang: str) -> None:
+    """The case id is system-generated, not user text: the subject lines, every rendering and
+    the email headers show it as written, however its digits look, while a card typed by
+    the user in the same packet is still masked."""
+    text = "card 4111 1111 1111 1111 was charged"
+    session = drive("failed-transaction", "o_failed_but_charged", lang, text=text)
+    packet = build_packet(session, now=WEEKDAY, case_id=case_id)
+    assert packet.case_id == case_id
+    assert packet.subject.endswith(f"– {case_id}")
+    assert packet.email_subject.endswith(f"– {case_id}")
+    for kind, body in renderings(packet).items():
+        assert shown_in(packet.subject, kind) in body, kind
+        assert "4111 1111 1111 1111" not in body
+        assert shown_in("card ****1111 was charged", kind) in body, kind
+    assert packet.to_markdown().splitlines()[0] == f"# {escape_markdown(packet.subject)}"
+    assert packet.to_text().splitlines()[0] == packet.subject
+    assert f'"case_id": "{case_id}"' in packet.to_json()
+    message = email.message_from_bytes(packet.to_email().as_bytes(), policy=email.policy.default)
+    assert message["Subject"] == packet.email_subject
+    assert message["X-OKPAY-Case"] == case_id
+    assert EscalationPacket.model_validate_json(packet.model_dump_json()) == packet
+
+
+def test_subject_read_back_keeps_the_case_id_and_masks_the_rest() -> None:
+    """A packet read back from JSON keeps its case id in the subjects, and the rest of a
+    subject is redacted as any text is."""
+    case_id = "A411-20261122-10002D"
+    packet = build_packet(drive("login-failure", "o_reset_done"), now=WEEKDAY, case_id=case_id)
+    data = json.loads(packet.model_dump_json())
+    data["subject"] = f"card 4111111111111111 – {case_id}"
+    data["email_subject"] = f"密码 abc123 – {case_id}，手机 13812345678"
+    rebuilt = EscalationPacket.model_validate(data)
+    assert rebuilt.subject == f"card ****1111 – {case_id}"
+    assert rebuilt.email_subject == f"密码 [removed] – {case_id}，手机 138****5678"
+    assert rebuilt.to_text().splitlines()[0] == rebuilt.subject
+    assert rebuilt.to_email()["Subject"] == rebuilt.email_subject
+
+
+#: An order number and a transaction id that pass the Luhn check (one number in ten does)
+#: but start where no payment card starts.
+ORDER = "20261121000123"
+TRANSACTION = "2026112212345678907"
+
+
+@pytest.mark.parametrize("up_front", [False, True], ids=["typed", "given-up-front"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_luhn_valid_order_number_and_transaction_id_are_kept(lang: str, up_front: bool) -> None:
+    """Typed or given up front, and in free text, such numbers are kept whole in the
+    session, the packet's facts and transcript, and every rendering; a real card typed
+    alongside is still masked."""
+    assert luhn.is_valid(ORDER)
+    assert luhn.is_valid(TRANSACTION)
+    ids = {"order_number": ORDER, "transaction_id": TRANSACTION}
+    note = f"order {ORDER}, transaction {TRANSACTION}, card 4111 1111 1111 1111"
+    session = drive(
+        "failed-transaction",
+        "o_failed_but_charged",
+        lang,
+        text=note,
+        facts=ids if up_front else None,
+        values=None if up_front else ids,
+    )
+    assert session.facts["order_number"] == ORDER
+    assert session.facts["transaction_id"] == TRANSACTION
+    kept_note = f"order {ORDER}, transaction {TRANSACTION}, card ****1111"
+    assert session.facts["error_message"] == kept_note
+    packet = build_packet(session, now=WEEKDAY, case_id=CASE)
+    facts = {fact.id: fact for fact in packet.facts}
+    for fact_id, value in (*ids.items(), ("error_message", kept_note)):
+        assert facts[fact_id].value == facts[fact_id].shown == value
+    assert kept_note in [entry.answer for entry in packet.transcript]
+    if not up_front:
+        answers = [entry.answer for entry in packet.transcript]
+        assert ORDER in answers
+        assert TRANSACTION in answers
+    for kind, body in renderings(packet).items():
+        assert shown_in(kept_note, kind) in body, kind
+        for number in (ORDER, TRANSACTION):
+            assert body.count(number) >= 2, (kind, number)  # the fact and the free text
+            assert f"****{number[-4:]}" not in body, (kind, number)
+        assert "4111 1111 1111 1111" not in body
 
 
 # --------------------------------------------------------------------------- working hours

@@ -25,7 +25,15 @@ from stdnum import luhn
 from stdnum.cn import ric
 
 import okpay_triage.redaction as redaction
-from okpay_triage.redaction import Redaction, mask_email, mask_phone, mask_tail, redact, scan
+from okpay_triage.redaction import (
+    Redaction,
+    mask_email,
+    mask_phone,
+    mask_tail,
+    redact,
+    redact_except,
+    scan,
+)
 
 REMOVED = "[removed]"
 FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
@@ -43,6 +51,16 @@ def ric_check_digit(body: str) -> str:
     return "X" if check == 10 else str(check)
 
 
+def printed(card: str) -> str:
+    """`card` grouped as printed on the card: 4-6-4 (Diners), 4-6-5 (Amex), else by fours."""
+    sizes = {14: (4, 6, 4), 15: (4, 6, 5)}.get(len(card), (4,) * 5)
+    groups, at = [], 0
+    for size in sizes:
+        groups.append(card[at : at + size])
+        at += size
+    return " ".join(g for g in groups if g)
+
+
 def digits_of(text: str) -> str:
     """Only the digits of `text`, full-width ones made ASCII."""
     return "".join(c for c in unicodedata.normalize("NFKC", text) if c.isdigit())
@@ -51,6 +69,31 @@ def digits_of(text: str) -> str:
 UNIONPAY_16 = "6222021234567894"
 UNIONPAY_19 = with_luhn("621700123456789012")
 RESIDENT_ID = "11010519900307101X"  # synthetic, checksum valid
+#: The issuers' published test card numbers, one or two of each brand.
+TEST_CARDS = {
+    "visa": "4111111111111111",
+    "mastercard": "5555555555554444",
+    "mastercard-2-series": "2223003122003222",
+    "amex": "378282246310005",
+    "unionpay": "6212345678901232",
+    "unionpay-62000": "6200000000000005",
+    "unionpay-81-series": "8171999900000000021",
+    "jcb": "3530111333300000",
+    "discover": "6011111111111117",
+    "diners": "36227206271667",
+    "china-domestic-icbc": with_luhn("955880123456789012"),
+}
+#: Order numbers and transaction ids that pass the Luhn check but start where no card does.
+LUHN_VALID_ORDER_NUMBERS = (
+    "20261121000123",  # a date, then a sequence number
+    with_luhn("202611221234567890"),  # 19 digits
+    with_luhn("202611211234567"),  # 16 digits
+    with_luhn("1000202611210"),
+    with_luhn("700012345678901"),
+    with_luhn("8026112100012"),
+    with_luhn("9000123456789"),
+    with_luhn("88000012345678"),
+)
 
 
 @pytest.fixture(autouse=True, scope="module")
@@ -71,6 +114,7 @@ class TestApi:
             "mask_phone",
             "mask_tail",
             "redact",
+            "redact_except",
             "scan",
         ]
 
@@ -254,6 +298,85 @@ class TestCards:
     def test_self_masked_markdown_survives_as_masked(self) -> None:
         """Asterisks typed around a card do not hide it from the filter."""
         assert redact("**6222021234567894**") == "******7894**"
+
+    @pytest.mark.parametrize("layout", ["plain", "space", "dash", "full-width"])
+    @pytest.mark.parametrize("brand", sorted(TEST_CARDS))
+    def test_test_card_of_every_brand_is_masked(self, brand: str, layout: str) -> None:
+        """Each brand's test card, however written, keeps only its last four digits."""
+        card = TEST_CARDS[brand]
+        assert luhn.is_valid(card)
+        groups = printed(card)
+        typed = {
+            "plain": card,
+            "space": groups,
+            "dash": groups.replace(" ", "-"),
+            "full-width": groups.translate(FULL_WIDTH).replace(" ", "\u3000"),
+        }[layout]
+        result = scan(f"卡号 {typed}，card {typed}.")
+        assert result.text == f"卡号 ****{card[-4:]}，card ****{card[-4:]}."
+        assert result.masked == ("card",)
+
+    @pytest.mark.parametrize("number", LUHN_VALID_ORDER_NUMBERS)
+    def test_luhn_valid_order_number_without_a_card_prefix_is_kept(self, number: str) -> None:
+        """An order number passing the Luhn check (one in ten does) but starting where no
+        issuer's cards start is not a card: it is kept, in either language, spaced too."""
+        assert luhn.is_valid(number)
+        spaced = " ".join(number[i : i + 4] for i in range(0, len(number), 4))
+        for text in (f"订单号{number}，请查询", f"order number: {number}.", f"ref {spaced} ok"):
+            assert scan(text) == Redaction(text, (), ())
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "222012345678901",  # just below Mastercard's 2221
+            "272112345678901",  # just above Mastercard's 2720
+            "352712345678901",  # just below JCB's 3528
+            "359012345678901",  # just above JCB's 3589
+            "220512345678901",  # just above Mir's 2204
+            "331234567890123",  # 33: no issuer
+            "306123456789012",  # 306: not Diners (300-305)
+            "8312345678901234",  # 83: no issuer
+        ],
+    )
+    def test_prefix_next_to_an_issuer_range_is_not_a_card(self, body: str) -> None:
+        """The IIN ranges are exact: a prefix just outside one is an ordinary number."""
+        number = with_luhn(body)
+        assert redact(f"no. {number}") == f"no. {number}"
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            "4026112112345",  # Visa has 13, 16 or 19 digits, not 14
+            "40261121123456",  # nor 15
+            "4026112112345678",  # nor 17
+            "40261121123456789",  # nor 18
+            "3412345678901234",  # American Express has 15, not 17
+            "51123456789012",  # Mastercard has 16, not 15
+            "511234567890123456",  # nor 19
+        ],
+    )
+    def test_card_prefix_with_a_length_no_card_has_is_kept(self, body: str) -> None:
+        """A number with a card's prefix but not one of its issuer's lengths is kept."""
+        number = with_luhn(body)
+        assert redact(f"no. {number}") == f"no. {number}"
+
+    @pytest.mark.parametrize(
+        "number",
+        [
+            with_luhn("400000000000"),  # Visa, 13 digits
+            with_luhn("220012345678901"),  # Mir
+            with_luhn("30012345678901"),  # Diners Club, 300
+            with_luhn("311234567890123456"),  # China T-Union, 19 digits
+            with_luhn("648123456789012"),  # Discover 644-649
+            with_luhn("501812345678901"),  # Maestro
+            with_luhn("603123456789012"),  # 60: UnionPay and Maestro
+            with_luhn("820012345678901"),  # RuPay
+            with_luhn("986012345678901"),  # Humo
+        ],
+    )
+    def test_less_common_issuers_are_cards(self, number: str) -> None:
+        """Cards of the other issuers in the table are masked too."""
+        assert redact(f"卡 {number}") == f"卡 ****{number[-4:]}"
 
 
 # --- resident ID numbers -------------------------------------------------------------------
@@ -477,6 +600,43 @@ class TestOrdinaryNumbersSurvive:
         assert scan(text) == Redaction(text, (), ())
 
 
+# --- identifiers kept verbatim ------------------------------------------------------------
+
+#: Case ids whose digits read as personal data: 16 digits passing the Luhn check after a
+#: Visa prefix, and a mainland mobile number.
+VISA_LIKE_CASE = "A411-20261122-10002D"
+MOBILE_LIKE_CASE = "X138-20261122-7F3A9C"
+
+
+class TestRedactExcept:
+    def test_the_case_ids_do_look_like_personal_data(self) -> None:
+        """Without the exception, both sample case ids would be masked."""
+        assert redact(VISA_LIKE_CASE) == "A****0002D"
+        assert redact(MOBILE_LIKE_CASE) == "X138****1122-7F3A9C"
+
+    @pytest.mark.parametrize("case", [VISA_LIKE_CASE, MOBILE_LIKE_CASE])
+    def test_kept_verbatim_and_the_rest_redacted(self, case: str) -> None:
+        """The identifier stays as written, every time it stands alone; the text around it
+        is redacted as usual."""
+        text = f"[URGENT] card 4111 1111 1111 1111 – {case}\n{case}：密码 abc123，手机13812345678"
+        assert redact_except(text, case) == (
+            f"[URGENT] card ****1111 – {case}\n{case}：密码 [removed]，手机138****5678"
+        )
+
+    @pytest.mark.parametrize(
+        "text", ["9" + VISA_LIKE_CASE, VISA_LIKE_CASE + "7", "x" + VISA_LIKE_CASE]
+    )
+    def test_not_kept_where_it_touches_a_letter_or_digit(self, text: str) -> None:
+        """Glued to a letter or digit, it may be part of a longer number: redacted whole."""
+        assert redact_except(text, VISA_LIKE_CASE) == redact(text)
+
+    @pytest.mark.parametrize("verbatim", ["", "OKP-20261122-7F3A9C"])
+    def test_without_the_identifier_it_is_redact(self, verbatim: str) -> None:
+        """With nothing to keep, or when the identifier does not occur, it is `redact`."""
+        text = "card 6222021234567894, 验证码 483920"
+        assert redact_except(text, verbatim) == redact(text) == "card ****7894, 验证码 [removed]"
+
+
 # --- idempotence and robustness ------------------------------------------------------------
 
 
@@ -608,14 +768,60 @@ def grouped(draw: st.DrawFn, digits: str) -> str:
     return text.translate(FULL_WIDTH) if draw(st.booleans()) else text
 
 
+#: (issuer prefix, length) of the cards generated: real IIN ranges only, since a Luhn-valid
+#: number with any other prefix is an order number, not a card.
+CARD_SHAPES = (
+    *((f"62{p}", n) for p in ("", "2", "17") for n in (16, 17, 18, 19)),  # UnionPay
+    *(("81", n) for n in (16, 19)),  # UnionPay's 8 series
+    ("4", 16),
+    ("4", 13),
+    ("4", 19),  # Visa
+    ("51", 16),
+    ("55", 16),
+    ("2221", 16),
+    ("2720", 16),  # Mastercard
+    ("34", 15),
+    ("37", 15),  # American Express
+    ("3528", 16),
+    ("3589", 19),  # JCB
+    ("6011", 16),
+    ("65", 16),  # Discover
+    ("36", 14),
+    ("300", 14),  # Diners Club
+    ("2200", 16),  # Mir
+)
+
+
 @st.composite
 def cards(draw: st.DrawFn) -> str:
-    """Luhn-valid UnionPay (62, 16-19 digits), Visa and Mastercard numbers."""
-    prefix, length = draw(
-        st.sampled_from([("62", 16), ("62", 17), ("62", 18), ("62", 19), ("4", 16), ("51", 16)])
-    )
+    """Luhn-valid card numbers with real issuer prefixes and lengths (`CARD_SHAPES`)."""
+    prefix, length = draw(st.sampled_from(CARD_SHAPES))
     size = length - len(prefix) - 1
     return with_luhn(prefix + draw(st.text("0123456789", min_size=size, max_size=size)))
+
+
+#: An independent statement of the issuer table: (prefix pattern, card lengths).
+ISSUERS = (
+    (r"4", {13, 16, 19}),
+    (r"5[1-5]|222[1-9]|22[3-9]\d|2[3-6]\d\d|27[01]\d|2720", {16}),
+    (r"3[47]", {15}),
+    (r"62|81", {16, 17, 18, 19}),
+    (r"82", {16}),
+    (r"31", {19}),
+    (r"6011|64[4-9]|65|35[2-8]\d|220[0-4]", {16, 17, 18, 19}),
+    (r"30[0-5]|3095|3[689]", {14, 15, 16, 17, 18, 19}),
+    (r"50|5[6-9]|6", set(range(12, 20))),
+    (r"8600|9792|9860", {16}),
+    (r"9704", {16, 19}),
+    (r"955", {16, 17, 18, 19}),
+)
+
+
+def is_card_number(number: str) -> bool:
+    """Luhn-valid, with an issuer prefix and one of that issuer's lengths."""
+    return luhn.is_valid(number) and any(
+        re.match(prefix, number) and len(number) in lengths for prefix, lengths in ISSUERS
+    )
 
 
 @st.composite
@@ -713,6 +919,17 @@ class TestProperties:
         assert redact(once) == once
         assert not scan(once).changed
 
+    @given(st.lists(st.sampled_from((*TRICKY, VISA_LIKE_CASE, MOBILE_LIKE_CASE)), max_size=12))
+    def test_redact_except_is_idempotent_and_keeps(self, pieces: list[str]) -> None:
+        """redact_except run twice changes nothing, even where keywords, numbers, masks and
+        the identifier touch; an identifier standing alone is always kept."""
+        text = "".join(pieces)
+        for case in (VISA_LIKE_CASE, MOBILE_LIKE_CASE):
+            once = redact_except(text, case)
+            assert redact_except(once, case) == once
+            alone = f"{text} {case} {text}"
+            assert f" {case} " in redact_except(alone, case)
+
     @given(st.decimals(Decimal("0.01"), Decimal("999999999.99"), places=2))
     def test_amounts_survive(self, amount: Decimal) -> None:
         """Amounts with two decimals, with or without thousands separators, are kept."""
@@ -731,16 +948,42 @@ class TestProperties:
         assert redact(f"订单号 {number}") == f"订单号 {number}"
 
     @given(
-        st.text("0123456789", min_size=13, max_size=19).filter(
-            lambda n: len(n) != 18 and not re.fullmatch(r"(?:86|0086)1[3-9]\d{9}", n)
-        )
+        st.one_of(
+            st.text("0123456789", min_size=13, max_size=19),
+            cards(),
+            st.sampled_from([p for p, _ in CARD_SHAPES]).flatmap(
+                lambda p: st.text("0123456789", min_size=13 - len(p), max_size=19 - len(p)).map(
+                    lambda rest: p + rest
+                )
+            ),
+        ).filter(lambda n: len(n) != 18 and not re.fullmatch(r"(?:86|0086)1[3-9]\d{9}", n))
     )
-    def test_card_detection_agrees_with_stdnum_luhn(self, number: str) -> None:
-        """A 13-19 digit block is masked as a card exactly when stdnum.luhn accepts it."""
-        assert (scan(f"no. {number}").masked == ("card",)) == luhn.is_valid(number)
+    def test_card_detection_agrees_with_the_issuer_table(self, number: str) -> None:
+        """A 13-19 digit block is masked as a card exactly when stdnum.luhn accepts it and
+        it starts with an issuer's prefix and has one of that issuer's lengths."""
+        assert (scan(f"no. {number}").masked == ("card",)) == is_card_number(number)
+
+    @given(
+        st.text("0123456789", min_size=13, max_size=19)
+        .map(lambda n: n[:-1] + luhn.calc_check_digit(n[:-1]))
+        .filter(lambda n: not is_card_number(n) and not scan(n).masked)
+    )
+    def test_luhn_valid_numbers_that_are_not_cards_survive_in_text(self, number: str) -> None:
+        """A Luhn-valid number that is no card (nor ID nor phone) is kept, in any sentence."""
+        for text in (f"订单号：{number}。", f"transaction id {number}, please check"):
+            assert redact(text) == text
 
 
 def test_secret_words_inside_identifiers_are_not_secrets() -> None:
     """Transaction ids such as TX9cvv123 or TX12fa1234 hold no secret and are kept."""
     for value in ("TX9cvv123", "TX12fa1234", "TX1pin12345", "OD7otp998877"):
         assert redact(value) == value
+
+
+def test_an_email_that_starts_with_a_secret_word_is_an_email() -> None:
+    """An address like "password@example.com" is masked as an address, not dropped as a
+    password (found by the email property); a Chinese keyword before @ is a disclosure."""
+    assert redact("password@example.com") == "p***@example.com"
+    assert redact("my.pwd@qq.com") == "m***@qq.com"
+    assert redact("password+tag@example.com") == "p***@example.com"
+    assert redact("密码@abc123") == "密码[removed]"

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from okpay_triage import AnswerError, Config, EscalationPacket, build_packet
 from okpay_triage.render import (
+    FORMATS,
     escape_markdown,
     format_for_path,
     format_when,
@@ -28,7 +29,7 @@ from okpay_triage.render import (
     render,
 )
 
-from .test_packet import CASE, drive
+from .test_packet import CASE, NUMBER_LIKE_CASE_IDS, drive
 
 GOLDEN = Path(__file__).parent / "golden"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -296,6 +297,32 @@ def test_header_value_removes_line_breaks_and_controls(text: str) -> None:
 
 
 # --------------------------------------------------------------------------- misc
+
+
+@pytest.mark.parametrize("case_id", NUMBER_LIKE_CASE_IDS)
+def test_case_id_is_verbatim_in_every_format(case_id: str) -> None:
+    """The file bytes of every format carry the case id as written, in the subject line and
+    the headers, even where its digits pass for a card or a mobile number."""
+    session = drive("account-security", "o_unauthorised_activity", "zh")
+    packet = build_packet(session, now=SUNDAY_3AM, case_id=case_id)
+    for fmt in FORMATS:
+        data = render(packet, fmt)
+        if fmt == "email":
+            message = email.message_from_bytes(data, policy=email.policy.default)
+            assert message["Subject"] == packet.email_subject
+            assert message["Subject"].endswith(f"– {case_id}")
+            assert message["X-OKPAY-Case"] == case_id
+            body = message.get_body(("plain",))
+            assert body is not None
+            first = str(body.get_content()).splitlines()[0]
+        elif fmt == "json":
+            loaded = json.loads(data)
+            assert loaded["case_id"] == case_id
+            assert loaded["email_subject"].endswith(f"– {case_id}")
+            first = loaded["subject"]
+        else:
+            first = data.decode().splitlines()[0]
+        assert first.endswith(f"– {case_id}"), fmt
 
 
 def test_json_escapes_invisible_characters() -> None:

@@ -21,7 +21,9 @@ Contact details come only from the configuration; with none configured the packe
 user to use the contacts shown in the official OKPAY app or website. Every text field is run
 through `redaction.redact` when the packet is made (and again when it is rendered, by
 `render`), so a packet never carries a secret or an unmasked personal number, whatever
-reached it.
+reached it. The case id is system-generated, not user data: it is kept verbatim in the
+subject lines around it (`redaction.redact_except`), even where its digits would pass for a
+card or phone number.
 """
 
 from __future__ import annotations
@@ -32,11 +34,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated, Final, Literal
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, StringConstraints
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from .config import WEEKDAYS, ChannelId, Config, OneLine
 from .errors import TriageError
-from .redaction import redact
+from .redaction import redact, redact_except
 
 if TYPE_CHECKING:
     from email.message import EmailMessage
@@ -76,13 +86,14 @@ class PacketError(TriageError, ValueError):
     """A packet cannot be built: the session is unfinished, or `now` or `case_id` is invalid."""
 
 
-def scrub(text: str) -> str:
+def scrub(text: str, keep: str | None = None) -> str:
     """Text fit for a packet: lone surrogates replaced, control characters (other than
     newline and tab) removed, secrets dropped and personal data masked, at most `MAX_TEXT`
-    characters. Idempotent."""
+    characters. `keep` (the case id) is left as written wherever it stands on its own
+    (`redaction.redact_except`). Idempotent."""
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = redact(text)
+    text = redact_except(text, keep) if keep else redact(text)
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"
     return text
@@ -166,9 +177,15 @@ class ChannelAdvice(_Frozen):
 
 
 class EscalationPacket(_Frozen):
-    """What support needs to act on a case without asking back; see the module docstring.
+    """What support needs to act on a case without asking back, built by `build_packet`.
 
-    Render it with `to_markdown`, `to_text`, `to_email` or `model_dump_json`.
+    A frozen record in the session's language: case id and creation time, the tree (id,
+    version, hash), the outcome with its cause and escalation, a priority, the recommended
+    channel with the reason, expected reply time and alternatives for the time it was made,
+    a subject line and summary, the facts (masked), the transcript with each answer's
+    source, the steps already tried, an attachments checklist, the facts still missing and a
+    privacy reminder. Every text is redacted again when the packet is made and when it is
+    rendered. Render it with `to_markdown`, `to_text`, `to_email` or `model_dump_json`.
     """
 
     format: Literal["okpay-triage/packet"] = PACKET_FORMAT
@@ -187,8 +204,8 @@ class EscalationPacket(_Frozen):
     channel: ChannelAdvice
     written_record: ChannelAdvice | None
     alternatives: tuple[ChannelAdvice, ...]
-    subject: SafeText
-    email_subject: SafeText
+    subject: str  # scrubbed, the case id in it kept verbatim (see _scrub_subject)
+    email_subject: str
     email_to: OneLine | None  # the configured email contact
     summary: SafeText
     facts: tuple[PacketFact, ...]
@@ -197,6 +214,14 @@ class EscalationPacket(_Frozen):
     attachments: tuple[SafeText, ...]
     missing_facts: tuple[MissingFact, ...]
     privacy_reminder: SafeText
+
+    @field_validator("subject", "email_subject")
+    @classmethod
+    def _scrub_subject(cls, value: str, info: ValidationInfo) -> str:
+        """Scrubbed like every text, except that the case id (a field validated before this
+        one) is kept as written: it is not user data, however its digits look."""
+        case_id = info.data.get("case_id")
+        return scrub(value, keep=case_id if isinstance(case_id, str) else None)
 
     def to_markdown(self) -> str:
         """The packet as Markdown; user text is escaped so it cannot change the structure."""

@@ -7,6 +7,10 @@ keyword stays, the value becomes ``[removed]``. Personal data is masked: cards, 
 numbers and IBANs to ``****`` plus the last four, mainland mobiles to ``138****5678``, other
 ``+`` numbers to ``+44 ****0958``, emails to ``a***@domain``.
 
+A card is a 13-19 digit number that passes the Luhn check, has a length its issuer uses and
+starts with a known issuer prefix (`_CARD_ISSUERS`): order numbers and transaction ids pass the
+Luhn check one time in ten, and would lose their digits otherwise.
+
 It is pure (no I/O, no network), never raises on a ``str``, runs in time linear in the input,
 and is idempotent: masked forms and the placeholder are never matched again. stdnum and
 phonenumbers are imported only when a candidate needs checking, so importing this is cheap.
@@ -22,7 +26,15 @@ from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 
-__all__ = ["Redaction", "mask_email", "mask_phone", "mask_tail", "redact", "scan"]
+__all__ = [
+    "Redaction",
+    "mask_email",
+    "mask_phone",
+    "mask_tail",
+    "redact",
+    "redact_except",
+    "scan",
+]
 
 _PLACEHOLDER = "[removed]"
 
@@ -67,6 +79,37 @@ def scan(text: str) -> Redaction:
 def redact(text: str) -> str:
     """Return `text` with secrets dropped and personal data masked (``scan(text).text``)."""
     return scan(text).text
+
+
+# What may not touch a kept identifier: it could be part of a longer number, word or address.
+_WORD_CHAR = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
+
+
+def redact_except(text: str, verbatim: str) -> str:
+    """`redact` `text`, but keep each occurrence of `verbatim` exactly as written.
+
+    For an identifier the system generates, such as a packet's case id: it is no user's
+    data, and must stay readable, yet its digits may look like personal data to `redact`
+    (``OKP-20261122-32072D`` holds 13 digits that pass the Luhn check; ``X138-20261122-...``
+    a mobile number). The text on each side is redacted on its own. An occurrence that
+    touches a letter or digit is not kept, since it may be part of a longer number or
+    word; nor is anything when `verbatim` is empty. Idempotent, like `redact`.
+    """
+    if not verbatim or verbatim not in text:
+        return redact(text)
+    out: list[str] = []
+    pos = 0  # start of the text not yet redacted
+    at = text.find(verbatim)
+    while at >= 0:
+        end = at + len(verbatim)
+        before = text[at - 1 : at] if at else ""
+        after = text[end : end + 1]
+        if not _WORD_CHAR.match(before) and not _WORD_CHAR.match(after):
+            out += (redact(text[pos:at]), verbatim)
+            pos = end
+        at = text.find(verbatim, end if pos == end else at + 1)
+    out.append(redact(text[pos:]))
+    return "".join(out)
 
 
 def mask_tail(value: str, keep: int = 4) -> str:
@@ -197,7 +240,13 @@ def _drop_secrets(text: str, found: list[str]) -> str:
     return _splice(text, spans)
 
 
+# The rest of an email address after a keyword that starts it: local part, @, domain.
+_LOCAL_THEN_AT = re.compile(r"[\w.%+'*-]*[@\uff20][\w-]+(?:\.[\w-]+)*\.[^\W\d_]{2,}")
+
+
 def _is_password(keyword: str, sep: str, value: str) -> bool:
+    if not sep and keyword.isascii() and _LOCAL_THEN_AT.match(value):
+        return False  # "password+tag@example.com" is an email address that starts with the word
     word = value.rstrip(".,;:!?)]}'\"")
     if not any(c.isalnum() for c in word) or (word.isalpha() and word.lower() in _NOT_A_PASSWORD):
         return False
@@ -402,9 +451,74 @@ def _classify(d: str) -> str | None:
         return None  # an X ends an ID; nothing else holds one
     if len(d) <= 15 and _mainland_mobile(d):
         return "phone"
-    if len(d) >= 13 and _luhn_valid(d):
+    if len(d) >= 13 and len(d) in _card_lengths(d) and _luhn_valid(d):
         return "card"
     return None
+
+
+# Payment card issuers: (brand, first and last prefix of a range, the lengths of their card
+# numbers), after the published IIN table (ISO/IEC 7812; Wikipedia "Payment card number").
+# A Luhn-valid number is a card only if it starts with one of these prefixes and has one of
+# its lengths, so that order numbers and transaction ids (one in ten passes the Luhn check)
+# keep their digits: those starting 0, 1, 20-21, 32-33, 7, 80, 83-89 (but 8600), most of 9,
+# and any of a length no card of their prefix has. Ranges lean wide where issuers overlap:
+# Maestro's 50 and 56-69 take in all of 6 (UnionPay 62 and 60, Discover, InstaPayment,
+# RuPay, ...). Left out: UATP (1, 15 digits: airline accounts, and it would claim any 15-digit
+# number starting 1) and 12-digit Maestro numbers (too short to tell from other numbers).
+_SIXTEEN_TO_19 = (16, 17, 18, 19)
+# fmt: off
+_CARD_ISSUERS: tuple[tuple[str, str, str, tuple[int, ...]], ...] = (
+    ("Visa", "4", "4", (13, 16, 19)),
+    ("Mastercard", "51", "55", (16,)),
+    ("Mastercard", "2221", "2720", (16,)),
+    ("American Express", "34", "34", (15,)),
+    ("American Express", "37", "37", (15,)),
+    ("UnionPay", "62", "62", _SIXTEEN_TO_19),
+    ("UnionPay", "81", "81", _SIXTEEN_TO_19),  # 8100-8171 since 2019; RuPay 8172-8201
+    ("RuPay", "82", "82", (16,)),
+    ("China T-Union", "31", "31", (19,)),
+    ("Discover", "6011", "6011", _SIXTEEN_TO_19),
+    ("Discover", "644", "649", _SIXTEEN_TO_19),
+    ("Discover", "65", "65", _SIXTEEN_TO_19),
+    ("JCB", "3528", "3589", _SIXTEEN_TO_19),
+    ("Diners Club", "300", "305", (14, 15, 16, 17, 18, 19)),
+    ("Diners Club", "3095", "3095", (14, 15, 16, 17, 18, 19)),
+    ("Diners Club", "36", "36", (14, 15, 16, 17, 18, 19)),
+    ("Diners Club", "38", "39", (14, 15, 16, 17, 18, 19)),
+    ("Maestro", "50", "50", (12, 13, 14, 15, 16, 17, 18, 19)),
+    ("Maestro", "56", "69", (12, 13, 14, 15, 16, 17, 18, 19)),
+    ("Mir", "2200", "2204", _SIXTEEN_TO_19),
+    ("UzCard", "8600", "8600", (16,)),
+    ("Napas", "9704", "9704", (16, 19)),
+    ("Troy", "9792", "9792", (16,)),
+    ("Humo", "9860", "9860", (16,)),
+    # Chinese banks' own debit cards from before UnionPay (ICBC 9558, ABC 95599, ...): still
+    # in wallets, so masked too.
+    ("China domestic debit", "955", "955", (16, 17, 18, 19)),
+)
+# fmt: on
+
+
+def _prefix_table() -> dict[str, frozenset[int]]:
+    table: dict[str, set[int]] = {}
+    for _, first, last, lengths in _CARD_ISSUERS:
+        for prefix in range(int(first), int(last) + 1):
+            table.setdefault(str(prefix), set()).update(lengths)
+    return {prefix: frozenset(lengths) for prefix, lengths in table.items()}
+
+
+_CARD_PREFIXES = _prefix_table()
+_PREFIX_SIZES = sorted({len(prefix) for prefix in _CARD_PREFIXES})
+
+
+def _card_lengths(d: str) -> frozenset[int]:
+    """The lengths of the cards of the issuers whose prefixes `d` starts with."""
+    found: frozenset[int] = frozenset()
+    for size in _PREFIX_SIZES:
+        lengths = _CARD_PREFIXES.get(d[:size])
+        if lengths:
+            found |= lengths
+    return found
 
 
 def _looks_like_resident_id(d: str) -> bool:

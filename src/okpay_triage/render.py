@@ -6,7 +6,9 @@ is treated as data, never markup:
 
 * it is redacted again (`redaction.redact`, idempotent), as a second line of defence after
   the packet itself; contact details from the configuration are the one exception, shown
-  verbatim (redacting them would mask the support address itself);
+  verbatim (redacting them would mask the support address itself), and the case id in a
+  subject line is kept as written (`redaction.redact_except`: it is system-generated, and
+  its digits may pass for a card or phone number);
 * control, bidi-override and invisible characters are shown as escapes (``\\x1b``,
   ``\\u202e``, `text.visible`), never passed through;
 * in Markdown, every character that could start markup (``\\ ` * _ [ ] < > | ~ &``, and
@@ -26,7 +28,7 @@ from email.utils import format_datetime
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Literal
 
-from .redaction import redact
+from .redaction import redact_except
 from .text import json_escaped, visible
 
 if TYPE_CHECKING:
@@ -164,11 +166,12 @@ def format_when(moment: datetime, lang: str, *, weekday: bool = False) -> str:
     return f"{moment:%Y-%m-%d} {clock} ({zone})"
 
 
-def _safe(text: str) -> str:
-    """Data text, redacted again and with invisible or control characters shown escaped."""
+def _safe(text: str, keep: str = "") -> str:
+    """Data text, redacted again (all but `keep`, the case id in a subject) and with
+    invisible or control characters shown escaped."""
     text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return visible(redact(text)).strip()
+    return visible(redact_except(text, keep)).strip()
 
 
 def _verbatim(text: str) -> str:
@@ -252,8 +255,8 @@ def escape_markdown(text: str) -> str:
     return "<br>".join(line for line in lines if line)
 
 
-def _md(text: str) -> str:
-    return escape_markdown(_safe(text))
+def _md(text: str, keep: str = "") -> str:
+    return escape_markdown(_safe(text, keep))
 
 
 def _md_code(text: str) -> str:
@@ -281,7 +284,7 @@ def to_markdown(packet: EscalationPacket) -> str:
     """The packet as GitHub-flavoured Markdown (see the module docstring for the escaping)."""
     lang = packet.lang
     colon = "：" if lang == "zh" else ": "
-    out = [f"# {_md(packet.subject)}", ""]
+    out = [f"# {_md(packet.subject, packet.case_id)}", ""]
     meta = [
         ("case", packet.case_id),
         ("created", _md(format_when(packet.created_at, lang))),
@@ -397,9 +400,9 @@ def _heading(text: str, lang: str) -> list[str]:
     return [text.upper(), "-" * _width(text)]
 
 
-def _block(text: str, indent: str = "") -> str:
+def _block(text: str, indent: str = "", keep: str = "") -> str:
     """Safe text with its continuation lines indented under the first."""
-    lines = [line.strip() for line in _safe(text).split("\n")]
+    lines = [line.strip() for line in _safe(text, keep).split("\n")]
     return ("\n" + indent + "  ").join(line for line in lines if line)
 
 
@@ -418,7 +421,7 @@ def to_text(packet: EscalationPacket) -> str:
     """The packet as plain text: the email body, readable in any viewer."""
     lang = packet.lang
     colon = "：" if lang == "zh" else ": "
-    subject = _block(packet.subject)
+    subject = _block(packet.subject, keep=packet.case_id)
     out = [subject, "=" * min(_width(subject), 78), ""]
     meta = [
         ("case", packet.case_id),
@@ -535,7 +538,7 @@ def to_email(packet: EscalationPacket, *, markdown: bool = False) -> EmailMessag
     """The packet as an email: bilingual subject, To only from the configuration, plain-text
     body (UTF-8), and with `markdown` the Markdown rendering as an alternative part."""
     message = EmailMessage()
-    message["Subject"] = header_value(redact(packet.email_subject))
+    message["Subject"] = header_value(redact_except(packet.email_subject, packet.case_id))
     if packet.email_to:
         message["To"] = header_value(packet.email_to)
     message["Date"] = format_datetime(packet.created_at)
