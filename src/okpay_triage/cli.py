@@ -664,23 +664,12 @@ class JsonReport(Report):
 
     def step(self, session: Session) -> None:
         node = session.node
-        self._emit(
-            "step",
-            step=session.depth + 1,
-            remaining=node.remaining,
-            id=node.id,
-            kind=node.kind,
-            prompt=node.prompt,
-            options=[
-                {"number": n, "id": oid, "label": label}
-                for n, (oid, label) in enumerate(node.options, 1)
-            ],
-            info=node.info,
-            help=node.help,
-            fact=node.fact,
-            hint=node.hint,
-            optional=node.optional,
-        )
+        fields = node._asdict()
+        fields["options"] = [
+            {"number": n, "id": oid, "label": label}
+            for n, (oid, label) in enumerate(node.options, 1)
+        ]
+        self._emit("step", step=session.depth + 1, **fields)
 
     def answered(self, before: Session, after: Session) -> None:
         entry = after.transcript[before.depth]
@@ -708,20 +697,17 @@ class JsonReport(Report):
             from .packet import build_packet
 
             packet = build_packet(session, config=config).model_dump(mode="json")
+        fields = outcome._asdict()
+        if outcome.escalate == "no":
+            fields["attachments"] = []
         self._emit(
             "outcome",
-            id=outcome.id,
-            title=outcome.title,
-            cause=outcome.cause,
-            steps=outcome.steps,
-            escalate=outcome.escalate,
-            severity=outcome.severity,
+            **fields,
             facts=[
                 {"id": key, "label": label, "value": value}
                 for key, (label, value) in zip(session.facts, session.shown_facts(), strict=True)
             ],
             missing=[{"id": f, "label": session.fact_label(f)} for f in session.missing_facts],
-            attachments=outcome.attachments if outcome.escalate != "no" else [],
             session=_saved(session),
             packet=packet,
         )
