@@ -216,7 +216,9 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
                 json.loads(path.read_text(encoding="utf-8"))
 
             runs = max(1, repeat // 3) if size >= 100_000 else repeat
-            value, floor = median_time(load, runs), median_time(parse, runs)
+            number = max(1, 10_000 // size)  # small trees: several loads a sample, less noise
+            value = median_time(load, runs, number)
+            floor = median_time(parse, runs, number)
             seconds[size] = value
             figures.append(
                 Figure(
