@@ -406,7 +406,9 @@ class TestJsonLines:
         result, events = self.run_json("failed-transaction", *answers, "--packet", str(target))
         assert result.exit_code == 0
         assert events[-1]["event"] == "outcome"
-        assert target.read_text(encoding="utf-8").startswith("# ")
+        written = target.read_text(encoding="utf-8")
+        assert written.startswith("# ")
+        assert events[-1]["packet"]["case_id"] in written  # one packet, not two
 
     def test_list_and_suggest(self) -> None:
         """`list --json` and `suggest --json` print one object per tree."""

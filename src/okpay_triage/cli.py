@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .engine import Session
     from .errors import AnswerError
     from .model import Tree
+    from .packet import EscalationPacket
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -229,7 +230,7 @@ def run(
     except AnswerError as error:
         fail(str(error), EXIT_USAGE)
     session = _drive(session, _scripted(answers, answers_file), save, report, config)
-    _emit_packet(session, packet_path, fmt, config)
+    _emit_packet(session, packet_path, fmt, config, report.packet)
 
 
 @cli.command()
@@ -267,7 +268,7 @@ def resume(
     config = _read_config(config_path)
     session = _read_session(file, tree_path)
     session = _drive(session, _scripted(answers, answers_file), save or file, report, config)
-    _emit_packet(session, packet_path, fmt, config)
+    _emit_packet(session, packet_path, fmt, config, report.packet)
 
 
 @cli.command("packet")
@@ -618,6 +619,7 @@ class Report:
     def __init__(self, *, interactive: bool, outcome_err: bool = False) -> None:
         self.interactive = interactive
         self.outcome_err = outcome_err
+        self.packet: EscalationPacket | None = None  # built once, if the result needed it
 
     def step(self, session: Session) -> None:
         """The session is waiting at a step: ask it on a terminal, stay quiet in a script."""
@@ -696,7 +698,8 @@ class JsonReport(Report):
         if outcome.escalate != "no":
             from .packet import build_packet
 
-            packet = build_packet(session, config=config).model_dump(mode="json")
+            self.packet = build_packet(session, config=config)
+            packet = self.packet.model_dump(mode="json")
         fields = outcome._asdict()
         if outcome.escalate == "no":
             fields["attachments"] = []
@@ -832,16 +835,21 @@ def _report(path: Path | None, fmt: str | None, json_lines: bool) -> Report:
 
 
 def _emit_packet(
-    session: Session, path: Path | None, fmt: str | None, config: Config | None
+    session: Session,
+    path: Path | None,
+    fmt: str | None,
+    config: Config | None,
+    built: EscalationPacket | None = None,
 ) -> None:
-    """Build the finished session's packet and write it to `path` ('-': standard output)."""
+    """Write the finished session's packet to `path` ('-': standard output): `built` if the
+    run already made it (so a --json line and the file name one case), else a new one."""
     if path is None and fmt is None:
         return
     from .packet import build_packet
     from .render import format_for_path, render
 
     chosen: Any = fmt or (format_for_path(path) if path else "markdown")
-    data = render(build_packet(session, config=config), chosen)
+    data = render(built or build_packet(session, config=config), chosen)
     if path is None or str(path) == "-":
         say(data.decode("utf-8").rstrip("\n"))
         return
