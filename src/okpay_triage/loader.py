@@ -306,6 +306,11 @@ def _syntax_problem(error: yaml.YAMLError, text: str, name: str) -> Problem:
             "tab-indent", "tabs cannot indent YAML; use spaces", name, line + 1, column + 1
         )
     detail = getattr(error, "problem", None) or str(error).splitlines()[0]
+    if "nesting depth" in detail:
+        # libyaml (PyYAML 6.0.4 and later) reads far ahead in flow collections and stops at
+        # its own limit of 1,000 levels before our limit can be seen in the events.
+        message = f"nested more than {MAX_DEPTH} levels deep"
+        return Problem("too-deep", message, name, line + 1, column + 1)
     return Problem("yaml-syntax", f"YAML syntax error: {detail}", name, line + 1, column + 1)
 
 
