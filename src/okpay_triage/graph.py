@@ -7,17 +7,20 @@ the right type, and every fact an outcome requires is collected on every path in
 The last is a "must" analysis over the DAG: a fact is available at a node when every path
 from the start collects it, i.e. the intersection over its predecessors.
 
-networkx is imported here and nowhere on the start-up path of the command line.
+A tree is read once: a single pass over its nodes builds `_Index`, the graph as flat lists
+indexed by node position, and runs each node through the rules that look at one node. The
+graph rules then work on those lists, which stay small and in cache however large the tree
+is. networkx explains what is wrong when something is (names the steps of a cycle, finds a
+path that misses a fact); a tree that passes never builds a networkx graph. Neither is on the
+start-up path of the command line.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
-
-import networkx as nx
 
 from .errors import Problem, Severity
 from .model import Input, Outcome, Question, Tree
@@ -44,103 +47,132 @@ class Finding:
 
 @dataclass
 class _Index:
+    """The tree as a graph of node positions: vertex i is `tree.nodes[i]`.
+
+    A node id defined twice is one vertex, the first definition; edges written on the
+    second are added to it, as they would be in a graph keyed by id. References that do not
+    resolve have no edge (`unresolved` keeps them for the error).
+    """
+
     tree: Tree
     position: dict[str, int]  # node id -> index of its first definition
-    edges: list[tuple[str, str, _Path]]  # (from, to, where the reference is written)
+    successors: list[list[int]]  # per vertex, the vertices its options or next lead to
+    unresolved: list[tuple[str, str, _Path]]  # (from, to, where the reference is written)
+    collects: list[str | None]  # per node, the fact its step collects or is bound to
+    duplicates: list[tuple[int, int]]  # (index of a second definition, index of the first)
+    start: int | None  # the start's vertex, None when no node has that id
+    explained: Any = None  # the networkx graph, built the first time a problem needs it
 
 
 def _index(tree: Tree) -> _Index:
+    nodes = tree.nodes
     position: dict[str, int] = {}
-    for i, node in enumerate(tree.nodes):
-        position.setdefault(node.id, i)
-    edges: list[tuple[str, str, _Path]] = []
-    for i, node in enumerate(tree.nodes):
-        if isinstance(node, Question):
-            edges.extend(
-                (node.id, o.next, ("nodes", i, "options", j, "next"))
-                for j, o in enumerate(node.options)
-            )
-        elif isinstance(node, Input):
-            edges.append((node.id, node.next, ("nodes", i, "next")))
-    return _Index(tree, position, edges)
+    duplicates: list[tuple[int, int]] = []
+    for i, node in enumerate(nodes):
+        first = position.setdefault(node.id, i)
+        if first != i:
+            duplicates.append((i, first))
+    successors: list[list[int]] = [[] for _ in nodes]
+    unresolved: list[tuple[str, str, _Path]] = []
+    collects: list[str | None] = []
+    find = position.get
+    for i, node in enumerate(nodes):
+        if isinstance(node, Outcome):
+            collects.append(None)
+            continue
+        collects.append(node.fact)
+        targets = [o.next for o in node.options] if isinstance(node, Question) else [node.next]
+        out = successors[position[node.id]]
+        for j, target in enumerate(targets):
+            vertex = find(target)
+            if vertex is not None:
+                out.append(vertex)
+            else:
+                where: _Path = (
+                    ("nodes", i, "options", j, "next")
+                    if isinstance(node, Question)
+                    else ("nodes", i, "next")
+                )
+                unresolved.append((node.id, target, where))
+    return _Index(tree, position, successors, unresolved, collects, duplicates, find(tree.start))
 
 
 # --------------------------------------------------------------------------- structure
 
 
 def duplicate_nodes(ix: _Index) -> Iterator[Finding]:
-    for i, node in enumerate(ix.tree.nodes):
-        first = ix.position[node.id]
-        if first != i:
-            yield Finding(
-                "duplicate-node",
-                f"node id '{node.id}' is defined twice (also nodes[{first}])",
-                ("nodes", i, "id"),
-            )
+    nodes = ix.tree.nodes
+    for i, first in ix.duplicates:
+        yield Finding(
+            "duplicate-node",
+            f"node id '{nodes[i].id}' is defined twice (also nodes[{first}])",
+            ("nodes", i, "id"),
+        )
 
 
 def start_exists(ix: _Index) -> Iterator[Finding]:
-    if ix.tree.start not in ix.position:
+    if ix.start is None:
         yield Finding(
             "unknown-start", f"start names '{ix.tree.start}', which is not a node", ("start",)
         )
 
 
 def references_resolve(ix: _Index) -> Iterator[Finding]:
-    for source, target, path in ix.edges:
-        if target not in ix.position:
-            hint = _closest(target, ix.position)
-            yield Finding(
-                "unknown-node",
-                f"node '{source}' leads to '{target}', which is not a node{hint}",
-                path,
-            )
+    for source, target, path in ix.unresolved:
+        hint = _closest(target, ix.position)
+        yield Finding(
+            "unknown-node",
+            f"node '{source}' leads to '{target}', which is not a node{hint}",
+            path,
+        )
 
 
-def enough_options(ix: _Index) -> Iterator[Finding]:
-    for i, node in enumerate(ix.tree.nodes):
-        if isinstance(node, Question) and len(node.options) < 2:
-            yield Finding(
-                "too-few-options",
-                f"question '{node.id}' has {len(node.options)} option; a question "
-                "needs at least two (use an input or outcome instead)",
-                ("nodes", i, "options"),
-            )
+# --------------------------------------------------------------------------- one node at a time
+# Each rule below looks at a single node; `_node_findings` runs every node through them in one
+# pass, while the node is in cache.
 
 
-def distinct_answers(ix: _Index) -> Iterator[Finding]:
+def enough_options(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
+    if isinstance(node, Question) and len(node.options) < 2:
+        yield Finding(
+            "too-few-options",
+            f"question '{node.id}' has {len(node.options)} option; a question "
+            "needs at least two (use an input or outcome instead)",
+            ("nodes", i, "options"),
+        )
+
+
+def distinct_answers(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
     """Option ids, labels and synonyms must each pick exactly one option."""
-    for i, node in enumerate(ix.tree.nodes):
-        if not isinstance(node, Question):
+    if not isinstance(node, Question):
+        return
+    owner: dict[str, str] = {}
+    ids: set[str] = set()
+    for j, option in enumerate(node.options):
+        oid = option.id
+        if oid in ids:
+            yield Finding(
+                "duplicate-option",
+                f"question '{node.id}' has option id '{oid}' twice",
+                ("nodes", i, "options", j, "id"),
+            )
             continue
-        owner: dict[str, str] = {}
-        ids: set[str] = set()
-        for j, option in enumerate(node.options):
-            oid = option.id
-            if oid in ids:
+        ids.add(oid)
+        for word in _answer_words(option):
+            key = normalize(word)
+            if key.isdigit():
                 yield Finding(
-                    "duplicate-option",
-                    f"question '{node.id}' has option id '{oid}' twice",
-                    ("nodes", i, "options", j, "id"),
+                    "ambiguous-answer",
+                    f"question '{node.id}' option '{oid}': '{word}' is a "
+                    "number, and numbers choose options by position",
+                    ("nodes", i, "options", j),
                 )
-                continue
-            ids.add(oid)
-            for word in _answer_words(option):
-                key = normalize(word)
-                if key.isdigit():
-                    yield Finding(
-                        "ambiguous-answer",
-                        f"question '{node.id}' option '{oid}': '{word}' is a "
-                        "number, and numbers choose options by position",
-                        ("nodes", i, "options", j),
-                    )
-                elif owner.setdefault(key, oid) != oid:
-                    yield Finding(
-                        "ambiguous-answer",
-                        f"question '{node.id}': '{word}' would choose both "
-                        f"'{owner[key]}' and '{oid}'",
-                        ("nodes", i, "options", j),
-                    )
+            elif owner.setdefault(key, oid) != oid:
+                yield Finding(
+                    "ambiguous-answer",
+                    f"question '{node.id}': '{word}' would choose both '{owner[key]}' and '{oid}'",
+                    ("nodes", i, "options", j),
+                )
 
 
 def _answer_words(option: Any) -> tuple[str, ...]:
@@ -148,99 +180,82 @@ def _answer_words(option: Any) -> tuple[str, ...]:
     return (option.id, label.en, label.zh, *synonyms.en, *synonyms.zh)
 
 
-# --------------------------------------------------------------------------- facts
-
-
-def facts_declared(ix: _Index) -> Iterator[Finding]:
+def facts_declared(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
     facts = ix.tree.facts
-    for i, node in enumerate(ix.tree.nodes):
-        if isinstance(node, (Question, Input)) and node.fact and node.fact not in facts:
-            yield Finding(
-                "unknown-fact",
-                f"node '{node.id}' uses fact '{node.fact}', which is not declared under facts",
-                ("nodes", i, "fact"),
-            )
-        if isinstance(node, Outcome):
-            for j, fact in enumerate(node.requires):
-                if fact not in facts:
-                    yield Finding(
-                        "unknown-fact",
-                        f"outcome '{node.id}' requires fact '{fact}', "
-                        "which is not declared under facts",
-                        ("nodes", i, "requires", j),
-                    )
-
-
-def fact_types_fit(ix: _Index) -> Iterator[Finding]:
-    facts = ix.tree.facts
-    for i, node in enumerate(ix.tree.nodes):
-        fact = facts.get(node.fact or "") if isinstance(node, (Question, Input)) else None
-        if fact is None:
-            continue
-        path = ("nodes", i, "fact")
-        if isinstance(node, Question) and fact.type != "choice":
-            yield Finding(
-                "fact-type-mismatch",
-                f"question '{node.id}' is bound to fact "
-                f"'{node.fact}' of type {fact.type}; a question binds a choice fact",
-                path,
-            )
-        elif isinstance(node, Question) and fact.choices:
-            extra = [o.id for o in node.options if o.id not in fact.choices]
-            if extra:
+    if isinstance(node, Outcome):
+        for j, fact in enumerate(node.requires):
+            if fact not in facts:
                 yield Finding(
-                    "fact-type-mismatch",
-                    f"question '{node.id}' offers {extra}, "
-                    f"which fact '{node.fact}' does not list in its choices",
-                    path,
+                    "unknown-fact",
+                    f"outcome '{node.id}' requires fact '{fact}', "
+                    "which is not declared under facts",
+                    ("nodes", i, "requires", j),
                 )
-        elif isinstance(node, Input) and fact.type == "choice" and not fact.choices:
+    elif node.fact and node.fact not in facts:
+        yield Finding(
+            "unknown-fact",
+            f"node '{node.id}' uses fact '{node.fact}', which is not declared under facts",
+            ("nodes", i, "fact"),
+        )
+
+
+def fact_types_fit(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
+    fact = None if isinstance(node, Outcome) else ix.tree.facts.get(node.fact or "")
+    if fact is None:
+        return
+    path = ("nodes", i, "fact")
+    if isinstance(node, Question) and fact.type != "choice":
+        yield Finding(
+            "fact-type-mismatch",
+            f"question '{node.id}' is bound to fact "
+            f"'{node.fact}' of type {fact.type}; a question binds a choice fact",
+            path,
+        )
+    elif isinstance(node, Question) and fact.choices:
+        extra = [o.id for o in node.options if o.id not in fact.choices]
+        if extra:
             yield Finding(
                 "fact-type-mismatch",
-                f"input '{node.id}' collects choice fact "
-                f"'{node.fact}', which lists no choices (use a question)",
+                f"question '{node.id}' offers {extra}, "
+                f"which fact '{node.fact}' does not list in its choices",
                 path,
             )
+    elif isinstance(node, Input) and fact.type == "choice" and not fact.choices:
+        yield Finding(
+            "fact-type-mismatch",
+            f"input '{node.id}' collects choice fact "
+            f"'{node.fact}', which lists no choices (use a question)",
+            path,
+        )
 
 
-def facts_used(ix: _Index) -> Iterator[Finding]:
-    used = {n.fact for n in ix.tree.nodes if isinstance(n, (Question, Input))}
-    used |= {f for n in ix.tree.nodes if isinstance(n, Outcome) for f in n.requires}
-    for fact_id in ix.tree.facts:
-        if fact_id not in used:
-            yield Finding(
-                "unused-fact",
-                f"fact '{fact_id}' is declared but no step uses it",
-                ("facts", fact_id),
-                "warning",
-                key=True,
-            )
-
-
-def translations_present(ix: _Index) -> Iterator[Finding]:
+def translations_present(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
     """Chinese text identical to the English was likely not translated; Chinese sentences
     take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
-    for path, text in _texts(ix.tree):
-        zh, en = text.zh, text.en
-        if zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
-            yield Finding(
-                "untranslated",
-                f"the zh text is the English text: {en[:40]!r}",
-                (*path, "zh"),
-                "warning",
-            )
-        elif _ASCII_PUNCT.search(zh) and (match := _ASCII_PUNCT_IN_ZH.search(zh)):
-            yield Finding(
-                "zh-punctuation",
-                f"ASCII {match.group()!r} in Chinese text "
-                f"{zh[:30]!r}...; use full-width punctuation",
-                (*path, "zh"),
-                "warning",
-            )
+    for path, text in _node_texts(i, node):
+        yield from _translation(path, text)
 
 
-def _texts(tree: Tree) -> Iterator[tuple[_Path, Any]]:
-    """Every bilingual text of the tree with its path."""
+def _translation(path: _Path, text: Any) -> Iterator[Finding]:
+    zh, en = text.zh, text.en
+    if zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
+        yield Finding(
+            "untranslated",
+            f"the zh text is the English text: {en[:40]!r}",
+            (*path, "zh"),
+            "warning",
+        )
+    elif _ASCII_PUNCT.search(zh) and (match := _ASCII_PUNCT_IN_ZH.search(zh)):
+        yield Finding(
+            "zh-punctuation",
+            f"ASCII {match.group()!r} in Chinese text {zh[:30]!r}...; use full-width punctuation",
+            (*path, "zh"),
+            "warning",
+        )
+
+
+def _tree_texts(tree: Tree) -> Iterator[tuple[_Path, Any]]:
+    """The bilingual texts of the tree outside its nodes, with their paths."""
     yield ("title",), tree.title
     if tree.description:
         yield ("description",), tree.description
@@ -248,52 +263,94 @@ def _texts(tree: Tree) -> Iterator[tuple[_Path, Any]]:
         yield ("facts", key, "label"), fact.label
         if fact.hint:
             yield ("facts", key, "hint"), fact.hint
-    for i, node in enumerate(tree.nodes):
-        here: _Path = ("nodes", i)
-        if isinstance(node, Outcome):
-            yield (*here, "title"), node.title
-            yield (*here, "cause"), node.cause
-            lists: tuple[tuple[str, tuple[Any, ...]], ...] = (
-                ("steps", node.steps),
-                ("attachments", node.attachments),
-            )
-        else:
-            yield (*here, "prompt"), node.prompt
-            if node.help is not None:
-                yield (*here, "help"), node.help
-            lists = (("info", node.info),) if isinstance(node, Question) else ()
-        for name, texts in lists:
-            for k, text in enumerate(texts):
-                yield (*here, name, k), text
-        if isinstance(node, Question):
-            for j, option in enumerate(node.options):
-                yield (*here, "options", j, "label"), option.label
+
+
+def _node_texts(i: int, node: Any) -> Iterator[tuple[_Path, Any]]:
+    """The bilingual texts of one node, with their paths."""
+    here: _Path = ("nodes", i)
+    if isinstance(node, Outcome):
+        yield (*here, "title"), node.title
+        yield (*here, "cause"), node.cause
+        lists: tuple[tuple[str, tuple[Any, ...]], ...] = (
+            ("steps", node.steps),
+            ("attachments", node.attachments),
+        )
+    else:
+        yield (*here, "prompt"), node.prompt
+        if node.help is not None:
+            yield (*here, "help"), node.help
+        lists = (("info", node.info),) if isinstance(node, Question) else ()
+    for name, texts in lists:
+        for k, text in enumerate(texts):
+            yield (*here, name, k), text
+    if isinstance(node, Question):
+        for j, option in enumerate(node.options):
+            yield (*here, "options", j, "label"), option.label
+
+
+_NodeRule = Callable[[_Index, int, Any], Iterator[Finding]]
+_NODE_RULES: tuple[_NodeRule, ...] = (
+    enough_options,
+    distinct_answers,
+    facts_declared,
+    fact_types_fit,
+    translations_present,
+)
+
+
+def _node_findings(ix: _Index) -> list[Finding]:
+    """Every node through every one-node rule, in one pass; findings grouped by rule."""
+    found: list[list[Finding]] = [[] for _ in _NODE_RULES]
+    rules = tuple(zip(_NODE_RULES, found, strict=True))
+    for i, node in enumerate(ix.tree.nodes):
+        for rule, into in rules:
+            into.extend(rule(ix, i, node))
+    tree_texts = [f for path, text in _tree_texts(ix.tree) for f in _translation(path, text)]
+    # Translations of the tree's own texts come first, as they come first in the file.
+    found[-1][:0] = tree_texts
+    return [f for group in found[:-1] for f in group] + facts_used(ix) + found[-1]
+
+
+def facts_used(ix: _Index) -> list[Finding]:
+    used = set(ix.collects)
+    used.update(f for n in ix.tree.nodes if isinstance(n, Outcome) for f in n.requires)
+    return [
+        Finding(
+            "unused-fact",
+            f"fact '{fact_id}' is declared but no step uses it",
+            ("facts", fact_id),
+            "warning",
+            key=True,
+        )
+        for fact_id in ix.tree.facts
+        if fact_id not in used
+    ]
 
 
 # --------------------------------------------------------------------------- graph
 
 
-def _graph(ix: _Index) -> Any:
-    graph = nx.DiGraph()
-    graph.add_nodes_from(ix.position)
-    # Only references that resolve: add_edge would silently invent the missing node.
-    graph.add_edges_from((s, t) for s, t, _ in ix.edges if t in ix.position)
-    return graph
+def reachable(ix: _Index) -> bytearray:
+    """Per vertex, 1 when a walk from the start can reach it (none when the start is missing)."""
+    reached = bytearray(len(ix.successors))
+    if ix.start is None:
+        return reached
+    successors = ix.successors
+    reached[ix.start] = 1
+    stack = [ix.start]
+    while stack:
+        for vertex in successors[stack.pop()]:
+            if not reached[vertex]:
+                reached[vertex] = 1
+                stack.append(vertex)
+    return reached
 
 
-def reachable(ix: _Index, graph: Any) -> set[str]:
-    """The nodes a walk from the start can reach (none when the start is missing)."""
-    if ix.tree.start not in ix.position:
-        return set()
-    found: set[str] = nx.descendants(graph, ix.tree.start)
-    return found | {ix.tree.start}
-
-
-def all_reachable(ix: _Index, reached: set[str]) -> Iterator[Finding]:
-    if ix.tree.start not in ix.position:
+def all_reachable(ix: _Index, reached: bytearray) -> Iterator[Finding]:
+    if ix.start is None:
         return
     for node_id, i in ix.position.items():
-        if node_id not in reached:
+        if not reached[i]:
             yield Finding(
                 "unreachable",
                 f"node '{node_id}' cannot be reached from the start '{ix.tree.start}'",
@@ -301,7 +358,27 @@ def all_reachable(ix: _Index, reached: set[str]) -> Iterator[Finding]:
             )
 
 
-def acyclic(ix: _Index, graph: Any) -> Iterator[Finding]:
+def topological_order(ix: _Index) -> list[int] | None:
+    """The vertices with every edge pointing forward, or None when there is a cycle
+    (Kahn's algorithm: a vertex is placed once every edge into it has been)."""
+    successors = ix.successors
+    waiting = [0] * len(successors)  # edges into each vertex not yet placed
+    for out in successors:
+        for vertex in out:
+            waiting[vertex] += 1
+    order = [v for v in ix.position.values() if not waiting[v]]
+    for u in order:  # the list grows as vertices become free
+        for vertex in successors[u]:
+            waiting[vertex] -= 1
+            if not waiting[vertex]:
+                order.append(vertex)
+    return order if len(order) == len(ix.position) else None
+
+
+def acyclic(ix: _Index) -> Iterator[Finding]:
+    import networkx as nx
+
+    graph = _nx_graph(ix)
     for component in nx.strongly_connected_components(graph):
         first = next(iter(component))
         if len(component) == 1 and not graph.has_edge(first, first):
@@ -313,17 +390,7 @@ def acyclic(ix: _Index, graph: Any) -> Iterator[Finding]:
         )
 
 
-def topological_order(graph: Any) -> list[str] | None:
-    """The nodes with every edge pointing forward, or None when there is a cycle."""
-    try:
-        return list(nx.topological_sort(graph))
-    except nx.NetworkXUnfeasible:
-        return None
-
-
-def required_facts_collected(
-    ix: _Index, graph: Any, order: list[str], reached: set[str]
-) -> Iterator[Finding]:
+def required_facts_collected(ix: _Index, order: list[int], reached: bytearray) -> Iterator[Finding]:
     """Every fact an outcome requires is collected on every path from the start to it.
 
     Walking the DAG in topological order, the facts available at a node are those collected
@@ -331,86 +398,89 @@ def required_facts_collected(
     there plus what that step collects. Fact sets are bit masks, so the walk is linear.
     """
     tree = ix.tree
-    nodes = {n.id: n for n in tree.nodes}
+    if ix.start is None:
+        return
     bit = {key: 1 << k for k, key in enumerate(tree.facts)}
     given = 0
     for key, declared in tree.facts.items():
         if declared.from_caller:
             given |= bit[key]
-    collects = {
-        node_id: bit.get(node.fact or "", 0) if not isinstance(node, Outcome) else 0
-        for node_id, node in nodes.items()
-    }
-    every = (1 << len(bit)) - 1
-    available: dict[str, int] = {}
-    pred = graph.pred
-    for node_id in order:
-        if node_id not in reached:  # reported as unreachable; no path leads here
+    collects = [bit.get(fact or "", 0) for fact in ix.collects]
+    available = [(1 << len(bit)) - 1] * len(ix.successors)
+    available[ix.start] = given
+    successors = ix.successors
+    for u in order:
+        if not reached[u]:  # reported as unreachable; no path from the start leads here
             continue
-        preds = pred[node_id]
-        if node_id == tree.start or not preds:
-            available[node_id] = given
-            continue
-        mask = every
-        for p in preds:
-            if p in available:
-                mask &= available[p] | collects[p]
-        available[node_id] = mask
-    for node_id, node in nodes.items():
-        if not isinstance(node, Outcome) or node_id not in available:
+        out = available[u] | collects[u]
+        for vertex in successors[u]:
+            available[vertex] &= out
+    for i in ix.position.values():
+        node = tree.nodes[i]
+        if not isinstance(node, Outcome) or not reached[i]:
             continue
         for j, fact in enumerate(node.requires):
-            if fact not in bit or available[node_id] & bit[fact]:
+            if fact not in bit or available[i] & bit[fact]:
                 continue
-            path = _path_without(graph, nodes, tree.start, node_id, fact)
+            path = _path_without(ix, i, fact)
             yield Finding(
                 "required-fact-missing",
-                f"outcome '{node_id}' requires '{fact}', but this path never "
+                f"outcome '{node.id}' requires '{fact}', but this path never "
                 f"collects it: {' -> '.join(path)}",
-                ("nodes", ix.position[node_id], "requires", j),
+                ("nodes", i, "requires", j),
             )
 
 
-def _collects(node: Any) -> frozenset[str]:
-    fact = None if isinstance(node, Outcome) else node.fact
-    return frozenset((fact,)) if fact else frozenset()
+def _nx_graph(ix: _Index) -> Any:
+    """The same graph for networkx, keyed by node id, to explain a problem found."""
+    if ix.explained is None:
+        import networkx as nx
+
+        ids = [node.id for node in ix.tree.nodes]
+        ix.explained = nx.DiGraph()
+        ix.explained.add_nodes_from(ix.position)
+        ix.explained.add_edges_from(
+            (ids[u], ids[v]) for u in ix.position.values() for v in ix.successors[u]
+        )
+    return ix.explained
 
 
-def _path_without(graph: Any, nodes: dict[str, Any], start: str, end: str, fact: str) -> list[str]:
-    skip = {n for n, node in nodes.items() if fact in _collects(node) and n not in (start, end)}
+def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
+    """The shortest walk from the start to `end` on which no step collects `fact`."""
+    import networkx as nx
+
+    graph = _nx_graph(ix)
+    start = ix.tree.start
+    end_id = ix.tree.nodes[end].id
+    skip = {
+        node_id
+        for node_id, i in ix.position.items()
+        if ix.collects[i] == fact and node_id not in (start, end_id)
+    }
     try:
-        return list(nx.shortest_path(graph.subgraph(set(graph) - skip), start, end))
+        return list(nx.shortest_path(graph.subgraph(set(graph) - skip), start, end_id))
     except nx.NetworkXNoPath:  # only when the start itself collects it; cannot happen then
-        return [start, end]
+        return [start, end_id]
 
 
 # --------------------------------------------------------------------------- public
 
 
 _STRUCTURE = (duplicate_nodes, start_exists, references_resolve)
-_CONTENT = (
-    enough_options,
-    distinct_answers,
-    facts_declared,
-    fact_types_fit,
-    facts_used,
-    translations_present,
-)
 
 
 def findings(tree: Tree) -> list[Finding]:
     """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
     ix = _index(tree)
     structural = [f for check in _STRUCTURE for f in check(ix)]
-    result = structural + [f for check in _CONTENT for f in check(ix)]
-    graph = _graph(ix)
-    reached = reachable(ix, graph)
+    result = structural + _node_findings(ix)
+    reached = reachable(ix)
     result += all_reachable(ix, reached)
-    order = topological_order(graph)
+    order = topological_order(ix)
     if order is None:  # only a tree with a cycle pays for finding it
-        result += acyclic(ix, graph)
+        result += acyclic(ix)
     elif not structural:
-        result += required_facts_collected(ix, graph, order, reached)
+        result += required_facts_collected(ix, order, reached)
     return result
 
 

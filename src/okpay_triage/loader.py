@@ -435,10 +435,8 @@ def _unknown_key(path: _Path, data: Any) -> tuple[str, str]:
         return "outcome-with-options", f"{where}: an outcome is a leaf and has no options"
     from .model import Fact, Input, Option, Outcome, Question, Tree, Words
 
-    candidates = {"en", "zh"} | {
-        name
-        for model in (Fact, Input, Option, Outcome, Question, Tree, Words)
-        for name in model.model_fields
+    candidates = {"en", "zh", *Option._fields, *Words._fields} | {
+        name for model in (Fact, Input, Outcome, Question, Tree) for name in model.model_fields
     }
     guess = difflib.get_close_matches(key, sorted(candidates), n=1)
     hint = f" (did you mean '{guess[0]}'?)" if guess else ""

@@ -1,0 +1,130 @@
+"""The graph checks against an independent oracle, on trees rewired at random.
+
+`okpay_triage.graph` checks reachability, cycles and required facts on flat lists (a
+topological sort and a bit-mask data-flow pass). Here the same questions are answered the
+textbook way with networkx, on valid random trees whose `next` references have been pointed
+elsewhere (making loops, unreachable steps and paths that skip a fact), and the two must
+agree on every tree.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from itertools import pairwise
+from typing import Any
+
+import networkx as nx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from okpay_triage.loader import parse_tree
+from okpay_triage.testing import tree_data
+
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _references(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every mapping holding a `next` (options and inputs), in file order."""
+    found = []
+    for node in data["nodes"]:
+        if node["kind"] == "question":
+            found.extend(node["options"])
+        elif node["kind"] == "input":
+            found.append(node)
+    return found
+
+
+@st.composite
+def rewired_trees(draw: st.DrawFn) -> dict[str, Any]:
+    """A valid tree with up to three references pointed at other nodes, and up to two
+    escalating outcomes that require one more declared fact."""
+    data = copy.deepcopy(draw(tree_data(max_nodes=14)))
+    ids = [node["id"] for node in data["nodes"]]
+    references = _references(data)
+    outcome_ids = [node["id"] for node in data["nodes"] if node["kind"] == "outcome"]
+    for _ in range(draw(st.integers(1, 3))):
+        holder = draw(st.sampled_from(references))
+        # Half straight to an outcome: the shortcuts that skip a step collecting a fact.
+        holder["next"] = draw(st.sampled_from(outcome_ids if draw(st.booleans()) else ids))
+    outcomes = [n for n in data["nodes"] if n["kind"] == "outcome" and n["escalate"] != "no"]
+    if not (outcomes and data["facts"]):
+        return data
+    for outcome in draw(st.lists(st.sampled_from(outcomes), max_size=2)):
+        fact = draw(st.sampled_from(sorted(data["facts"])))
+        outcome["requires"] = sorted({*outcome.get("requires", ()), fact})
+    return data
+
+
+def _oracle_graph(data: dict[str, Any]) -> nx.DiGraph:
+    graph = nx.DiGraph()
+    for node in data["nodes"]:
+        graph.add_node(node["id"])
+        nexts = [o["next"] for o in node.get("options", ())] + (
+            [node["next"]] if node["kind"] == "input" else []
+        )
+        graph.add_edges_from((node["id"], target) for target in nexts)
+    return graph
+
+
+def _collectors(data: dict[str, Any], fact: str) -> set[str]:
+    return {n["id"] for n in data["nodes"] if n["kind"] != "outcome" and n.get("fact") == fact}
+
+
+def _missing_by_oracle(data: dict[str, Any], graph: nx.DiGraph) -> set[tuple[str, str]]:
+    """(outcome, fact) where some walk from the start reaches the outcome without any step
+    collecting the fact: a path in the graph with every collector removed."""
+    start = data["start"]
+    missing = set()
+    for node in data["nodes"]:
+        if node["kind"] != "outcome" or not nx.has_path(graph, start, node["id"]):
+            continue
+        for fact in node.get("requires", ()):
+            if data["facts"][fact].get("from_caller"):
+                continue
+            without = graph.subgraph(set(graph) - _collectors(data, fact))
+            if start in without and nx.has_path(without, start, node["id"]):
+                missing.add((node["id"], fact))
+    return missing
+
+
+@SETTINGS
+@given(rewired_trees())
+def test_graph_checks_agree_with_networkx(data: dict[str, Any]) -> None:
+    result = parse_tree(json.dumps(data, ensure_ascii=False), "t.json", json_format=True)
+    assert result.tree is not None
+    problems = result.problems
+    graph = _oracle_graph(data)
+    start = data["start"]
+
+    unreachable = {
+        re.match(r"node '([^']+)'", p.message).group(1)  # type: ignore[union-attr]
+        for p in problems
+        if p.code == "unreachable"
+    }
+    assert unreachable == set(graph) - nx.descendants(graph, start) - {start}
+
+    cycles = [p for p in problems if p.code == "cycle"]
+    assert bool(cycles) == (not nx.is_directed_acyclic_graph(graph))
+    for problem in cycles:  # each names a real loop, step by step
+        steps = problem.message.split(": ", 1)[1].split(" -> ")
+        assert steps[0] == steps[-1]
+        assert all(graph.has_edge(a, b) for a, b in pairwise(steps))
+
+    missing = {p for p in problems if p.code == "required-fact-missing"}
+    if cycles:
+        assert not missing  # a tree with a loop is not analysed for facts
+        return
+    found = set()
+    for problem in missing:
+        match = re.match(r"outcome '([^']+)' requires '([^']+)'.*: (.*)$", problem.message)
+        assert match is not None
+        outcome, fact, shown = match.groups()
+        found.add((outcome, fact))
+        path = shown.split(" -> ")  # the witness: a real walk that never collects the fact
+        assert path[0] == start
+        assert path[-1] == outcome
+        assert all(graph.has_edge(a, b) for a, b in pairwise(path))
+        assert not _collectors(data, fact) & set(path)
+    assert found == _missing_by_oracle(data, graph)
