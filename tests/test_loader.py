@@ -106,6 +106,31 @@ class TestBadFiles:
         assert [p.code for p in problems] == ["unknown-node", "unreachable"]
         assert [p.line for p in problems] == sorted(p.line for p in problems)
 
+    def test_shape_errors_say_what_is_wrong_once(self, tmp_path: Path) -> None:
+        """A wrong entry gets one plain message: no "too short" for a list that only has bad
+        entries, no hint that names the very key, "mapping" whatever pydantic calls it."""
+        path = tmp_path / "shapes.yaml"
+        path.write_text(
+            "id: t\nversion: '1'\ntitle: {en: T, zh: 标题}\nstart: q\nnodes:\n"
+            "  - kind: question\n    id: q\n    prompt: {en: Q?, zh: 问？}\n"
+            "    options:\n      - just text\n      - {id: a, label: {en: A, zh: 甲}, "
+            "synonyms: [a], next: o}\n"
+            "  - kind: outcome\n    id: o\n    title: {en: O, zh: 果}\n    cause: {en: C, zh: 因}\n"
+            "    steps: []\n    escalate: 'no'\n    severity: low\n    optional: true\n",
+            encoding="utf-8",
+        )
+        found = [(p.code, p.line, p.message) for p in read_tree(path).problems]
+        assert found == [
+            ("invalid-type", 10, "node 'q' options[0]: Input should be a mapping"),
+            ("invalid-type", 11, "node 'q' options[1].synonyms: Input should be a mapping"),
+            ("invalid-value", 16, "node 'o' steps: needs at least 1 entry, has none"),
+            (
+                "unknown-field",
+                19,
+                "node 'o': unknown key 'optional' (outcome nodes have no 'optional')",
+            ),
+        ]
+
 
 class TestLimits:
     """Hostile sizes and shapes are refused quickly, before they can cost anything."""

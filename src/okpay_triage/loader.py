@@ -18,7 +18,7 @@ import gc
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -371,7 +371,7 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
         kind = item["type"]
         last = path[-1] if path else ""
         where = _describe(path, data)
-        if kind == "extra_forbidden":
+        if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # models, dataclasses
             code, message = _unknown_key(path, data)
             line, column = smap.locate(path, key=True)
         else:
@@ -396,6 +396,13 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
                 )
             elif kind in ("union_tag_invalid", "union_tag_not_found"):
                 code, message = "invalid-kind", f"{where}: kind must be question, input or outcome"
+            elif kind in _MAPPING_TYPES:
+                code, message = "invalid-type", f"{where}: Input should be a mapping"
+            elif kind == "too_short":
+                raw = _lookup(data, path)
+                if isinstance(raw, list) and len(raw) >= item["ctx"]["min_length"]:
+                    continue  # long enough as written: its entries' own errors say what is wrong
+                code, message = "invalid-value", f"{where}: {_too_short(item['ctx'])}"
             elif kind.endswith("_type") or kind in ("bool_parsing", "int_parsing"):
                 wanted = (
                     item["msg"]
@@ -407,6 +414,17 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
                 code, message = "invalid-value", f"{where}: {error_text(item)}"
         problems.append(Problem(code, message, smap.file, line, column))
     return problems
+
+
+#: Pydantic's errors for "not a mapping", from models, dataclasses and plain dicts.
+_MAPPING_TYPES = ("dataclass_type", "model_type", "model_attributes_type", "dict_type")
+
+
+def _too_short(ctx: dict[str, Any]) -> str:
+    wanted, actual = ctx["min_length"], ctx.get("actual_length") or 0
+    return (
+        f"needs at least {wanted} {'entry' if wanted == 1 else 'entries'}, has {actual or 'none'}"
+    )
 
 
 def error_text(item: Any) -> str:
@@ -435,11 +453,16 @@ def _unknown_key(path: _Path, data: Any) -> tuple[str, str]:
         return "outcome-with-options", f"{where}: an outcome is a leaf and has no options"
     from .model import Fact, Input, Option, Outcome, Question, Tree, Words
 
-    candidates = {"en", "zh", *Option._fields, *Words._fields} | {
-        name for model in (Fact, Input, Outcome, Question, Tree) for name in model.model_fields
+    records: tuple[Any, ...] = (Input, Option, Outcome, Question, Words)  # dataclasses
+    candidates = {"en", "zh", *Fact.model_fields, *Tree.model_fields} | {
+        field.name for record in records for field in fields(record)
     }
     guess = difflib.get_close_matches(key, sorted(candidates), n=1)
-    hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+    if key in candidates:  # a real key, in the wrong place
+        owner = parent.get("kind") if isinstance(parent, dict) else None
+        hint = f" ({owner} nodes have no '{key}')" if isinstance(owner, str) else ""
+    else:
+        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
     return "unknown-field", f"{where}: unknown key '{key}'{hint}"
 
 

@@ -9,7 +9,7 @@ Unknown keys are forbidden everywhere, so a typo such as ``nxet:`` is an error a
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NamedTuple, get_type_hints
+from typing import Annotated, Any, Literal, NamedTuple
 
 from pydantic import (
     BaseModel,
@@ -19,6 +19,7 @@ from pydantic import (
     PrivateAttr,
     StringConstraints,
 )
+from pydantic.dataclasses import dataclass
 from pydantic_core import core_schema
 
 #: Ids are plain ASCII so that look-alike or invisible characters can never hide in them.
@@ -43,8 +44,18 @@ Language = Literal["en", "zh"]
 LANGUAGES: tuple[Language, ...] = ("en", "zh")
 
 
+_CONFIG = ConfigDict(extra="forbid", hide_input_in_errors=True)
+
+
 class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", hide_input_in_errors=True)
+    model_config = ConfigDict(frozen=True, **_CONFIG)
+
+
+#: The records a tree holds one of per node, option or synonym list: pydantic dataclasses
+#: with slots. They validate, report errors and give the JSON Schema as models do, frozen
+#: and with unknown keys forbidden, but an instance is one small object where a model
+#: instance also carries a dict and a set of the fields it was given (about 1 kB each).
+_record = dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
 
 
 class Text(NamedTuple):
@@ -83,52 +94,12 @@ class Text(NamedTuple):
         )
 
 
-def _record_schema(
-    cls: Any, handler: GetCoreSchemaHandler, defaults: dict[str, Any]
-) -> core_schema.CoreSchema:
-    """Validate a named tuple from a mapping of its fields, as a frozen model would be.
-
-    Unknown keys are forbidden, the fields without a default in `defaults` are required,
-    and the error types, JSON Schema and serialised mapping are those a model gives. A tree
-    holds two of these for every option (the option and its synonyms); as tuples they cost
-    about a third of the time and memory of model instances to build and keep.
-    """
-    hints = get_type_hints(cls, include_extras=True)
-    fields = {
-        name: core_schema.typed_dict_field(
-            core_schema.with_default_schema(
-                handler.generate_schema(hints[name]), default=defaults[name]
-            )
-            if name in defaults
-            else handler.generate_schema(hints[name]),
-            required=name not in defaults,
-        )
-        for name in cls._fields
-    }
-    mapping = core_schema.typed_dict_schema(
-        fields, extra_behavior="forbid", total=True, cls=cls, ref=cls.__name__
-    )
-    names = cls._fields
-    return core_schema.no_info_after_validator_function(
-        lambda data: cls(*(data[name] for name in names)),
-        mapping,
-        serialization=core_schema.plain_serializer_function_ser_schema(
-            lambda record: dict(zip(names, record, strict=True)), return_schema=mapping
-        ),
-    )
-
-
-class Words(NamedTuple):
+@_record
+class Words:
     """Words in both languages: option synonyms, tree keywords."""
 
     en: tuple[Word, ...] = ()
     zh: tuple[Word, ...] = ()
-
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return _record_schema(cls, handler, cls._field_defaults)
 
 
 class Fact(_Frozen):
@@ -161,39 +132,34 @@ class Fact(_Frozen):
     )
 
 
-class Option(NamedTuple):
-    """One answer to a question, and where it leads.
-
-    `synonyms` may be left out of a tree file (no synonyms); from Python, give it.
-    """
+@_record
+class Option:
+    """One answer to a question, and where it leads."""
 
     id: Id
     label: Text
-    synonyms: Words
+    synonyms: Words = Words()
     next: Id
 
-    @classmethod
-    def __get_pydantic_core_schema__(
-        cls, source: Any, handler: GetCoreSchemaHandler
-    ) -> core_schema.CoreSchema:
-        return _record_schema(cls, handler, {"synonyms": Words()})
 
-
-class Question(_Frozen):
+@_record
+class Question:
     """A step that offers options; bound to a fact, it is skipped when the fact is known."""
 
     kind: Literal["question"]
     id: Id
     prompt: Text
-    info: tuple[Text, ...] = Field(
-        default=(), description="Lines shown before the question, e.g. steps to try first."
-    )
+    info: Annotated[
+        tuple[Text, ...],
+        Field(description="Lines shown before the question, e.g. steps to try first."),
+    ] = ()
     help: Text | None = None
     fact: Id | None = None
-    options: tuple[Option, ...] = Field(min_length=1)
+    options: Annotated[tuple[Option, ...], Field(min_length=1)]
 
 
-class Input(_Frozen):
+@_record
+class Input:
     """A step that collects one typed fact from the user."""
 
     kind: Literal["input"]
@@ -201,28 +167,29 @@ class Input(_Frozen):
     prompt: Text
     help: Text | None = None
     fact: Id
-    optional: bool = Field(
-        default=False, description="The user may skip it; the fact is then reported as missing."
-    )
+    optional: Annotated[
+        bool, Field(description="The user may skip it; the fact is then reported as missing.")
+    ] = False
     next: Id
 
 
-class Outcome(_Frozen):
+@_record
+class Outcome:
     """A leaf: the diagnosis, what the user can do now, and whether to escalate."""
 
     kind: Literal["outcome"]
     id: Id
     title: Text
     cause: Text
-    steps: tuple[Text, ...] = Field(min_length=1)
+    steps: Annotated[tuple[Text, ...], Field(min_length=1)]
     escalate: Escalation
     severity: Severity
-    requires: tuple[Id, ...] = Field(
-        default=(), description="Facts support needs; collected on every path into it."
-    )
-    attachments: tuple[Text, ...] = Field(
-        default=(), description="What to attach when escalating, e.g. screenshots."
-    )
+    requires: Annotated[
+        tuple[Id, ...], Field(description="Facts support needs; collected on every path into it.")
+    ] = ()
+    attachments: Annotated[
+        tuple[Text, ...], Field(description="What to attach when escalating, e.g. screenshots.")
+    ] = ()
 
 
 Node = Annotated[Question | Input | Outcome, Field(discriminator="kind")]
