@@ -131,6 +131,29 @@ class TestBadFiles:
             ),
         ]
 
+    @pytest.mark.parametrize("suffix", [".yaml", ".json"])
+    def test_checking_a_loaded_tree_again_gives_the_same_problems(
+        self, tmp_path: Path, suffix: str
+    ) -> None:
+        """`check_tree` on a loaded tree places its problems as loading did, and a clean
+        tree (which keeps no source text) stays clean."""
+        from okpay_triage import check_tree
+
+        data = generated_tree(40)
+        data["nodes"][0]["prompt"]["zh"] = "打开应用,看到什么?"  # ASCII punctuation: a warning
+        path = tmp_path / f"warned{suffix}"
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        path.write_text(text if suffix == ".json" else yaml.safe_dump(data), encoding="utf-8")
+        result = read_tree(path)
+        assert result.tree is not None
+        assert [p.code for p in result.problems] == ["zh-punctuation"]
+        assert result.problems[0].line > 1
+        assert check_tree(result.tree) == result.problems
+        data["nodes"][0]["prompt"]["zh"] = "打开应用，看到什么？"
+        path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        tree = load_tree(path)
+        assert check_tree(tree) == []
+
 
 class TestLimits:
     """Hostile sizes and shapes are refused quickly, before they can cost anything."""

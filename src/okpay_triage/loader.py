@@ -584,8 +584,14 @@ def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
             message = f"nested more than {MAX_DEPTH} levels deep"
             return LoadResult(None, [Problem("too-deep", message, name, 1, 1)])
         return LoadResult(None, _schema_problems(error, data, smap))
+    del data  # the plain data is no longer needed; free it before the checks allocate
     tree._source = smap
-    return LoadResult(tree, check_tree(tree))
+    problems = check_tree(tree)
+    if not problems:
+        # A frozen tree with nothing to place now has nothing to place on any later check:
+        # let the file's text (or its YAML positions) go, and keep only the file name.
+        tree._source = SourceMap(name, {}, {})
+    return LoadResult(tree, problems)
 
 
 def load_tree(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Tree:
