@@ -158,8 +158,8 @@ def distinct_answers(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
             )
             continue
         ids.add(oid)
-        for word in _answer_words(option):
-            key = normalize(word)
+        # An id is already in normal form (lowercase ASCII); the texts are normalised.
+        for key, word in [(oid, oid), *((normalize(w), w) for w in _answer_words(option))]:
             if key.isdigit():
                 yield Finding(
                     "ambiguous-answer",
@@ -176,8 +176,9 @@ def distinct_answers(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
 
 
 def _answer_words(option: Any) -> tuple[str, ...]:
+    """The texts that choose an option besides its id: its label and synonyms."""
     label, synonyms = option.label, option.synonyms
-    return (option.id, label.en, label.zh, *synonyms.en, *synonyms.zh)
+    return (label.en, label.zh, *synonyms.en, *synonyms.zh)
 
 
 def facts_declared(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
@@ -232,8 +233,10 @@ def fact_types_fit(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
 def translations_present(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
     """Chinese text identical to the English was likely not translated; Chinese sentences
     take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
-    for path, text in _node_texts(i, node):
-        yield from _translation(path, text)
+    for where, text in _node_texts(node):
+        zh = text.zh
+        if zh == text.en or _ASCII_PUNCT.search(zh):  # cheap: most texts stop here
+            yield from _translation(("nodes", i, *where), text)
 
 
 def _translation(path: _Path, text: Any) -> Iterator[Finding]:
@@ -265,27 +268,26 @@ def _tree_texts(tree: Tree) -> Iterator[tuple[_Path, Any]]:
             yield ("facts", key, "hint"), fact.hint
 
 
-def _node_texts(i: int, node: Any) -> Iterator[tuple[_Path, Any]]:
-    """The bilingual texts of one node, with their paths."""
-    here: _Path = ("nodes", i)
+def _node_texts(node: Any) -> Iterator[tuple[_Path, Any]]:
+    """The bilingual texts of one node, each with its path inside the node."""
     if isinstance(node, Outcome):
-        yield (*here, "title"), node.title
-        yield (*here, "cause"), node.cause
+        yield ("title",), node.title
+        yield ("cause",), node.cause
         lists: tuple[tuple[str, tuple[Any, ...]], ...] = (
             ("steps", node.steps),
             ("attachments", node.attachments),
         )
     else:
-        yield (*here, "prompt"), node.prompt
+        yield ("prompt",), node.prompt
         if node.help is not None:
-            yield (*here, "help"), node.help
+            yield ("help",), node.help
         lists = (("info", node.info),) if isinstance(node, Question) else ()
     for name, texts in lists:
         for k, text in enumerate(texts):
-            yield (*here, name, k), text
+            yield (name, k), text
     if isinstance(node, Question):
         for j, option in enumerate(node.options):
-            yield (*here, "options", j, "label"), option.label
+            yield ("options", j, "label"), option.label
 
 
 _NodeRule = Callable[[_Index, int, Any], Iterator[Finding]]
