@@ -43,6 +43,11 @@ class FilePath(click.Path):
         return Path(os.fsdecode(super().convert(value, param, ctx)))
 
 
+#: One instance serves every file option: each new click.Path looks up the translation of
+#: its name through gettext, a search of the locale folders that every start-up would pay.
+A_FILE = FilePath()
+
+
 ANSWER = click.option(
     "--answer",
     "answers",
@@ -53,7 +58,7 @@ ANSWER = click.option(
 ANSWERS = click.option(
     "--answers",
     "answers_file",
-    type=FilePath(),
+    type=A_FILE,
     help="A YAML or JSON list of answers, used after --answer.",
 )
 LANG = click.option(
@@ -81,7 +86,7 @@ FORMAT = click.option(
 CONFIG = click.option(
     "--config",
     "config_path",
-    type=FilePath(),
+    type=A_FILE,
     help="A YAML or JSON file with working hours, holidays and contacts for packets.",
 )
 JSON_LINES = click.option(
@@ -193,7 +198,7 @@ def list_trees(lang: str, json_lines: bool) -> None:
 @ANSWERS
 @click.option(
     "--save",
-    type=FilePath(),
+    type=A_FILE,
     help="Save the session here after every answer (atomically).",
 )
 @PACKET
@@ -234,18 +239,18 @@ def run(
 
 
 @cli.command()
-@click.argument("file", type=FilePath())
+@click.argument("file", type=A_FILE)
 @click.option(
     "--tree",
     "tree_path",
-    type=FilePath(),
+    type=A_FILE,
     help="The tree file the session was made with (default: the bundled tree).",
 )
 @ANSWER
 @ANSWERS
 @click.option(
     "--save",
-    type=FilePath(),
+    type=A_FILE,
     help="Where to save (default: FILE itself).",
 )
 @PACKET
@@ -272,7 +277,7 @@ def resume(
 
 
 @cli.command("packet")
-@click.argument("file", type=FilePath())
+@click.argument("file", type=A_FILE)
 @click.option(
     "--format",
     "fmt",
@@ -284,7 +289,7 @@ def resume(
 @click.option(
     "--tree",
     "tree_path",
-    type=FilePath(),
+    type=A_FILE,
     help="The tree file the session was made with (default: the bundled tree).",
 )
 @CONFIG
