@@ -307,10 +307,12 @@ def _node_findings(ix: _Index) -> list[Finding]:
     for i, node in enumerate(ix.tree.nodes):
         for rule, into in rules:
             into.extend(rule(ix, i, node))
-    tree_texts = [f for path, text in _tree_texts(ix.tree) for f in _translation(path, text)]
-    # Translations of the tree's own texts come first, as they come first in the file.
-    found[-1][:0] = tree_texts
-    return [f for group in found[:-1] for f in group] + facts_used(ix) + found[-1]
+    return [f for group in found for f in group]
+
+
+def tree_translations(ix: _Index) -> list[Finding]:
+    """`translations_present` for the texts outside the nodes: title, description, facts."""
+    return [f for path, text in _tree_texts(ix.tree) for f in _translation(path, text)]
 
 
 def facts_used(ix: _Index) -> list[Finding]:
@@ -475,7 +477,7 @@ def findings(tree: Tree) -> list[Finding]:
     """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
     ix = _index(tree)
     structural = [f for check in _STRUCTURE for f in check(ix)]
-    result = structural + _node_findings(ix)
+    result = structural + _node_findings(ix) + facts_used(ix) + tree_translations(ix)
     reached = reachable(ix)
     result += all_reachable(ix, reached)
     order = topological_order(ix)

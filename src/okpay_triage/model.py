@@ -1,4 +1,4 @@
-"""The shape of a diagnostic tree, as frozen pydantic models.
+"""The shape of a diagnostic tree, as frozen pydantic models and dataclasses.
 
 This module owns the tree *format*: which keys exist, which values they take, and which are
 required. It holds no behaviour beyond field validation; graph rules (references resolve, no
@@ -55,6 +55,8 @@ class _Frozen(BaseModel):
 #: with slots. They validate, report errors and give the JSON Schema as models do, frozen
 #: and with unknown keys forbidden, but an instance is one small object where a model
 #: instance also carries a dict and a set of the fields it was given (about 1 kB each).
+#: Their `Field(...)`s go inside `Annotated`: as a default, pydantic would move the field
+#: ahead of the others in the JSON Schema.
 _record = dataclass(frozen=True, slots=True, kw_only=True, config=_CONFIG)
 
 
