@@ -201,16 +201,15 @@ import json, sys, time
 from pathlib import Path
 from okpay_triage.loader import read_tree
 read_tree("login-failure")  # imports, schemas and first-call costs are paid before timing
-path, kind, number = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+path, kind = Path(sys.argv[1]), sys.argv[2]
 start = time.perf_counter()
-for _ in range(number):
-    if kind == "load":
-        result = read_tree(path, max_bytes=1 << 30)
-        assert result.tree is not None and not result.problems, result.problems[:3]
-    else:
-        result = json.loads(path.read_text(encoding="utf-8"))
-    del result
-print((time.perf_counter() - start) / number)
+if kind == "load":
+    result = read_tree(path, max_bytes=1 << 30)
+    assert result.tree is not None and not result.problems, result.problems[:3]
+else:
+    result = json.loads(path.read_text(encoding="utf-8"))
+del result
+print(time.perf_counter() - start)
 """
 
 
@@ -220,12 +219,13 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
     Each sample is a new process, as each `okpay-triage validate` is: the loads of a loop in
     one process would find the memory the previous load freed, which the allocator keeps
     for a small tree but hands back to the system for a large one, so the large tree alone
-    would pay for fresh pages (25x the page faults for 10x the nodes, measured).
+    would pay for fresh pages (25x the page faults for 10x the nodes, measured). One load a
+    process, at every size, for the same reason.
     """
 
-    def sample(path: Path, kind: str, number: int) -> float:
+    def sample(path: Path, kind: str) -> float:
         done = subprocess.run(
-            [sys.executable, "-c", _LOAD, str(path), kind, str(number)],
+            [sys.executable, "-c", _LOAD, str(path), kind],
             capture_output=True,
             text=True,
             check=True,
@@ -240,9 +240,8 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
             path = Path(folder) / f"tree-{size}.json"
             path.write_text(json.dumps(generated_tree(size), ensure_ascii=False), encoding="utf-8")
             runs = max(1, repeat // 3) if size >= 100_000 else repeat
-            number = max(1, 10_000 // size)  # small trees: several loads a sample, less noise
-            value = statistics.median(sample(path, "load", number) for _ in range(runs))
-            floor = statistics.median(sample(path, "parse", number) for _ in range(runs))
+            value = statistics.median(sample(path, "load") for _ in range(runs))
+            floor = statistics.median(sample(path, "parse") for _ in range(runs))
             seconds[size] = value
             figures.append(
                 Figure(
