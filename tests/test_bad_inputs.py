@@ -19,11 +19,13 @@ import sys
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pexpect
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from okpay_triage import (
     AnswerError,
@@ -34,8 +36,11 @@ from okpay_triage import (
     load_tree,
 )
 from okpay_triage.cli import cli
+from okpay_triage.compiled import compile_tree
 from okpay_triage.loader import read_tree
+from okpay_triage.model import FactType
 from okpay_triage.packet import build_packet
+from okpay_triage.testing import fact_values, hostile_text, sensitive_text
 from okpay_triage.text import visible
 
 from .treegen import generated_tree
@@ -668,6 +673,107 @@ class TestSessionFiles:
         if damage != "not utf-8":
             with pytest.raises(SessionError):
                 Session.from_json(before, load_tree(tree))
+
+    @pytest.mark.parametrize(
+        ("fact", "typed", "edited"),
+        [
+            ({"type": "money", "default_currency": "CNY"}, "¥1,000", "abc"),
+            ({"type": "money", "default_currency": "CNY"}, "¥1,000", "-5.00 CNY"),
+            ({"type": "datetime"}, "2026-11-20 14:30 +08:00", "next tuesday"),
+            ({"type": "datetime"}, "2026-11-20 14:30 +08:00", "2999-01-01T00:00+00:00"),
+            ({"type": "transaction_id"}, "TX20261120001", "<script>"),
+            ({"type": "text", "max_length": 20}, "the app froze", "x" * 500),
+            ({"type": "choice", "choices": ["gold", "basic"]}, "gold", "platinum"),
+        ],
+    )
+    def test_item_32_hand_edited_value(
+        self, tmp_path: Path, fact: dict[str, Any], typed: str, edited: str
+    ) -> None:
+        """Item 32: a saved value edited into a form the engine never keeps (an amount `abc`,
+        a time in the future, a text over its limit) is refused on resume, in the library
+        (code "bad-value") and by `resume` (exit 1); the value as saved resumes."""
+        tree = load_tree(tree_file(tmp_path, fact))
+        session = Session.start(tree).answer("no").answer(typed)
+        saved = json.loads(session.to_json())
+        assert Session.from_json(json.dumps(saved), tree) == session
+        saved["answers"][-1]["answer"] = edited
+        with pytest.raises(SessionError, match="would not have saved") as caught:
+            Session.from_json(json.dumps(saved), tree)
+        assert caught.value.code == "bad-value"
+        save = tmp_path / "s.json"
+        save.write_text(json.dumps(saved), encoding="utf-8")
+        result = invoke("resume", str(save), "--tree", str(tree_file(tmp_path, fact)))
+        assert result.exit_code == 1
+        assert "would not have saved" in result.output
+        assert "Traceback" not in result.output
+
+    def test_item_32_hand_edited_fact_given_up_front(self) -> None:
+        """Item 32: the same for a fact passed to `Session.start`: a choice bound to a
+        question must still name one of its options."""
+        tree = load_tree("login-failure")
+        bound = next(s for s in compile_tree(tree).steps.values() if s.fact and s.options)
+        assert bound.fact is not None
+        session = Session.start(tree, facts={bound.fact: bound.options[0][0]})
+        saved = json.loads(session.to_json())
+        assert Session.from_json(json.dumps(saved)) == session
+        saved["context"][bound.fact] = "not-an-option"
+        with pytest.raises(SessionError) as caught:
+            Session.from_json(json.dumps(saved))
+        assert caught.value.code == "bad-value"
+
+    @pytest.mark.parametrize("fact_type", ["transaction_id", "order_number", "text", "phone"])
+    @pytest.mark.parametrize("sensitive", [False, True])
+    @pytest.mark.parametrize(
+        "typed", ["4000000000000002", "13812345678", "11010519491231002X", "+86 138 1234 5678"]
+    )
+    def test_item_32_masked_values_resume(
+        self, tmp_path: Path, fact_type: str, sensitive: bool, typed: str
+    ) -> None:
+        """Item 32: personal data typed where an id, a text or a phone is asked is kept
+        masked (``****0002``), which cannot be read again as an id; it still resumes."""
+        tree = load_tree(tree_file(tmp_path, {"type": fact_type, "sensitive": sensitive}))
+        try:
+            session = Session.start(tree).answer("no").answer(typed)
+        except AnswerError:
+            return  # not a valid value of this type: nothing was kept
+        assert "*" in session.facts["value"]
+        assert Session.from_json(session.to_json(), tree) == session
+
+    @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.data(), fact_type=st.sampled_from(get_args(FactType)), sensitive=st.booleans())
+    def test_item_32_every_kept_value_resumes(
+        self,
+        tmp_path_factory: pytest.TempPathFactory,
+        data: st.DataObject,
+        fact_type: str,
+        sensitive: bool,
+    ) -> None:
+        """Item 32, the other side: no value the engine keeps, whatever was typed (valid
+        values in every form, hostile text, personal data inside a text), is taken for a
+        hand edit on resume."""
+        fact: dict[str, Any] = {"type": fact_type, "sensitive": sensitive}
+        if fact_type == "choice":
+            fact["choices"] = ["gold", "basic"]
+        if fact_type == "money":
+            fact["default_currency"] = "CNY"
+        if fact_type == "datetime":
+            fact["assume_timezone"] = "Asia/Shanghai"
+        tree = load_tree(tree_file(tmp_path_factory.mktemp("t"), fact))
+        spec = compile_tree(tree).facts["value"]
+        typed = data.draw(
+            st.one_of(
+                fact_values(spec),
+                hostile_text(),
+                sensitive_text().map(lambda s: s.text),
+                sensitive_text().map(lambda s: f"see {s.text} here"),
+            )
+        )
+        at = Session.start(tree).answer("no")
+        try:
+            session = at.answer(typed)
+        except AnswerError:
+            return  # refused as typed: nothing was kept
+        assert Session.from_json(session.to_json(), tree) == session
 
     @pytest.mark.parametrize("failure", ["disk full", "no permission", "a directory"])
     def test_item_33_unwritable_save_path(

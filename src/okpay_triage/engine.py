@@ -474,6 +474,26 @@ def _masked(value: str) -> bool:
     return redact(value) == value
 
 
+def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -> bool:
+    """Whether a saved value of fact `key` is in the form the engine keeps: read again as if
+    typed (or, with `given`, passed to `Session.start`), it comes back unchanged
+    (``100.00 CNY``, ``2026-11-20T14:30+08:00``).
+
+    A masked value (``138****5678``, ``****0002``: a sensitive fact, or a card number typed
+    where an id is asked) cannot be read again; that it is masked is all there is to check,
+    and `_masked` checks it. Amounts, times and choices are never masked.
+    """
+    spec = plan.facts[key]
+    try:
+        if given:
+            return _context_value(plan, key, value, "en") == value
+        from .values import parse_value
+
+        return parse_value(spec, value, "en").value == value
+    except AnswerError:
+        return "*" in value and spec.type not in ("money", "datetime", "choice")
+
+
 def _read_saved(text: str | bytes) -> dict[str, Any]:
     try:
         data = json.loads(text)
@@ -528,12 +548,20 @@ def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
                 f"the session file is damaged: answer {number} does not fit "
                 f"step '{item['node']}' of tree '{plan.id}'"
             )
-        if spec.kind == "input" and answer is not None and not _masked(answer):
-            raise SessionError(
-                f"the session file holds personal data that is not masked (answer {number}); "
-                "okpay-triage never saves that, so the file was changed by hand",
-                code="unmasked",
-            )
+        if spec.kind == "input" and answer is not None and spec.fact is not None:
+            if not _masked(answer):
+                raise SessionError(
+                    f"the session file holds personal data that is not masked (answer "
+                    f"{number}); okpay-triage never saves that, so the file was changed by hand",
+                    code="unmasked",
+                )
+            if not _as_kept(plan, spec.fact, answer):
+                raise SessionError(
+                    f"the session file holds a value okpay-triage would not have saved for "
+                    f"'{spec.fact}' (answer {number}, a {plan.facts[spec.fact].type} fact), so "
+                    "the file was changed by hand",
+                    code="bad-value",
+                )
         entries.append((node, answer, item["source"]))
         node = _next(spec, answer)
     context = dict(data["context"])
@@ -546,5 +574,13 @@ def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
             "front); okpay-triage never saves that, so the file was changed by hand",
             code="unmasked",
         )
+    for key, value in context.items():
+        if not _as_kept(plan, key, value, given=True):
+            raise SessionError(
+                f"the session file holds a value okpay-triage would not have saved for "
+                f"'{key}' (in the facts given up front, a {plan.facts[key].type} fact), so the "
+                "file was changed by hand",
+                code="bad-value",
+            )
     lang: Lang = "zh" if data["lang"] == "zh" else "en"
     return Session(plan, lang, context, tuple(entries), node)

@@ -58,7 +58,9 @@ class SessionError(TriageError):
     Attributes:
         code: a stable machine-readable reason, so a caller can word its own message:
             ``"not-json"``, ``"not-a-session"``, ``"unsupported-version"``, ``"damaged"``,
-            ``"unmasked"`` (personal data edited into the file), ``"not-bundled"``,
+            ``"unmasked"`` (personal data edited into the file), ``"bad-value"`` (a value
+            edited into a form the engine never keeps, such as an amount ``abc``),
+            ``"not-bundled"``,
             ``"wrong-tree"``, ``"tree-changed"`` (start a new session) or ``"tree-invalid"``.
     """
 
