@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
-from .compiled import CompiledTree, StepSpec, compile_tree
+from .compiled import CompiledTree, FactSpec, StepSpec, compile_tree
 from .errors import AnswerError, SessionError
 from .messages import Lang, say
 from .text import normalize
@@ -463,6 +464,7 @@ def _bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
     )
 
 
+@lru_cache(maxsize=1024)
 def _masked(value: str) -> bool:
     """Whether a saved value is as the engine keeps values: redaction leaves it unchanged.
 
@@ -484,14 +486,32 @@ def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -
     and `_masked` checks it. Amounts, times and choices are never masked.
     """
     spec = plan.facts[key]
-    try:
-        if given:
-            return _context_value(plan, key, value, "en") == value
-        from .values import parse_value
-
-        return parse_value(spec, value, "en").value == value
-    except AnswerError:
+    if given:
+        try:
+            again: str | None = _context_value(plan, key, value, "en")
+        except AnswerError:
+            again = None
+    else:
+        again = _typed_again(spec, value)
+    if again is None:
         return "*" in value and spec.type not in ("money", "datetime", "choice")
+    return again == value
+
+
+@lru_cache(maxsize=1024)
+def _typed_again(spec: FactSpec, value: str) -> str | None:
+    """What the engine keeps when `value` is typed for `spec`, None if it is refused.
+
+    Cached, as `_masked` is: a chat backend restores the same saved values on every request
+    of a conversation, and the answer does not change (a time that is not in the future now
+    never will be). 1,024 values of at most a few kB each bound what the caches keep.
+    """
+    from .values import parse_value
+
+    try:
+        return parse_value(spec, value, "en").value
+    except AnswerError:
+        return None
 
 
 def _read_saved(text: str | bytes) -> dict[str, Any]:
