@@ -683,6 +683,7 @@ class TestSessionFiles:
             ({"type": "datetime"}, "2026-11-20 14:30 +08:00", "2999-01-01T00:00+00:00"),
             ({"type": "transaction_id"}, "TX20261120001", "<script>"),
             ({"type": "text", "max_length": 20}, "the app froze", "x" * 500),
+            ({"type": "text"}, "the app froze", "很长" * 100_000),
             ({"type": "choice", "choices": ["gold", "basic"]}, "gold", "platinum"),
         ],
     )

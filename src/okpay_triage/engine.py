@@ -476,6 +476,29 @@ def _masked(value: str) -> bool:
     return redact(value) == value
 
 
+#: The longest value the engine keeps: a text fact's 4,000 characters and the "…" of a cut.
+_LONGEST_VALUE = 4001
+
+
+def _check_saved(
+    plan: CompiledTree, key: str, value: str, where: str, *, given: bool = False
+) -> None:
+    """Refuse a saved value of fact `key` that the engine would not have kept."""
+    edited = "so the file was changed by hand"
+    if len(value) <= _LONGEST_VALUE and not _masked(value):
+        raise SessionError(
+            f"the session file holds personal data that is not masked ({where}); "
+            f"okpay-triage never saves that, {edited}",
+            code="unmasked",
+        )
+    if len(value) > _LONGEST_VALUE or not _as_kept(plan, key, value, given=given):
+        raise SessionError(
+            f"the session file holds a value okpay-triage would not have saved for '{key}' "
+            f"({where}, a {plan.facts[key].type} fact), {edited}",
+            code="bad-value",
+        )
+
+
 def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -> bool:
     """Whether a saved value of fact `key` is in the form the engine keeps: read again as if
     typed (or, with `given`, passed to `Session.start`), it comes back unchanged
@@ -504,7 +527,8 @@ def _typed_again(spec: FactSpec, value: str) -> str | None:
 
     Cached, as `_masked` is: a chat backend restores the same saved values on every request
     of a conversation, and the answer does not change (a time that is not in the future now
-    never will be). 1,024 values of at most a few kB each bound what the caches keep.
+    never will be). Only values up to `_LONGEST_VALUE` reach the caches, so 1,024 of them
+    keep a few MB at most.
     """
     from .values import parse_value
 
@@ -569,38 +593,14 @@ def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
                 f"step '{item['node']}' of tree '{plan.id}'"
             )
         if spec.kind == "input" and answer is not None and spec.fact is not None:
-            if not _masked(answer):
-                raise SessionError(
-                    f"the session file holds personal data that is not masked (answer "
-                    f"{number}); okpay-triage never saves that, so the file was changed by hand",
-                    code="unmasked",
-                )
-            if not _as_kept(plan, spec.fact, answer):
-                raise SessionError(
-                    f"the session file holds a value okpay-triage would not have saved for "
-                    f"'{spec.fact}' (answer {number}, a {plan.facts[spec.fact].type} fact), so "
-                    "the file was changed by hand",
-                    code="bad-value",
-                )
+            _check_saved(plan, spec.fact, answer, f"answer {number}")
         entries.append((node, answer, item["source"]))
         node = _next(spec, answer)
     context = dict(data["context"])
     unknown = [key for key in context if key not in plan.facts]
     if unknown:
         raise SessionError(f"the session file names facts this tree does not have: {unknown}")
-    if not all(_masked(value) for value in context.values()):
-        raise SessionError(
-            "the session file holds personal data that is not masked (in the facts given up "
-            "front); okpay-triage never saves that, so the file was changed by hand",
-            code="unmasked",
-        )
     for key, value in context.items():
-        if not _as_kept(plan, key, value, given=True):
-            raise SessionError(
-                f"the session file holds a value okpay-triage would not have saved for "
-                f"'{key}' (in the facts given up front, a {plan.facts[key].type} fact), so the "
-                "file was changed by hand",
-                code="bad-value",
-            )
+        _check_saved(plan, key, value, "in the facts given up front", given=True)
     lang: Lang = "zh" if data["lang"] == "zh" else "en"
     return Session(plan, lang, context, tuple(entries), node)
