@@ -271,6 +271,7 @@ class TestTreeFiles:
         result = invoke("validate", "--max-bytes", "1000", str(DATA / "good" / "mini.yaml"))
         assert result.exit_code == 1
         assert "file-too-large" in result.output
+        assert "--max-bytes" in result.output  # says how to check a tree that large
 
     @pytest.mark.parametrize("case", ["too large", "missing", "a directory"])
     def test_item_13_file_level_problems_are_placed(self, tmp_path: Path, case: str) -> None:

@@ -325,12 +325,16 @@ def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
 
     sources: list[str | Path] = list(paths) or list(bundled_tree_ids())
     errors = warnings = 0
+    too_large = False
     for source in sources:
         result = read_tree(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
         for problem in result.problems:
             say(shown(str(problem)))
+            too_large = too_large or problem.code == "file-too-large"
         errors += len(result.errors)
         warnings += len(result.problems) - len(result.errors)
+    if too_large:
+        say("hint: to check a larger tree, raise the limit with --max-bytes", err=True)
     say(f"{len(sources)} tree(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
     if errors:
         raise Exit(EXIT_INVALID)

@@ -116,7 +116,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
                 [
                     Problem(
                         "file-too-large",
-                        f"{size} bytes is over the limit of {max_bytes}",
+                        f"{size:,} bytes is over the limit of {max_bytes:,}",
                         name,
                         1,
                         1,
@@ -132,7 +132,7 @@ def _read_bytes(path: Path, max_bytes: int) -> bytes:
         ) from None
     if len(data) > max_bytes:  # the file grew while we read it
         raise TreeError(
-            [Problem("file-too-large", f"over the limit of {max_bytes} bytes", name, 1, 1)]
+            [Problem("file-too-large", f"over the limit of {max_bytes:,} bytes", name, 1, 1)]
         )
     return data
 
