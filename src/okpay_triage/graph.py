@@ -380,6 +380,8 @@ def topological_order(ix: _Index) -> list[int] | None:
 
 
 def acyclic(ix: _Index) -> Iterator[Finding]:
+    """Each loop of the graph, named step by step; called once the topological sort has
+    found that there is one. networkx finds the strongly connected components."""
     import networkx as nx
 
     graph = _nx_graph(ix)
