@@ -437,9 +437,7 @@ def _context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> s
             say("unknown-fact", lang, fact=key, known=", ".join(plan.facts)), code="unknown-fact"
         )
     text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-    if spec.type == "choice" and any(
-        s.fact == key and s.kind == "question" for s in plan.steps.values()
-    ):
+    if _bound_to_question(plan, key):
         return _bound_choice(plan, key, text, lang)
     from .values import parse_value
 
@@ -447,6 +445,13 @@ def _context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> s
         return parse_value(spec, text, lang).value
     except AnswerError as error:
         raise AnswerError(say("bad-fact", lang, fact=key, reason=error), code="bad-fact") from None
+
+
+def _bound_to_question(plan: CompiledTree, key: str) -> bool:
+    """Whether `key` is a choice fact that a question is bound to (its value is an option)."""
+    return plan.facts[key].type == "choice" and any(
+        s.fact == key and s.kind == "question" for s in plan.steps.values()
+    )
 
 
 def _bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
@@ -509,12 +514,12 @@ def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -
     and `_masked` checks it. Amounts, times and choices are never masked.
     """
     spec = plan.facts[key]
-    if given:
+    if given and _bound_to_question(plan, key):
         try:
-            again: str | None = _context_value(plan, key, value, "en")
+            again: str | None = _bound_choice(plan, key, value, "en")
         except AnswerError:
             again = None
-    else:
+    else:  # any other fact given up front is read as it would be typed
         again = _typed_again(spec, value)
     if again is None:
         return "*" in value and spec.type not in ("money", "datetime", "choice")

@@ -421,10 +421,8 @@ _MAPPING_TYPES = ("dataclass_type", "model_type", "model_attributes_type", "dict
 
 
 def _too_short(ctx: dict[str, Any]) -> str:
-    wanted, actual = ctx["min_length"], ctx.get("actual_length") or 0
-    return (
-        f"needs at least {wanted} {'entry' if wanted == 1 else 'entries'}, has {actual or 'none'}"
-    )
+    wanted, actual = ctx["min_length"], ctx.get("actual_length") or "none"
+    return f"needs at least {wanted} {'entry' if wanted == 1 else 'entries'}, has {actual}"
 
 
 def error_text(item: Any) -> str:
