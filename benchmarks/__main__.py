@@ -104,7 +104,7 @@ def startup(repeat: int) -> list[Figure]:
 def _question_walks() -> list[tuple[Session, list[str]]]:
     """Per bundled tree, a session and the option ids of a walk through its questions."""
     from okpay_triage import bundled_tree_ids
-    from okpay_triage.bundled import compiled_bundled
+    from okpay_triage.tree.cache import compiled_bundled
 
     walks = []
     for tree_id in bundled_tree_ids():
@@ -126,7 +126,7 @@ def stepping(repeat: int) -> list[Figure]:
     steps = sum(len(a) for _, a in walks)
     tables = []
     for session, _ in walks:
-        plan = session._plan
+        plan = session.plan
         tables.append(
             {
                 s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
@@ -162,7 +162,7 @@ def stepping(repeat: int) -> list[Figure]:
 
 def stateless(repeat: int) -> list[Figure]:
     """A chat-backend request: restore from JSON, answer, save to JSON."""
-    from okpay_triage.bundled import compiled_bundled
+    from okpay_triage.tree.cache import compiled_bundled
 
     plan = compiled_bundled("login-failure")
     session = Session.start(plan).answer("wrong_password").answer("yes")
@@ -199,7 +199,7 @@ def stateless(repeat: int) -> list[Figure]:
 _LOAD = """
 import json, sys, time
 from pathlib import Path
-from okpay_triage.loader import read_tree
+from okpay_triage.tree.load import read_tree
 read_tree("login-failure")  # imports, schemas and first-call costs are paid before timing
 path, kind = Path(sys.argv[1]), sys.argv[2]
 start = time.perf_counter()
@@ -268,7 +268,7 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
 _MEMORY = """
 import gc, json, os, sys
 from benchmarks.treegen import generated_tree
-from okpay_triage.loader import parse_tree
+from okpay_triage.tree.load import parse_tree
 
 def resident():
     with open("/proc/self/statm") as statm:
@@ -323,12 +323,12 @@ def memory(size: int) -> list[Figure]:
 def packets(repeat: int) -> list[Figure]:
     """Packets built and rendered in all four formats per second (for the record)."""
     try:
-        from okpay_triage.packet import build_packet
+        from okpay_triage.packet.build import build_packet
     except ImportError:
         return []
     from datetime import datetime
 
-    from okpay_triage.bundled import compiled_bundled
+    from okpay_triage.tree.cache import compiled_bundled
 
     session = Session.start(compiled_bundled("login-failure"))
     for answer in ("locked", "security", "no", "a@example.com", "2026-11-20 10:00"):

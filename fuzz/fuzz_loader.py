@@ -20,11 +20,13 @@ import atheris
 with atheris.instrument_imports():
     import yaml
 
-    from okpay_triage import TreeError, load_tree, loader
+    from okpay_triage import TreeError, load_tree
+    from okpay_triage.tree import parse
+    from okpay_triage.tree.load import read_tree
 
 SHM = "/dev/shm" if os.path.isdir("/dev/shm") else None  # a file per input: keep it in memory
 FOLDER = Path(tempfile.mkdtemp(prefix="okpay-fuzz-", dir=SHM))
-PARSERS = {"c": loader._YAML_LOADER, "pure": yaml.SafeLoader}
+PARSERS = {"c": parse.YAML_LOADER, "pure": yaml.SafeLoader}
 CHOICE = os.environ.get("OKPAY_FUZZ_PARSER", "both")
 
 
@@ -34,9 +36,9 @@ def test_one_input(data: bytes) -> None:
     flags, content = data[0], data[1:]
     path = FOLDER / ("tree.json" if flags & 1 else "tree.yaml")
     parser = CHOICE if CHOICE in PARSERS else ("pure" if flags & 2 else "c")
-    loader._YAML_LOADER = PARSERS[parser]
+    parse.YAML_LOADER = PARSERS[parser]
     path.write_bytes(content)
-    result = loader.read_tree(path)
+    result = read_tree(path)
     for problem in result.problems:
         if problem.line < 1 or problem.column < 1:
             raise AssertionError(f"problem without a position: {problem!r}")

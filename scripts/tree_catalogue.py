@@ -12,8 +12,8 @@ import sys
 from pathlib import Path
 
 from okpay_triage import bundled_tree_ids, load_tree
-from okpay_triage.compiled import compile_tree
-from okpay_triage.diagram import to_mermaid
+from okpay_triage.authoring.diagram import to_mermaid
+from okpay_triage.tree.plan import compile_tree
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "trees.md"
 LEVELS = {

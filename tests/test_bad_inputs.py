@@ -36,12 +36,12 @@ from okpay_triage import (
     load_tree,
 )
 from okpay_triage.cli import cli
-from okpay_triage.compiled import compile_tree
-from okpay_triage.loader import read_tree
-from okpay_triage.model import FactType
-from okpay_triage.packet import build_packet
+from okpay_triage.packet.build import build_packet
 from okpay_triage.testing import fact_values, hostile_text, sensitive_text
 from okpay_triage.text import visible
+from okpay_triage.tree.load import read_tree
+from okpay_triage.tree.plan import compile_tree
+from okpay_triage.types import FactType
 
 from .treegen import generated_tree
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from okpay_triage import Session, bundled_tree_ids, load_tree
-from okpay_triage.bundled import compiled_bundled
-from okpay_triage.compiled import CompiledTree, compile_tree
+from okpay_triage.tree.cache import compiled_bundled
+from okpay_triage.tree.plan import CompiledTree, compile_tree
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from types import ModuleType
 import pytest
 
 from okpay_triage import bundled_tree_ids, load_tree
-from okpay_triage.compiled import compile_tree
-from okpay_triage.diagram import to_dot, to_mermaid
+from okpay_triage.authoring.diagram import to_dot, to_mermaid
+from okpay_triage.tree.plan import compile_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -50,7 +50,7 @@ def test_mermaid_has_every_node_and_edge(tree_id: str, lang: str) -> None:
 
 def test_diagram_labels_cannot_break_out() -> None:
     """Quotes, brackets and angle brackets in tree text are escaped in both syntaxes."""
-    from okpay_triage.loader import parse_tree
+    from okpay_triage.tree.load import parse_tree
 
     source = (ROOT / "tests" / "data" / "good" / "mini.yaml").read_text(encoding="utf-8")
     hostile = source.replace('"Did it work?"', '"Did \\"it\\"] work? <b>#x; -->"')

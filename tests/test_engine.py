@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from okpay_triage import AnswerError, Session, SessionError, load_tree
-from okpay_triage.loader import parse_tree
+from okpay_triage.tree.load import parse_tree
 
 MINI = Path(__file__).parent / "data" / "good" / "mini.yaml"
 

@@ -25,8 +25,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okpay_triage import Problem, TreeError, bundled_tree_ids, load_tree
-from okpay_triage.loader import MAX_DEPTH, LoadResult, parse_tree, read_tree
 from okpay_triage.testing import tree_data
+from okpay_triage.tree.load import LoadResult, parse_tree, read_tree
+from okpay_triage.tree.parse import MAX_DEPTH
 
 LONG = os.environ.get("OKPAY_LONG_FUZZ") == "1"
 FUZZ = settings(
@@ -297,6 +298,6 @@ class TestPurePythonParser:
 
     def test_control_character_is_a_syntax_problem(self, monkeypatch: pytest.MonkeyPatch) -> None:
         """A control character is a placed `yaml-syntax` problem with either parser."""
-        monkeypatch.setattr("okpay_triage.loader._YAML_LOADER", yaml.SafeLoader)
+        monkeypatch.setattr("okpay_triage.tree.parse.YAML_LOADER", yaml.SafeLoader)
         result = parse_tree("id: a\x18", "t.yaml")
         assert [(p.code, p.line) for p in result.problems] == [("yaml-syntax", 1)]

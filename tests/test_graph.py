@@ -1,6 +1,6 @@
 """The graph checks against an independent oracle, on trees rewired at random.
 
-`okpay_triage.graph` checks reachability, cycles and required facts on flat lists (a
+`okpay_triage.tree.checks` checks reachability, cycles and required facts on flat lists (a
 topological sort and a bit-mask data-flow pass). Here the same questions are answered the
 textbook way with networkx, on valid random trees whose `next` references have been pointed
 elsewhere (making loops, unreachable steps and paths that skip a fact), and the two must
@@ -19,8 +19,8 @@ import networkx as nx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from okpay_triage.loader import parse_tree
 from okpay_triage.testing import tree_data
+from okpay_triage.tree.load import parse_tree
 
 SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -10,8 +10,8 @@ import pytest
 import yaml
 
 from okpay_triage import Problem, TreeError, bundled_tree_ids, load_tree
-from okpay_triage.loader import DEFAULT_MAX_BYTES, parse_tree, read_tree
-from okpay_triage.model import Question
+from okpay_triage.tree.load import DEFAULT_MAX_BYTES, parse_tree, read_tree
+from okpay_triage.tree.model import Question
 
 from .treegen import generated_tree
 

@@ -30,10 +30,11 @@ from okpay_triage import (
     bundled_tree_ids,
     load_tree,
 )
-from okpay_triage.compiled import CompiledTree, compile_tree
-from okpay_triage.packet import PRIORITY, next_opening, scrub, within_hours
+from okpay_triage.packet.model import scrub
+from okpay_triage.packet.render import escape_markdown
+from okpay_triage.packet.routing import PRIORITY, next_opening, within_hours
 from okpay_triage.redaction import redact
-from okpay_triage.render import escape_markdown
+from okpay_triage.tree.plan import CompiledTree, compile_tree
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 #: Monday 24 November 2025, 10:30 in Shanghai: within working hours.
@@ -208,7 +209,7 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     assert packet.outcome.id == outcome_id
     assert packet.lang == lang
     assert packet.tree.id == tree_id
-    assert packet.tree.hash == session._plan.hash
+    assert packet.tree.hash == session.plan.hash
 
     # Every collected fact, masked, in every rendering; required-but-missing ones listed.
     assert [fact.id for fact in packet.facts] == list(session.facts)
@@ -266,7 +267,7 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         "MIME-Version",
         "Content-Language",
     }
-    plan = session._plan
+    plan = session.plan
     spec = plan.steps[outcome_id].outcome
     assert spec is not None
     assert spec.title[0] in packet.email_subject

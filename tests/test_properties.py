@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from okpay_triage import Session, bundled_tree_ids, load_tree
-from okpay_triage.compiled import compile_tree
 from okpay_triage.testing import answer_paths
+from okpay_triage.tree.plan import compile_tree
 
 TREES = bundled_tree_ids()
 PROPERTY = settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)

@@ -20,14 +20,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from okpay_triage import AnswerError, Config, EscalationPacket, build_packet
-from okpay_triage.render import (
+from okpay_triage.packet.render import (
     FORMATS,
     escape_markdown,
     format_for_path,
-    format_when,
     header_value,
     render,
 )
+from okpay_triage.wording import format_when
 
 from .test_packet import CASE, NUMBER_LIKE_CASE_IDS, drive
 

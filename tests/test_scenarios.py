@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from okpay_triage import Session, bundled_tree_ids, load_tree
-from okpay_triage.compiled import compile_tree
+from okpay_triage.tree.plan import compile_tree
 
 SCENARIOS = Path(__file__).parent / "scenarios"
 

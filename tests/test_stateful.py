@@ -24,8 +24,7 @@ from hypothesis.stateful import (
 )
 
 from okpay_triage import AnswerError, Session, Tree, bundled_tree_ids, load_tree
-from okpay_triage.compiled import CompiledTree, StepSpec, compile_tree
-from okpay_triage.packet import build_packet
+from okpay_triage.packet.build import build_packet
 from okpay_triage.redaction import redact
 from okpay_triage.testing import (
     SensitiveText,
@@ -37,6 +36,7 @@ from okpay_triage.testing import (
     trees,
 )
 from okpay_triage.text import normalize
+from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
 
 LONG = os.environ.get("OKPAY_LONG_FUZZ") == "1"
 MACHINE = settings(

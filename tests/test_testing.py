@@ -17,8 +17,6 @@ from hypothesis import strategies as st
 
 import okpay_triage.testing
 from okpay_triage import Session, Tree, bundled_tree_ids, check_tree, load_tree
-from okpay_triage.compiled import compile_tree
-from okpay_triage.loader import parse_tree
 from okpay_triage.redaction import redact
 from okpay_triage.testing import (
     SensitiveText,
@@ -30,6 +28,8 @@ from okpay_triage.testing import (
     tree_data,
     trees,
 )
+from okpay_triage.tree.load import parse_tree
+from okpay_triage.tree.plan import compile_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 import pytest
 
 from okpay_triage import AnswerError
-from okpay_triage.compiled import FactSpec
-from okpay_triage.values import parse_value
+from okpay_triage.session.values import parse_value
+from okpay_triage.tree.plan import FactSpec
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
 

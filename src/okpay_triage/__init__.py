@@ -16,10 +16,14 @@ __all__ = [
     "Config",
     "ConfigError",
     "EscalationPacket",
+    "Fact",
+    "Outcome",
     "PacketError",
     "Problem",
     "Session",
     "SessionError",
+    "Step",
+    "TranscriptEntry",
     "Tree",
     "TreeError",
     "TriageError",
@@ -39,33 +43,46 @@ _HOMES = {
     "SessionError": "errors",
     "TreeError": "errors",
     "TriageError": "errors",
-    "Session": "engine",
-    "Tree": "model",
-    "bundled_tree_ids": "bundled",
-    "load_tree": "loader",
-    "check_tree": "graph",
+    "Session": "session.engine",
+    "Step": "session.engine",
+    "Outcome": "session.engine",
+    "TranscriptEntry": "session.engine",
+    "Fact": "tree.model",
+    "Tree": "tree.model",
+    "bundled_tree_ids": "tree.bundled",
+    "load_tree": "tree.load",
+    "check_tree": "tree.checks",
     "suggest_trees": "suggest",
     # escalation packets
     "Config": "config",
-    "ConfigError": "config",
+    "ConfigError": "errors",
     "load_config": "config",
-    "EscalationPacket": "packet",
-    "PacketError": "packet",
-    "build_packet": "packet",
+    "EscalationPacket": "packet.render",
+    "PacketError": "errors",
+    "build_packet": "packet.build",
     "redact": "redaction",
 }
 
 if TYPE_CHECKING:
-    from .bundled import bundled_tree_ids
-    from .config import Config, ConfigError, load_config
-    from .engine import Session
-    from .errors import AnswerError, Problem, SessionError, TreeError, TriageError
-    from .graph import check_tree
-    from .loader import load_tree
-    from .model import Tree
-    from .packet import EscalationPacket, PacketError, build_packet
+    from .config import Config, load_config
+    from .errors import (
+        AnswerError,
+        ConfigError,
+        PacketError,
+        Problem,
+        SessionError,
+        TreeError,
+        TriageError,
+    )
+    from .packet.build import build_packet
+    from .packet.render import EscalationPacket
     from .redaction import redact
+    from .session.engine import Outcome, Session, Step, TranscriptEntry
     from .suggest import suggest_trees
+    from .tree.bundled import bundled_tree_ids
+    from .tree.checks import check_tree
+    from .tree.load import load_tree
+    from .tree.model import Fact, Tree
 
 
 def __getattr__(name: str) -> Any:

@@ -47,7 +47,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import Problem, TreeError, TriageError
+from .errors import ConfigError, Problem, TreeError
+from .types import ChannelId
 
 __all__ = [
     "CHANNEL_IDS",
@@ -62,7 +63,6 @@ __all__ = [
     "shipped_config_path",
 ]
 
-ChannelId = Literal["chat", "phone", "email", "in_app"]
 #: The contact channels, fastest first.
 CHANNEL_IDS: tuple[ChannelId, ...] = ("chat", "phone", "email", "in_app")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -86,21 +86,6 @@ OneLine = Annotated[
     StringConstraints(strip_whitespace=True, min_length=1, max_length=300),
     AfterValidator(_no_controls),
 ]
-
-
-class ConfigError(TriageError, ValueError):
-    """A configuration file or value is invalid.
-
-    Attributes:
-        problems: every problem found, as `Problem` records with file, line and column.
-    """
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = list(problems)
-        super().__init__(str(self))
-
-    def __str__(self) -> str:
-        return "\n".join(str(problem) for problem in self.problems)
 
 
 class _Frozen(BaseModel):
@@ -348,19 +333,19 @@ def _read(path: Path) -> dict[str, Any]:
 
 
 def _read_with_map(path: Path) -> tuple[dict[str, Any], Any]:
-    from .loader import _decode, _parse_json, _parse_yaml, _read_bytes
+    from .tree.parse import decode, parse_json, parse_yaml, read_bytes
 
     name = str(path)
     try:
         if not path.is_file():
             raise ConfigError([Problem("unreadable-file", "no such configuration file", name)])
-        text = _decode(_read_bytes(path, MAX_CONFIG_BYTES), name)
+        text = decode(read_bytes(path, MAX_CONFIG_BYTES), name)
     except TreeError as error:
         raise ConfigError(error.problems) from None
     if path.suffix.lower() == ".json":
-        data, smap, problems = _parse_json(text, name)
+        data, smap, problems = parse_json(text, name)
     else:
-        data, smap, problems = _parse_yaml(text, name)
+        data, smap, problems = parse_yaml(text, name)
     problems = [p for p in problems if p.code != "empty-file"]  # empty: all defaults
     if problems:
         raise ConfigError(problems)
@@ -385,7 +370,7 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _problems(error: ValidationError, name: str, smap: Any) -> list[Problem]:
-    from .loader import error_text
+    from .tree.load import error_text
 
     problems = []
     for item in error.errors():

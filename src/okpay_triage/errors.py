@@ -8,9 +8,9 @@ heavy: the command line loads it on every start.
 
 from __future__ import annotations
 
-from typing import Literal, NamedTuple
+from typing import NamedTuple
 
-Severity = Literal["error", "warning"]
+from .types import ProblemSeverity
 
 
 class Problem(NamedTuple):
@@ -25,7 +25,7 @@ class Problem(NamedTuple):
     file: str = "<tree>"
     line: int = 0
     column: int = 0
-    severity: Severity = "error"
+    severity: ProblemSeverity = "error"
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"
@@ -81,3 +81,22 @@ class AnswerError(TriageError, ValueError):
         self.code = code
         self.node_id = node_id
         super().__init__(message)
+
+
+class PacketError(TriageError, ValueError):
+    """A packet cannot be built: the session is unfinished, or `now` or `case_id` is invalid."""
+
+
+class ConfigError(TriageError, ValueError):
+    """A configuration file or value is invalid.
+
+    Attributes:
+        problems: every problem found, as `Problem` records with file, line and column.
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = list(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)

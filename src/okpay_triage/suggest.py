@@ -114,7 +114,8 @@ def _normal(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _profiles() -> tuple[_Profile, ...]:
-    from .loader import bundled_tree_ids, load_tree
+    from .tree.bundled import bundled_tree_ids
+    from .tree.load import load_tree
 
     profiles = []
     for tree_id in bundled_tree_ids():

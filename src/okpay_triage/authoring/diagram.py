@@ -11,10 +11,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from .compiled import CompiledTree, compile_tree
+from okpay_triage.tree.plan import CompiledTree, compile_tree
 
 if TYPE_CHECKING:
-    from .model import Tree
+    from okpay_triage.tree.model import Tree
 
 ESCALATION_COLOURS = {
     "no": ("#e6f4ea", "#1e7b34"),

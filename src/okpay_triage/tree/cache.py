@@ -1,4 +1,4 @@
-"""The trees shipped in the package: where they are, their ids, and their compiled forms.
+"""The compiled forms of the bundled trees, cached on disk and in the process.
 
 Loading a tree means parsing, validating with pydantic and checking its graph with networkx,
 which costs far more than the session that follows. A bundled tree cannot change while the
@@ -13,39 +13,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from .compiled import CompiledTree
+from .bundled import bundled_path
+from .plan import CompiledTree
 
-ID_RE = re.compile(r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$")
 CACHE_FORMAT = "1"
-
-
-def bundled_tree_dir() -> Path:
-    """The folder of the trees shipped with the package."""
-    packaged = Path(__file__).with_name("trees")  # where the wheel puts them
-    if packaged.is_dir():
-        return packaged
-    # An editable install or a source checkout: the trees sit beside src/.
-    return Path(__file__).resolve().parents[2] / "trees"
-
-
-def bundled_tree_ids() -> list[str]:
-    """The ids of the trees shipped in the package, sorted."""
-    return sorted(p.stem for p in bundled_tree_dir().glob("*.yaml") if ID_RE.match(p.stem))
-
-
-def is_bundled_id(source: object) -> bool:
-    """Whether `source` names a bundled tree rather than a file."""
-    return (
-        isinstance(source, str)
-        and ID_RE.match(source) is not None
-        and not Path(source).exists()
-        and (bundled_tree_dir() / f"{source}.yaml").is_file()
-    )
 
 
 def cache_dir() -> Path | None:
@@ -66,15 +41,13 @@ def compiled_bundled(tree_id: str) -> CompiledTree:
     Raises:
         TreeError: there is no such bundled tree, or it is invalid.
     """
-    from . import __version__
+    from okpay_triage import __version__
 
-    path = bundled_tree_dir() / f"{tree_id}.yaml"
+    path = bundled_path(tree_id)  # raises the clear TreeError of an unknown id
     try:
         data = path.read_bytes()
     except OSError:
-        from .loader import load_tree
-
-        return _compile(load_tree(tree_id))  # raises the loader's clear TreeError
+        return _compile(tree_id)  # raises the loader's clear TreeError
     # A checksum, not a cryptographic hash: the key only has to change when the file or the
     # package does, and zlib is already loaded where hashlib would cost OpenSSL's start-up.
     key = f"{zlib.crc32(data):08x}{len(data):x}-{__version__}-{CACHE_FORMAT}"
@@ -85,18 +58,18 @@ def compiled_bundled(tree_id: str) -> CompiledTree:
             return CompiledTree.from_dict(json.loads(entry.read_text(encoding="utf-8")))
         except (OSError, ValueError, KeyError, TypeError):
             pass  # not cached yet, or damaged: rebuild below
-    from .loader import load_tree
-
-    compiled = _compile(load_tree(tree_id))
+    compiled = _compile(tree_id)
     if entry is not None:
         _write(entry, json.dumps(compiled.to_dict(), ensure_ascii=False))
     return compiled
 
 
-def _compile(tree: object) -> CompiledTree:
-    from .compiled import compile_tree
+def _compile(tree_id: str) -> CompiledTree:
+    # The loader imports pydantic and networkx: only a cache miss pays for them.
+    from .load import load_tree
+    from .plan import compile_tree
 
-    return compile_tree(tree)  # type: ignore[arg-type]
+    return compile_tree(load_tree(tree_id))
 
 
 def _write(entry: Path, text: str) -> None:

@@ -14,27 +14,28 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from .compiled import CompiledTree, FactSpec, StepSpec, compile_tree
-from .errors import AnswerError, SessionError
-from .messages import Lang, say
-from .text import normalize
+from okpay_triage.errors import AnswerError, SessionError
+from okpay_triage.text import normalize
+from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
+from okpay_triage.types import Escalation, Lang, Severity, Source, StepKind
+from okpay_triage.wording import say
+
+from .context import context_value
+from .saved import SESSION_FORMAT, SESSION_VERSION, Entry, read_saved, replay
 
 if TYPE_CHECKING:
-    from .model import Tree
+    from okpay_triage.tree.model import Tree
 
-Source = Literal["user", "context"]
-SESSION_FORMAT = "okpay-triage/session"
-SESSION_VERSION = 1
+__all__ = ["Outcome", "Session", "Step", "TranscriptEntry"]
 
 
 class Step(NamedTuple):
     """The current step, in the session's language."""
 
     id: str
-    kind: Literal["question", "input", "outcome"]
+    kind: StepKind
     prompt: str
     options: list[tuple[str, str]]
     fact: str | None
@@ -52,8 +53,8 @@ class Outcome(NamedTuple):
     title: str
     cause: str
     steps: list[str]
-    escalate: Literal["no", "if-unresolved", "yes", "urgent"]
-    severity: Literal["low", "medium", "high", "critical"]
+    escalate: Escalation
+    severity: Severity
     requires: list[str]
     attachments: list[str]
 
@@ -67,8 +68,6 @@ class TranscriptEntry(NamedTuple):
     prompt: str
     shown: str  # the answer as shown to a reader: the option label, or the value
 
-
-_Entry = tuple[str, str | None, Source]
 
 #: Words that skip an optional input.
 SKIP_WORDS = frozenset({"-", "skip", "none", "n/a", "跳过", "无", "没有", "不知道"})
@@ -90,7 +89,7 @@ class Session:
         plan: CompiledTree,
         lang: Lang,
         context: dict[str, str],
-        entries: tuple[_Entry, ...],
+        entries: tuple[Entry, ...],
         node: str,
         notices: tuple[str, ...] = (),
     ) -> None:
@@ -117,12 +116,12 @@ class Session:
             AnswerError: `lang` is not ``"en"``/``"zh"``, a fact id is unknown, or a value
                 is invalid for its fact.
         """
-        plan = tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+        plan = _plan_of(tree)
         if lang not in ("en", "zh"):
             raise AnswerError(f"lang must be 'en' or 'zh', not {lang!r}", code="bad-lang")
         language: Lang = "zh" if lang == "zh" else "en"
         context = {
-            key: _context_value(plan, key, value, language) for key, value in (facts or {}).items()
+            key: context_value(plan, key, value, language) for key, value in (facts or {}).items()
         }
         return cls(plan, language, context, (), plan.start)._advance()
 
@@ -132,6 +131,11 @@ class Session:
     def tree_id(self) -> str:
         """The id of the tree this session walks (``"login-failure"``)."""
         return self._plan.id
+
+    @property
+    def plan(self) -> CompiledTree:
+        """The compiled tree this session walks: its steps, facts, id, version and hash."""
+        return self._plan
 
     @property
     def lang(self) -> Lang:
@@ -161,8 +165,8 @@ class Session:
             title=out.title[pick],
             cause=out.cause[pick],
             steps=[s[pick] for s in out.steps],
-            escalate=out.escalate,  # type: ignore[arg-type]
-            severity=out.severity,  # type: ignore[arg-type]
+            escalate=out.escalate,
+            severity=out.severity,
             requires=list(out.requires),
             attachments=[a[pick] for a in out.attachments],
         )
@@ -316,7 +320,7 @@ class Session:
                 code="empty-answer",
                 node_id=spec.id,
             )
-        from .redaction import redact
+        from okpay_triage.redaction import redact
 
         shown = redact(key if len(key) <= 40 else key[:40] + "…")
         raise AnswerError(
@@ -339,7 +343,7 @@ class Session:
                     break
                 known = spec.options[index][0]
             entries = (*entries, (node, known, "context"))
-            node = _next(spec, known)
+            node = spec.target(known)
         return Session(self._plan, self._lang, self._context, entries, node, notices)
 
     def _view(self, spec: StepSpec) -> Step:
@@ -347,7 +351,7 @@ class Session:
         fact = self._plan.facts.get(spec.fact) if spec.fact else None
         return Step(
             id=spec.id,
-            kind=spec.kind,  # type: ignore[arg-type]
+            kind=spec.kind,
             prompt=spec.prompt[pick],
             options=[(oid, label[pick]) for oid, label in spec.options],
             fact=spec.fact,
@@ -390,26 +394,9 @@ class Session:
         Raises:
             SessionError: the text is not a saved session, or the tree has changed since.
         """
-        data = _read_saved(text)
+        data = read_saved(text)
         saved = data["tree"]
-        if tree is None:
-            from .bundled import compiled_bundled, is_bundled_id
-            from .errors import TreeError
-
-            if not is_bundled_id(saved["id"]):
-                raise SessionError(
-                    f"the session was made with tree '{saved['id']}', which is "
-                    "not a bundled tree; pass the tree to resume it",
-                    code="not-bundled",
-                )
-            try:
-                tree = compiled_bundled(saved["id"])
-            except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
-                raise SessionError(
-                    f"the bundled tree '{saved['id']}' is invalid:\n{error}",
-                    code="tree-invalid",
-                ) from None
-        plan = tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+        plan = _bundled_plan(saved["id"]) if tree is None else _plan_of(tree)
         if saved["id"] != plan.id:
             raise SessionError(
                 f"the session is for tree '{saved['id']}', not '{plan.id}'", code="wrong-tree"
@@ -421,191 +408,29 @@ class Session:
                 "longer fit, so start a new session",
                 code="tree-changed",
             )
-        return _replay(plan, data)
+        return cls(plan, *replay(plan, data))
 
 
-def _next(spec: StepSpec, answer: str | None) -> str:
-    if spec.kind == "input":
-        return spec.nexts[0]
-    return spec.nexts[next(i for i, (oid, _) in enumerate(spec.options) if oid == answer)]
+def _plan_of(tree: Tree | CompiledTree) -> CompiledTree:
+    return tree if isinstance(tree, CompiledTree) else compile_tree(tree)
 
 
-def _context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> str:
-    spec = plan.facts.get(key)
-    if spec is None:
-        raise AnswerError(
-            say("unknown-fact", lang, fact=key, known=", ".join(plan.facts)), code="unknown-fact"
-        )
-    text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
-    if _bound_to_question(plan, key):
-        return _bound_choice(plan, key, text, lang)
-    from .values import parse_value
+def _bundled_plan(tree_id: str) -> CompiledTree:
+    """The compiled bundled tree of a saved session: found once per process, then kept, so a
+    stateless request makes no file-system call."""
+    from okpay_triage.errors import TreeError
+    from okpay_triage.tree.bundled import is_bundled
+    from okpay_triage.tree.cache import compiled_bundled
 
-    try:
-        return parse_value(spec, text, lang).value
-    except AnswerError as error:
-        raise AnswerError(say("bad-fact", lang, fact=key, reason=error), code="bad-fact") from None
-
-
-def _bound_to_question(plan: CompiledTree, key: str) -> bool:
-    """Whether `key` is a choice fact that a question is bound to (its value is an option)."""
-    return plan.facts[key].type == "choice" and any(
-        s.fact == key and s.kind == "question" for s in plan.steps.values()
-    )
-
-
-def _bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
-    """A choice fact's value must name an option of a question bound to it."""
-    wanted = normalize(text)
-    names: list[str] = []
-    for spec in plan.steps.values():
-        if spec.fact == key and spec.kind == "question":
-            index = spec.lookup.get(wanted)
-            if index is not None:
-                return spec.options[index][0]
-            names.extend(oid for oid, _ in spec.options)
-    raise AnswerError(
-        say("fact-no-option", lang, value=text, options=", ".join(names)), code="bad-fact"
-    )
-
-
-@lru_cache(maxsize=1024)
-def _masked(value: str) -> bool:
-    """Whether a saved value is as the engine keeps values: redaction leaves it unchanged.
-
-    A session file (or the JSON a chat client sends back) could be edited to carry a full
-    phone or card number; restoring it would put that into every rendering and saved copy.
-    """
-    from .redaction import redact
-
-    return redact(value) == value
-
-
-#: The longest value the engine keeps: a text fact's 4,000 characters and the "…" of a cut.
-_LONGEST_VALUE = 4001
-
-
-def _check_saved(
-    plan: CompiledTree, key: str, value: str, where: str, *, given: bool = False
-) -> None:
-    """Refuse a saved value of fact `key` that the engine would not have kept."""
-    edited = "so the file was changed by hand"
-    if len(value) <= _LONGEST_VALUE and not _masked(value):
+    if not is_bundled(tree_id):
         raise SessionError(
-            f"the session file holds personal data that is not masked ({where}); "
-            f"okpay-triage never saves that, {edited}",
-            code="unmasked",
+            f"the session was made with tree '{tree_id}', which is "
+            "not a bundled tree; pass the tree to resume it",
+            code="not-bundled",
         )
-    if len(value) > _LONGEST_VALUE or not _as_kept(plan, key, value, given=given):
-        raise SessionError(
-            f"the session file holds a value okpay-triage would not have saved for '{key}' "
-            f"({where}, a {plan.facts[key].type} fact), {edited}",
-            code="bad-value",
-        )
-
-
-def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -> bool:
-    """Whether a saved value of fact `key` is in the form the engine keeps: read again as if
-    typed (or, with `given`, passed to `Session.start`), it comes back unchanged
-    (``100.00 CNY``, ``2026-11-20T14:30+08:00``).
-
-    A masked value (``138****5678``, ``****0002``: a sensitive fact, or a card number typed
-    where an id is asked) cannot be read again; that it is masked is all there is to check,
-    and `_masked` checks it. Amounts, times and choices are never masked.
-    """
-    spec = plan.facts[key]
-    if given and _bound_to_question(plan, key):
-        try:
-            again: str | None = _bound_choice(plan, key, value, "en")
-        except AnswerError:
-            again = None
-    else:  # any other fact given up front is read as it would be typed
-        again = _typed_again(spec, value)
-    if again is None:
-        return "*" in value and spec.type not in ("money", "datetime", "choice")
-    return again == value
-
-
-@lru_cache(maxsize=1024)
-def _typed_again(spec: FactSpec, value: str) -> str | None:
-    """What the engine keeps when `value` is typed for `spec`, None if it is refused.
-
-    Cached, as `_masked` is: a chat backend restores the same saved values on every request
-    of a conversation, and the answer does not change (a time that is not in the future now
-    never will be). Only values up to `_LONGEST_VALUE` reach the caches, so 1,024 of them
-    keep a few MB at most.
-    """
-    from .values import parse_value
-
     try:
-        return parse_value(spec, value, "en").value
-    except AnswerError:
-        return None
-
-
-def _read_saved(text: str | bytes) -> dict[str, Any]:
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
+        return compiled_bundled(tree_id)
+    except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
         raise SessionError(
-            "the session file is not valid JSON (truncated or corrupt?)", code="not-json"
+            f"the bundled tree '{tree_id}' is invalid:\n{error}", code="tree-invalid"
         ) from None
-    if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
-        raise SessionError("this is not a saved okpay-triage session", code="not-a-session")
-    if data.get("version") != SESSION_VERSION:
-        raise SessionError(
-            f"unsupported session format version {data.get('version')!r}",
-            code="unsupported-version",
-        )
-    tree, answers, context = data.get("tree"), data.get("answers"), data.get("context")
-    ok = (
-        isinstance(tree, dict)
-        and all(isinstance(tree.get(k), str) for k in ("id", "version", "hash"))
-        and data.get("lang") in ("en", "zh")
-        and isinstance(context, dict)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in context.items())
-        and isinstance(answers, list)
-        and all(
-            isinstance(a, dict)
-            and isinstance(a.get("node"), str)
-            and (a.get("answer") is None or isinstance(a.get("answer"), str))
-            and a.get("source") in ("user", "context")
-            for a in answers
-        )
-    )
-    if not ok:
-        raise SessionError("the session file is damaged: a field is missing or of the wrong type")
-    return data
-
-
-def _replay(plan: CompiledTree, data: dict[str, Any]) -> Session:
-    """Check that each saved answer fits the step it claims to answer, in order."""
-    node = plan.start
-    entries: list[_Entry] = []
-    for number, item in enumerate(data["answers"], 1):
-        spec = plan.steps.get(node)
-        answer = item["answer"]
-        fits = (
-            spec is not None
-            and item["node"] == node
-            and spec.outcome is None
-            and (spec.kind != "question" or answer in {oid for oid, _ in spec.options})
-            and (answer is not None or spec.optional)
-        )
-        if not fits or spec is None:
-            raise SessionError(
-                f"the session file is damaged: answer {number} does not fit "
-                f"step '{item['node']}' of tree '{plan.id}'"
-            )
-        if spec.kind == "input" and answer is not None and spec.fact is not None:
-            _check_saved(plan, spec.fact, answer, f"answer {number}")
-        entries.append((node, answer, item["source"]))
-        node = _next(spec, answer)
-    context = dict(data["context"])
-    unknown = [key for key in context if key not in plan.facts]
-    if unknown:
-        raise SessionError(f"the session file names facts this tree does not have: {unknown}")
-    for key, value in context.items():
-        _check_saved(plan, key, value, "in the facts given up front", given=True)
-    lang: Lang = "zh" if data["lang"] == "zh" else "en"
-    return Session(plan, lang, context, tuple(entries), node)

@@ -2,14 +2,15 @@
 
 This module owns the tree *format*: which keys exist, which values they take, and which are
 required. It holds no behaviour beyond field validation; graph rules (references resolve, no
-cycles, required facts collected) live in `graph.py`, reading files lives in `loader.py`.
-Unknown keys are forbidden everywhere, so a typo such as ``nxet:`` is an error at that key.
-`Tree.model_json_schema()` is the JSON Schema that `okpay-triage schema` prints.
+cycles, required facts collected) live in `tree.checks`, reading files in `tree.parse` and
+`tree.load`. Unknown keys are forbidden everywhere, so a typo such as ``nxet:`` is an error
+at that key. `Tree.model_json_schema()` is the JSON Schema that `okpay-triage schema` prints.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, NamedTuple
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -22,27 +23,15 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import core_schema
 
-#: Ids are plain ASCII so that look-alike or invisible characters can never hide in them.
-ID_PATTERN = r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*$"
+from okpay_triage.types import ID_PATTERN, Escalation, FactType, Lang, Severity
+
+if TYPE_CHECKING:
+    from .parse import SourceMap
+
+_T = TypeVar("_T")
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
 Word = Annotated[str, StringConstraints(pattern=r"\S", max_length=200)]
-
-FactType = Literal[
-    "transaction_id",
-    "order_number",
-    "money",
-    "datetime",
-    "email",
-    "phone",
-    "text",
-    "choice",
-]
-Escalation = Literal["no", "if-unresolved", "yes", "urgent"]
-Severity = Literal["low", "medium", "high", "critical"]
-Language = Literal["en", "zh"]
-LANGUAGES: tuple[Language, ...] = ("en", "zh")
-
 
 _CONFIG = ConfigDict(extra="forbid", hide_input_in_errors=True)
 
@@ -70,7 +59,7 @@ class Text(NamedTuple):
     en: str
     zh: str
 
-    def get(self, lang: Language) -> str:
+    def get(self, lang: Lang) -> str:
         """The text in `lang`."""
         return self.zh if lang == "zh" else self.en
 
@@ -209,10 +198,26 @@ class Tree(_Frozen):
     facts: dict[Id, Fact] = Field(default_factory=dict)
     nodes: tuple[Node, ...] = Field(min_length=1)
 
-    # Where each value was written (set by the loader) and the content hash; not fields.
+    # Where each value was written (set by the loader), and what is derived from the tree
+    # once (its content hash, its compiled form); not fields.
     _source: Any = PrivateAttr(default=None)
-    _hash: str = PrivateAttr(default="")
-    _compiled: Any = PrivateAttr(default=None)
+    _derived: dict[str, Any] = PrivateAttr(default_factory=dict)
+
+    @property
+    def source(self) -> SourceMap | None:
+        """Where each key and value was written, if the tree was read from a file."""
+        return self._source  # type: ignore[no-any-return]  # a SourceMap or None, set below
+
+    def set_source(self, source: SourceMap) -> None:
+        """Record where the tree was read from (the loader does this once it is built)."""
+        self._source = source
+
+    def derived(self, name: str, build: Callable[[Tree], _T]) -> _T:
+        """`build(self)`, computed once per tree and kept under `name`: a frozen tree's
+        content hash or compiled form never changes."""
+        if name not in self._derived:
+            self._derived[name] = build(self)
+        return self._derived[name]  # type: ignore[no-any-return]  # what build returned
 
     def __eq__(self, other: object) -> bool:
         # What the tree says, not where it was read from (the private attributes).

@@ -31,13 +31,13 @@ from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 
 from hypothesis import strategies as st
 
-from .compiled import COMMON_WORDS, CompiledTree, FactSpec, StepSpec, compile_tree
-from .engine import Session
-from .errors import AnswerError
-from .model import FactType
+from okpay_triage.errors import AnswerError
+from okpay_triage.session.engine import Session
+from okpay_triage.tree.plan import COMMON_WORDS, CompiledTree, FactSpec, StepSpec, compile_tree
+from okpay_triage.types import FactType
 
 if TYPE_CHECKING:
-    from .model import Tree
+    from okpay_triage.tree.model import Tree
 
 __all__ = [
     "SensitiveText",
@@ -117,7 +117,7 @@ def fact_values(spec: FactSpec) -> st.SearchStrategy[str]:
 
 
 def _no_secret(text: str) -> bool:
-    from .redaction import scan
+    from okpay_triage.redaction import scan
 
     return not scan(text).secrets
 
@@ -512,7 +512,7 @@ def tree_data(*, max_nodes: int = 25) -> st.SearchStrategy[dict[str, Any]]:
 
 
 def _load(data: dict[str, Any]) -> Tree:
-    from .loader import parse_tree
+    from okpay_triage.tree.load import parse_tree
 
     result = parse_tree(json.dumps(data, ensure_ascii=False), "<generated>", json_format=True)
     if result.tree is None or result.problems:  # a bug in this module, not in the caller's

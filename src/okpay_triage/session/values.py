@@ -15,10 +15,11 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
-from .compiled import FactSpec
-from .errors import AnswerError
-from .messages import Lang, kinds, say
-from .text import MAX_ANSWER_CHARS, clean, normalize
+from okpay_triage.errors import AnswerError
+from okpay_triage.text import MAX_ANSWER_CHARS, clean, normalize
+from okpay_triage.tree.plan import FactSpec
+from okpay_triage.types import Lang
+from okpay_triage.wording import kinds, say
 
 _ID = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -69,7 +70,7 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
     Raises:
         AnswerError: the value cannot be right; the message (in `lang`) says what to type.
     """
-    from .redaction import scan
+    from okpay_triage.redaction import scan
 
     # Redact before cutting to the limit, so a card number across the cut is masked whole.
     limit = spec.max_length if spec.type == "text" else 300
@@ -102,7 +103,7 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
 
 def mask(fact_type: str, value: str) -> str:
     """The masked form in which a sensitive fact of `fact_type` is kept."""
-    from .redaction import mask_email, mask_phone, mask_tail
+    from okpay_triage.redaction import mask_email, mask_phone, mask_tail
 
     if fact_type == "email":
         return mask_email(value)

@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .text import normalize
+from okpay_triage.text import normalize
+from okpay_triage.types import Escalation, FactType, Severity, StepKind
 
 if TYPE_CHECKING:
     from .model import Tree
@@ -65,7 +66,7 @@ _CLAUSE = re.compile(r"[,，;；:：、]")
 
 class FactSpec(NamedTuple):
     id: str
-    type: str
+    type: FactType
     label: Pair
     sensitive: bool = False
     from_caller: bool = False
@@ -81,15 +82,15 @@ class OutcomeSpec(NamedTuple):
     title: Pair
     cause: Pair
     steps: tuple[Pair, ...]
-    escalate: str
-    severity: str
+    escalate: Escalation
+    severity: Severity
     requires: tuple[str, ...]
     attachments: tuple[Pair, ...]
 
 
 class StepSpec(NamedTuple):
     id: str
-    kind: str  # "question", "input" or "outcome"
+    kind: StepKind
     prompt: Pair
     help: Pair | None = None
     info: tuple[Pair, ...] = ()
@@ -100,6 +101,12 @@ class StepSpec(NamedTuple):
     lookup: Mapping[str, int] = NO_WORDS  # answer word -> option index
     remaining: int = 0  # the most questions and inputs left before an outcome
     outcome: OutcomeSpec | None = None
+
+    def target(self, answer: str | None) -> str:
+        """The step that `answer` (an option id; a value or None for an input) leads to."""
+        if self.kind == "input":
+            return self.nexts[0]
+        return self.nexts[next(i for i, (oid, _) in enumerate(self.options) if oid == answer)]
 
 
 class CompiledTree(NamedTuple):
@@ -206,24 +213,27 @@ def _step_from(data: dict[str, Any]) -> StepSpec:
 
 def content_hash(tree: Tree) -> str:
     """A hash of what the tree says (not how its file is formatted), cached on the tree."""
-    if not tree._hash:
-        import hashlib
+    return tree.derived("hash", _hash)
 
-        digest = hashlib.sha256(tree.model_dump_json().encode("utf-8")).hexdigest()
-        tree._hash = f"sha256:{digest[:32]}"
-    return tree._hash
+
+def _hash(tree: Tree) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(tree.model_dump_json().encode("utf-8")).hexdigest()
+    return f"sha256:{digest[:32]}"
 
 
 def compile_tree(tree: Tree) -> CompiledTree:
     """The engine's form of a checked tree, built once per tree object."""
-    cached = tree._compiled
-    if isinstance(cached, CompiledTree):
-        return cached
+    return tree.derived("compiled", _compile)
+
+
+def _compile(tree: Tree) -> CompiledTree:
     steps = {node.id: _step(node) for node in tree.nodes}
     _fill_remaining(steps, tree.start)
     facts = {key: _fact(key, fact) for key, fact in tree.facts.items()}
     keywords = (tuple(tree.keywords.en), tuple(tree.keywords.zh))
-    compiled = CompiledTree(
+    return CompiledTree(
         tree.id,
         tree.version,
         content_hash(tree),
@@ -233,8 +243,6 @@ def compile_tree(tree: Tree) -> CompiledTree:
         facts,
         keywords,
     )
-    tree._compiled = compiled
-    return compiled
 
 
 def _pair(text: Any) -> Pair:

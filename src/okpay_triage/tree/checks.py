@@ -1,6 +1,6 @@
 """Graph and content checks of a loaded tree: one small pure function per rule.
 
-The schema (`model.py`) says what a tree file may contain; this module says whether the tree
+The schema (`tree.model`) says what a tree file may contain; this module says whether the tree
 *works*: one start, every reference resolves, every node reachable, no cycles (so every walk
 ends at an outcome), questions offer at least two distinct answers, facts are declared and of
 the right type, and every fact an outcome requires is collected on every path into it.
@@ -22,12 +22,14 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .errors import Problem, Severity
+from okpay_triage.errors import Problem
+from okpay_triage.text import normalize
+from okpay_triage.types import ProblemSeverity
+
 from .model import Input, Outcome, Question, Tree
-from .text import normalize
 
 if TYPE_CHECKING:
-    from .loader import SourceMap
+    from .parse import SourceMap
 
 _Path = tuple[str | int, ...]
 _CJK = re.compile(r"[\u3400-\u9fff]")
@@ -41,7 +43,7 @@ class Finding:
     code: str
     message: str
     path: _Path
-    severity: Severity = "error"
+    severity: ProblemSeverity = "error"
     key: bool = False  # point at the key rather than the value
 
 
@@ -492,7 +494,7 @@ def findings(tree: Tree) -> list[Finding]:
 
 def check_tree(tree: Tree) -> list[Problem]:
     """All graph and content problems of a loaded tree, errors and warnings, in file order."""
-    smap: SourceMap | None = tree._source
+    smap: SourceMap | None = tree.source
     problems = []
     for finding in findings(tree):
         if smap is not None:

@@ -16,17 +16,17 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
-from . import __version__
+from okpay_triage import __version__
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from .compiled import CompiledTree
-    from .config import Config
-    from .engine import Session
-    from .errors import AnswerError
-    from .model import Tree
-    from .packet import EscalationPacket
+    from okpay_triage.config import Config
+    from okpay_triage.errors import AnswerError
+    from okpay_triage.packet.render import EscalationPacket
+    from okpay_triage.session.engine import Session
+    from okpay_triage.tree.model import Tree
+    from okpay_triage.tree.plan import CompiledTree
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_PENDING, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 
@@ -120,7 +120,7 @@ def say(text: str = "", *, err: bool = False, **style: Any) -> None:
 
 def shown(text: str) -> str:
     """Tree or user text made safe for a terminal."""
-    from .text import visible
+    from okpay_triage.text import visible
 
     return visible(text)
 
@@ -137,7 +137,7 @@ class _Group(click.Group):
     """A click group that turns library errors into the documented exit codes."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        from .errors import SessionError, TreeError
+        from okpay_triage.errors import SessionError, TreeError
 
         try:
             return super().invoke(ctx)
@@ -170,7 +170,8 @@ def cli() -> None:
 @click.option("--json", "json_lines", is_flag=True, help="One JSON object per tree and line.")
 def list_trees(lang: str, json_lines: bool) -> None:
     """List the bundled trees: id, title and number of outcomes."""
-    from .bundled import bundled_tree_ids, compiled_bundled
+    from okpay_triage.tree.bundled import bundled_tree_ids
+    from okpay_triage.tree.cache import compiled_bundled
 
     pick = 1 if lang == "zh" else 0
     for tree_id in bundled_tree_ids():
@@ -223,8 +224,8 @@ def run(
     back, `?` for help, `q` to save and quit. Otherwise answers come from --answer, --answers
     and then the lines of standard input.
     """
-    from .engine import Session
-    from .errors import AnswerError
+    from okpay_triage.errors import AnswerError
+    from okpay_triage.session.engine import Session
 
     known = dict(_split_fact(item) for item in facts)
     report = _report(packet_path, fmt, json_lines)
@@ -321,7 +322,8 @@ def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
 
     Prints one `file:line:column: code: message` line per problem; exits 1 on any error.
     """
-    from .loader import DEFAULT_MAX_BYTES, bundled_tree_ids, read_tree
+    from okpay_triage.tree.bundled import bundled_tree_ids
+    from okpay_triage.tree.load import DEFAULT_MAX_BYTES, read_tree
 
     sources: list[str | Path] = list(paths) or list(bundled_tree_ids())
     errors = warnings = 0
@@ -353,8 +355,8 @@ def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
 @click.option("--json", "json_lines", is_flag=True, help="One JSON object per tree and line.")
 def suggest(text: tuple[str, ...], lang: str, limit: int, json_lines: bool) -> None:
     """Which trees fit a free-text description, e.g. `suggest 提现三天了还没到账`."""
-    from .bundled import compiled_bundled
-    from .suggest import suggest_trees
+    from okpay_triage.suggest import suggest_trees
+    from okpay_triage.tree.cache import compiled_bundled
 
     ranked = suggest_trees(" ".join(text), limit=limit)
     if not ranked:
@@ -391,7 +393,7 @@ def render(tree: str, fmt: str, lang: str) -> None:
     Mermaid or Graphviz DOT, labels in --lang; outcomes are coloured by escalation (green:
     no, yellow: if unresolved, orange: yes, red: urgent).
     """
-    from .diagram import to_dot, to_mermaid
+    from okpay_triage.authoring.diagram import to_dot, to_mermaid
 
     drawn = (to_mermaid if fmt == "mermaid" else to_dot)(_tree_for_run(tree), lang)
     click.echo(shown(drawn), nl=False)
@@ -402,7 +404,7 @@ def schema() -> None:
     """Print the JSON Schema of the tree format (for editor validation of YAML trees)."""
     import json
 
-    from .model import Tree
+    from okpay_triage.tree.model import Tree
 
     document = Tree.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
@@ -440,9 +442,9 @@ def _read_answers(path: Path) -> list[str]:
 
 
 def _read_session(file: Path, tree_path: Path | None) -> Session:
-    from .engine import Session
-    from .errors import SessionError
-    from .loader import load_tree
+    from okpay_triage.errors import SessionError
+    from okpay_triage.session.engine import Session
+    from okpay_triage.tree.load import load_tree
 
     try:
         text = file.read_text(encoding="utf-8")
@@ -459,11 +461,12 @@ def _read_session(file: Path, tree_path: Path | None) -> Session:
 
 def _tree_for_run(source: str) -> CompiledTree | Tree:
     """A bundled tree from the compiled cache (no pydantic, no networkx); a file in full."""
-    from .bundled import compiled_bundled, is_bundled_id
+    from okpay_triage.tree.bundled import is_bundled_id
+    from okpay_triage.tree.cache import compiled_bundled
 
     if is_bundled_id(source):
         return compiled_bundled(source)
-    from .loader import load_tree
+    from okpay_triage.tree.load import load_tree
 
     return load_tree(source)
 
@@ -517,7 +520,7 @@ def _drive(
 ) -> Session:
     """Step the session with the scripted answers, then the terminal or standard input;
     return it finished (anything else exits)."""
-    from .errors import AnswerError
+    from okpay_triage.errors import AnswerError
 
     interactive = report.interactive
     _save(session, save, interactive=interactive)
@@ -551,7 +554,7 @@ KEYS_HINT = (
 
 
 def _interact(session: Session, save: Path | None, report: Report) -> Session:
-    from .errors import AnswerError
+    from okpay_triage.errors import AnswerError
 
     say(_t(session, *KEYS_HINT), dim=True)
     while not session.finished:
@@ -705,7 +708,7 @@ class JsonReport(Report):
         assert outcome is not None
         packet = None
         if outcome.escalate != "no":
-            from .packet import build_packet
+            from okpay_triage.packet.build import build_packet
 
             self.packet = build_packet(session, config=config)
             packet = self.packet.model_dump(mode="json")
@@ -741,7 +744,7 @@ def json_line(data: object) -> str:
     could act on (C1 controls, bidi overrides, zero-width, line separators) escaped."""
     import json
 
-    from .text import json_escaped
+    from okpay_triage.text import json_escaped
 
     return json_escaped(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -820,7 +823,7 @@ def _show_outcome(session: Session, *, err: bool = False) -> None:
 def _read_config(path: Path | None) -> Config | None:
     if path is None:
         return None
-    from .config import ConfigError, load_config
+    from okpay_triage.config import ConfigError, load_config
 
     try:
         return load_config(path)
@@ -854,8 +857,8 @@ def _emit_packet(
     run already made it (so a --json line and the file name one case), else a new one."""
     if path is None and fmt is None:
         return
-    from .packet import build_packet
-    from .render import format_for_path, render
+    from okpay_triage.packet.build import build_packet
+    from okpay_triage.packet.render import format_for_path, render
 
     chosen: Any = fmt or (format_for_path(path) if path else "markdown")
     data = render(built or build_packet(session, config=config), chosen)

@@ -1,0 +1,172 @@
+"""The escalation packet's records: what support reads, as frozen pydantic models.
+
+Every text from a session, a tree or the configuration is stored through `scrub` (the
+`SafeText` type): control characters out, length capped, and secrets dropped and personal
+data masked, so a packet never carries a secret whatever reached it. `PacketContent` is the
+packet's data; `render.EscalationPacket` adds its renderings. `build.build_packet` fills it.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Final, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from okpay_triage.config import OneLine
+from okpay_triage.redaction import redact, redact_except
+from okpay_triage.types import ChannelKind, Escalation, Lang, Priority, Severity, Source
+
+PACKET_FORMAT: Final = "okpay-triage/packet"
+
+#: The longest single text a packet keeps (answers are capped well below this on input).
+MAX_TEXT = 5000
+CASE_ID_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{8}-[0-9A-F]{6}$"
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def scrub(text: str, keep: str | None = None) -> str:
+    """Text fit for a packet: lone surrogates replaced, control characters (other than
+    newline and tab) removed, secrets dropped and personal data masked, at most `MAX_TEXT`
+    characters. `keep` (the case id) is left as written wherever it stands on its own
+    (`redaction.redact_except`). Idempotent."""
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = redact_except(text, keep) if keep else redact(text)
+    if len(text) > MAX_TEXT:
+        text = text[: MAX_TEXT - 1] + "…"
+    return text
+
+
+#: Every text from a session, a tree or the configuration is stored scrubbed.
+SafeText = Annotated[str, AfterValidator(scrub)]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TreeInfo(_Frozen):
+    """The tree the session ran on: id, version, content hash and title."""
+
+    id: Identifier
+    version: Annotated[str, StringConstraints(pattern=r"^\S{1,32}$")]
+    hash: Identifier
+    title: SafeText
+
+
+class PacketOutcome(_Frozen):
+    """The diagnosis: what the session concluded and what the user was told to do."""
+
+    id: Identifier
+    title: SafeText
+    cause: SafeText
+    steps: tuple[SafeText, ...]
+    escalate: Escalation
+    severity: Severity
+
+
+class PacketFact(_Frozen):
+    """One collected fact: `value` as kept (masked), `shown` as a reader sees it (the option
+    label for a choice)."""
+
+    id: Identifier
+    label: SafeText
+    value: SafeText
+    shown: SafeText
+    source: Source
+
+
+class PacketAnswer(_Frozen):
+    """One transcript entry; `answer` is None for an optional input the user skipped."""
+
+    node_id: Identifier
+    question: SafeText
+    answer: SafeText | None
+    source: Source
+
+
+class TriedStep(_Frozen):
+    """A self-service step the user was shown (`instructions`) and what came of it."""
+
+    node_id: Identifier
+    instructions: tuple[SafeText, ...]
+    question: SafeText
+    result: SafeText
+
+
+class MissingFact(_Frozen):
+    """A fact the outcome needs that the session did not collect."""
+
+    id: Identifier
+    label: SafeText
+
+
+class ChannelAdvice(_Frozen):
+    """A way to reach support (or self-help), why, how, and what response to expect."""
+
+    channel: ChannelKind
+    name: SafeText
+    contact: OneLine | None  # from the configuration only; shown verbatim, never redacted
+    how: SafeText
+    reason: SafeText
+    response_time: SafeText
+    open_now: bool
+
+
+class PacketContent(_Frozen):
+    """What support needs to act on a case without asking back, built by `build_packet`.
+
+    A frozen record in the session's language: case id and creation time, the tree (id,
+    version, hash), the outcome with its cause and escalation, a priority, the recommended
+    channel with the reason, expected reply time and alternatives for the time it was made,
+    a subject line and summary, the facts (masked), the transcript with each answer's
+    source, the steps already tried, an attachments checklist, the facts still missing and a
+    privacy reminder. Every text is redacted again when the packet is made and when it is
+    rendered. Render it with `to_markdown`, `to_text`, `to_email` or `model_dump_json`.
+    """
+
+    format: Literal["okpay-triage/packet"] = PACKET_FORMAT
+    format_version: Literal[1] = 1
+    case_id: Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
+    created_at: AwareDatetime
+    timezone: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_+/-]{1,64}$")]
+    lang: Lang
+    tree: TreeInfo
+    outcome: PacketOutcome
+    priority: Priority
+    contact_needed: bool
+    within_working_hours: bool
+    working_hours: SafeText
+    next_working_day: AwareDatetime | None
+    channel: ChannelAdvice
+    written_record: ChannelAdvice | None
+    alternatives: tuple[ChannelAdvice, ...]
+    subject: str  # scrubbed, the case id in it kept verbatim (see _scrub_subject)
+    email_subject: str
+    email_to: OneLine | None  # the configured email contact
+    summary: SafeText
+    facts: tuple[PacketFact, ...]
+    transcript: tuple[PacketAnswer, ...]
+    steps_tried: tuple[TriedStep, ...]
+    attachments: tuple[SafeText, ...]
+    missing_facts: tuple[MissingFact, ...]
+    privacy_reminder: SafeText
+
+    @field_validator("subject", "email_subject")
+    @classmethod
+    def _scrub_subject(cls, value: str, info: ValidationInfo) -> str:
+        """Scrubbed like every text, except that the case id (a field validated before this
+        one) is kept as written: it is not user data, however its digits look."""
+        case_id = info.data.get("case_id")
+        return scrub(value, keep=case_id if isinstance(case_id, str) else None)

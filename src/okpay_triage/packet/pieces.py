@@ -1,0 +1,78 @@
+"""What every rendering of a packet shares: safe text, the outcome and tree lines, hours.
+
+Text that came from a session, a tree or the configuration is data: `safe` shows control,
+bidi-override and invisible characters as escapes (`text.visible`); `verbatim` does the same
+for configuration text, which is shown as written.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from okpay_triage.redaction import redact_except
+from okpay_triage.text import visible
+from okpay_triage.wording import format_when, say
+
+if TYPE_CHECKING:
+    from .model import PacketContent
+
+
+def safe(text: str, keep: str = "") -> str:
+    """Data text, redacted again (all but `keep`, the case id in a subject) and with
+    invisible or control characters shown escaped."""
+    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return visible(redact_except(text, keep)).strip()
+
+
+def verbatim(text: str) -> str:
+    """Configuration text shown as written (not redacted), controls still escaped."""
+    return visible(text.replace("\r", " ").replace("\n", " ").replace("\t", " ")).strip()
+
+
+_NUMBERED = re.compile(r"^\s*\d{1,3}[.)、．]\s*")
+
+
+def unnumbered(lines: tuple[str, ...]) -> list[str]:
+    """Tree steps are often written "1. ...": drop that number when it is the line's place,
+    since the renderings number the lines themselves."""
+    out = []
+    for place, line in enumerate(lines, 1):
+        match = _NUMBERED.match(line)
+        if match and match.group().strip().rstrip(".)、．") == str(place):
+            line = line[match.end() :]
+        out.append(line)
+    return out
+
+
+def outcome_line(packet: PacketContent, *, code: bool) -> str:
+    lang = packet.lang
+    oid = f"`{packet.outcome.id}`" if code else packet.outcome.id
+    sep = "；" if lang == "zh" else "; "
+    parts = [
+        oid,
+        f"{say('label.severity', lang)} {say('label.sev.' + packet.outcome.severity, lang)}",
+        say("label.esc." + packet.outcome.escalate, lang),
+    ]
+    return paren(sep.join(parts), lang)
+
+
+def paren(text: str, lang: str) -> str:
+    return f"（{text}）" if lang == "zh" else f" ({text})"
+
+
+def tree_line(packet: PacketContent, *, code: bool) -> str:
+    tree = packet.tree
+    comma = "，" if packet.lang == "zh" else ", "
+    ident = f"{tree.id} {tree.version}{comma}{tree.hash}"
+    coded = f"`{tree.id}` {tree.version}{comma}`{tree.hash}`"
+    return paren(coded if code else ident, packet.lang)
+
+
+def hours_state(packet: PacketContent) -> str:
+    """Whether support is open now, in words; with the next opening when it is not."""
+    lang = packet.lang
+    if packet.next_working_day is None:
+        return say("label.now-in", lang)
+    return say("label.now-out", lang, next=format_when(packet.next_working_day, lang, weekday=True))

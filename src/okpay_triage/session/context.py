@@ -1,0 +1,57 @@
+"""Facts a caller knows up front: each value read as its fact's type would read it typed.
+
+A choice fact that a question is bound to must name one of the question's options (by id,
+label or synonym); any other fact is parsed by `session.values` as if the user had typed it.
+"""
+
+from __future__ import annotations
+
+from okpay_triage.errors import AnswerError
+from okpay_triage.text import normalize
+from okpay_triage.tree.plan import CompiledTree
+from okpay_triage.types import Lang
+from okpay_triage.wording import say
+
+
+def context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> str:
+    """The value kept for fact `key` given up front as `value`.
+
+    Raises:
+        AnswerError: the fact is unknown, or the value is invalid for it.
+    """
+    spec = plan.facts.get(key)
+    if spec is None:
+        raise AnswerError(
+            say("unknown-fact", lang, fact=key, known=", ".join(plan.facts)), code="unknown-fact"
+        )
+    text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    if bound_to_question(plan, key):
+        return bound_choice(plan, key, text, lang)
+    from .values import parse_value
+
+    try:
+        return parse_value(spec, text, lang).value
+    except AnswerError as error:
+        raise AnswerError(say("bad-fact", lang, fact=key, reason=error), code="bad-fact") from None
+
+
+def bound_to_question(plan: CompiledTree, key: str) -> bool:
+    """Whether `key` is a choice fact that a question is bound to (its value is an option)."""
+    return plan.facts[key].type == "choice" and any(
+        s.fact == key and s.kind == "question" for s in plan.steps.values()
+    )
+
+
+def bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
+    """A choice fact's value must name an option of a question bound to it."""
+    wanted = normalize(text)
+    names: list[str] = []
+    for spec in plan.steps.values():
+        if spec.fact == key and spec.kind == "question":
+            index = spec.lookup.get(wanted)
+            if index is not None:
+                return spec.options[index][0]
+            names.extend(oid for oid, _ in spec.options)
+    raise AnswerError(
+        say("fact-no-option", lang, value=text, options=", ".join(names)), code="bad-fact"
+    )

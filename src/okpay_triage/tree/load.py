@@ -1,0 +1,297 @@
+"""Plain data to a checked `Tree`: where the schema's and the checks' problems are placed.
+
+`tree.parse` turns bytes into plain data with positions; this module validates that data
+against the format (`tree.model`), translates pydantic's errors into our `Problem`s with
+file, line and column (here and nowhere else), runs the checks (`tree.checks`) and collects
+every problem into one `TreeError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, fields
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from okpay_triage.errors import Problem, TreeError
+
+from .bundled import bundled_id, bundled_path
+from .parse import MAX_DEPTH, DataPath, SourceMap, decode, depth_exceeds, parse_json, parse_yaml
+from .parse import read_bytes as read_bytes
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
+    from .model import Tree
+
+DEFAULT_MAX_BYTES = 2 * 1024 * 1024
+
+
+def _resolve(source: str | Path) -> Path:
+    tree_id = bundled_id(source)
+    return bundled_path(tree_id) if tree_id is not None else Path(source)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        path = _data_path(item["loc"], data)
+        kind = item["type"]
+        last = path[-1] if path else ""
+        where = _describe(path, data)
+        if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # models, dataclasses
+            code, message = _unknown_key(path, data)
+            line, column = smap.locate(path, key=True)
+        else:
+            line, column = smap.locate(path)
+            if last in ("en", "zh") and kind in (
+                "missing",
+                "string_pattern_mismatch",
+                "string_type",
+            ):
+                where = _describe(path[:-1], data)
+                code, message = "missing-translation", f"{where}: no {last} text"
+            elif kind == "missing":
+                code, message = "missing-field", f"{where}: required key missing"
+            elif (
+                kind == "string_pattern_mismatch" and last in ("id", "start", "next", "fact")
+            ) or (kind == "string_pattern_mismatch" and _is_id_slot(path)):
+                shown = _shown(item.get("input"))
+                code = "invalid-id"
+                message = (
+                    f"{where}: {shown} is not a valid id (lowercase ASCII letters and "
+                    "digits, joined by single - or _; no spaces or look-alike characters)"
+                )
+            elif kind in ("union_tag_invalid", "union_tag_not_found"):
+                code, message = "invalid-kind", f"{where}: kind must be question, input or outcome"
+            elif kind in _MAPPING_TYPES:
+                code, message = "invalid-type", f"{where}: Input should be a mapping"
+            elif kind == "too_short":
+                raw = _lookup(data, path)
+                if isinstance(raw, list) and len(raw) >= item["ctx"]["min_length"]:
+                    continue  # long enough as written: its entries' own errors say what is wrong
+                code, message = "invalid-value", f"{where}: {_too_short(item['ctx'])}"
+            elif kind.endswith("_type") or kind in ("bool_parsing", "int_parsing"):
+                wanted = (
+                    item["msg"]
+                    .replace("valid tuple", "list")
+                    .replace("valid dictionary", "mapping")
+                )
+                code, message = "invalid-type", f"{where}: {wanted}"
+            else:
+                code, message = "invalid-value", f"{where}: {error_text(item)}"
+        problems.append(Problem(code, message, smap.file, line, column))
+    return problems
+
+
+#: Pydantic's errors for "not a mapping", from models, dataclasses and plain dicts.
+_MAPPING_TYPES = ("dataclass_type", "model_type", "model_attributes_type", "dict_type")
+
+
+def _too_short(ctx: dict[str, Any]) -> str:
+    wanted, actual = ctx["min_length"], ctx.get("actual_length") or "none"
+    return f"needs at least {wanted} {'entry' if wanted == 1 else 'entries'}, has {actual}"
+
+
+def error_text(item: Any) -> str:
+    """A pydantic error's message without the "Value error, " that pydantic puts before the
+    text our own validators raise."""
+    message = str(item["msg"])
+    return message.removeprefix("Value error, ") if item["type"] == "value_error" else message
+
+
+def _is_id_slot(path: DataPath) -> bool:
+    return (len(path) >= 2 and path[-2] in ("requires", "choices")) or (
+        len(path) == 2 and path[0] == "facts"
+    )
+
+
+def _shown(value: Any) -> str:
+    # ascii() makes look-alike and invisible characters visible: 'o_d\u043ene'.
+    return ascii(value) if isinstance(value, str) else "this value"
+
+
+def _unknown_key(path: DataPath, data: Any) -> tuple[str, str]:
+    key = str(path[-1]) if path else ""
+    parent = _lookup(data, path[:-1])
+    where = _describe(path[:-1], data)
+    if key == "options" and isinstance(parent, dict) and parent.get("kind") == "outcome":
+        return "outcome-with-options", f"{where}: an outcome is a leaf and has no options"
+    from .model import Fact, Input, Option, Outcome, Question, Tree, Words
+
+    records: tuple[Any, ...] = (Input, Option, Outcome, Question, Words)  # dataclasses
+    candidates = {"en", "zh", *Fact.model_fields, *Tree.model_fields} | {
+        field.name for record in records for field in fields(record)
+    }
+    guess = difflib.get_close_matches(key, sorted(candidates), n=1)
+    if key in candidates:  # a real key, in the wrong place
+        owner = parent.get("kind") if isinstance(parent, dict) else None
+        hint = f" ({owner} nodes have no '{key}')" if isinstance(owner, str) else ""
+    else:
+        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+    return "unknown-field", f"{where}: unknown key '{key}'{hint}"
+
+
+def _data_path(loc: tuple[str | int, ...], data: Any) -> DataPath:
+    """Pydantic's error location, less the union tags it inserts, as a path into the data."""
+    path: list[str | int] = []
+    node: Any = data
+    for part in loc:
+        in_list = isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        if in_list or (isinstance(node, dict) and part in node):
+            node = node[part]
+        elif isinstance(node, dict) and node.get("kind") == part:
+            continue  # the discriminated union's tag
+        else:
+            node = None
+        path.append(part)
+    return tuple(path)
+
+
+def _lookup(data: Any, path: DataPath) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _describe(path: DataPath, data: Any) -> str:
+    """A readable name for a place in the tree, e.g. ``node 'q1' options[0].label``."""
+    if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
+        node = _lookup(data, path[:2])
+        node_id = node.get("id") if isinstance(node, dict) else None
+        head = f"node {_shown(node_id)}" if isinstance(node_id, str) else f"nodes[{path[1]}]"
+        rest = path[2:]
+    elif len(path) >= 2 and path[0] == "facts":
+        head, rest = f"fact {_shown(path[1])}", path[2:]
+    else:
+        head, rest = "tree", path
+    tail = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in rest).lstrip(".")
+    return f"{head} {tail}" if tail else head
+
+
+# --------------------------------------------------------------------------- public
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What reading a tree gave: the tree (None if it could not be built) and every problem."""
+
+    tree: Tree | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+
+def read_tree(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> LoadResult:
+    """Read and check a tree, returning every problem instead of raising on them."""
+    try:
+        path = _resolve(source)
+        name = str(path)
+        data = read_bytes(path, max_bytes)
+        text = decode(data, name)
+    except TreeError as error:
+        return LoadResult(None, error.problems)
+    return parse_tree(text, name, json_format=path.suffix.lower() == ".json")
+
+
+def parse_tree(text: str, name: str = "<tree>", *, json_format: bool = False) -> LoadResult:
+    """Parse and check tree text already in memory (YAML, or JSON with `json_format`)."""
+    with _no_gc_pauses():
+        return _parse_and_check(text, name, json_format)
+
+
+@contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Building a large tree makes many objects and no cycles; the cyclic garbage collector
+    would stop again and again to scan them, so it waits until the tree is built."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
+    from pydantic import ValidationError
+
+    from .checks import check_tree
+    from .model import Tree
+
+    parse = parse_json if json_format else parse_yaml
+    data, smap, problems = parse(text, name)
+    if problems:
+        return LoadResult(None, problems)
+    if not isinstance(data, dict):
+        return LoadResult(
+            None,
+            [
+                Problem(
+                    "not-a-mapping",
+                    "a tree file must be a mapping of keys (id, version, title, start, nodes, ...)",
+                    name,
+                    1,
+                    1,
+                )
+            ],
+        )
+    try:
+        tree = Tree.model_validate(data)
+    except ValidationError as error:
+        # The YAML parser stops deep nesting itself; JSON is only checked on failure, since a
+        # valid tree is never deep and the walk would cost every load.
+        if json_format and depth_exceeds(data, MAX_DEPTH):
+            message = f"nested more than {MAX_DEPTH} levels deep"
+            return LoadResult(None, [Problem("too-deep", message, name, 1, 1)])
+        return LoadResult(None, _schema_problems(error, data, smap))
+    del data  # the plain data is no longer needed; free it before the checks allocate
+    tree.set_source(smap)
+    problems = check_tree(tree)
+    if not problems:
+        # A frozen tree with nothing to place now has nothing to place on any later check:
+        # let the file's text (or its YAML positions) go, and keep only the file name.
+        tree.set_source(SourceMap(name, {}, {}))
+    return LoadResult(tree, problems)
+
+
+def load_tree(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Tree:
+    """Load a bundled tree by id (``"login-failure"``) or a YAML/JSON tree file by path.
+
+    Args:
+        source: a bundled tree id or a path.
+        max_bytes: files larger than this are refused before parsing.
+
+    Raises:
+        TreeError: the file is missing, unreadable or not a valid tree; every problem is listed.
+    """
+    tree_id = bundled_id(source)
+    if tree_id is not None:
+        return _load_bundled(tree_id)
+    return load_file(source, max_bytes)
+
+
+@lru_cache(maxsize=32)
+def _load_bundled(tree_id: str) -> Tree:
+    # Bundled trees do not change while the package is installed, so one load per process.
+    return load_file(bundled_path(tree_id))
+
+
+def load_file(source: str | Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Tree:
+    """`read_tree`, raising `TreeError` on any error instead of returning it."""
+    result = read_tree(source, max_bytes=max_bytes)
+    if result.tree is None or result.errors:
+        raise TreeError(result.problems)
+    return result.tree

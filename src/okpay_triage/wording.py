@@ -1,0 +1,380 @@
+"""Every sentence and label the library itself says, in English and Chinese: one table.
+
+Tree texts are the trees' own; everything else a user or a support agent reads (answer
+messages, packet sentences, packet headings, the command line's words, names of the kinds of
+personal data) is here, keyed by a dotted name, as an ``(en, zh)`` pair. A test checks that
+every entry has both languages and the same ``{placeholders}`` in each.
+
+Keys: plain names are the session's messages; ``kind.*`` name kinds of personal data;
+``packet.*`` are the packet's sentences; ``label.*`` its headings and labels; ``cli.*`` the
+command line's words.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .types import Lang, lang_index
+
+WORDS: dict[str, tuple[str, str]] = {
+    # ------------------------------------------------------------------ session messages
+    "empty-answer": (
+        "Please choose one of the options: {options}",
+        "请选择以下选项之一：{options}",
+    ),
+    "no-such-option": (
+        "“{answer}” is not one of the options. Please choose: {options}",
+        "“{answer}”不是可选的答案。请选择：{options}",
+    ),
+    "finished": (
+        "This session has already reached its result; start a new one to begin again.",
+        "本次诊断已得出结果；如需重新开始，请新建一次诊断。",
+    ),
+    "nothing-to-undo": (
+        "There is no earlier answer to go back to.",
+        "已经是第一步，没有可以返回的回答。",
+    ),
+    "required": (
+        "This step needs an answer.",
+        "此步骤需要填写。",
+    ),
+    "secret-removed": (
+        "Your answer looked like it contained a {kinds}. It was removed and not kept: "
+        "never share it with anyone, including support.",
+        "您的回答中似乎包含{kinds}，已删除且不会保存。请勿向任何人（包括客服）透露。",
+    ),
+    "masked": (
+        "Personal data in your answer ({kinds}) was masked before it was kept.",
+        "您回答中的个人信息（{kinds}）已在保存前做了遮盖处理。",
+    ),
+    "cut": (
+        "Your answer was very long and was shortened to {limit} characters.",
+        "您的回答过长，已截取前 {limit} 个字符。",
+    ),
+    "bad-id": (
+        "Please enter the {label} as shown in the app: 4 to 64 letters, digits, or . _ : -",
+        "请按应用中显示的内容填写{label}:4 至 64 位字母、数字或 . _ : -",
+    ),
+    "bad-money": (
+        "Please enter an amount greater than zero with at most two decimal places and a "
+        "currency, for example 128.50 CNY.",
+        "请输入大于零、最多两位小数的金额并注明币种，例如 128.50 CNY。",
+    ),
+    "bad-currency": (
+        "Please add the currency, one of: {currencies}.",
+        "请注明币种，可选：{currencies}。",
+    ),
+    "bad-datetime": (
+        "Please enter a real date and time, for example 2026-11-20 14:30 +08:00.",
+        "请输入有效的日期和时间，例如 2026-11-20 14:30 +08:00。",
+    ),
+    "need-zone": (
+        "Please add the time zone, for example 2026-11-20 14:30 +08:00.",
+        "请注明时区，例如 2026-11-20 14:30 +08:00。",
+    ),
+    "future": (
+        "That time is in the future; please check the date.",
+        "该时间晚于当前时间，请核对日期。",
+    ),
+    "bad-email": (
+        "Please enter an email address such as name@example.com.",
+        "请输入邮箱地址，例如 name@example.com。",
+    ),
+    "bad-phone": (
+        "Please enter a phone number, for example 138 1234 5678 or +44 20 7946 0958.",
+        "请输入手机号码，例如 138 1234 5678 或 +44 20 7946 0958。",
+    ),
+    "bad-choice": (
+        "Please enter one of: {options}",
+        "请输入以下之一：{options}",
+    ),
+    "unknown-fact": (
+        "Unknown fact “{fact}”; this tree knows: {known}",
+        "未知的信息项“{fact}”；本诊断树支持：{known}",
+    ),
+    "bad-fact": (
+        "The value given for “{fact}” was refused: {reason}",
+        "“{fact}”的取值无效：{reason}",
+    ),
+    "fact-no-option": (
+        "“{value}” does not name an option of the question this fact answers ({options}).",
+        "“{value}”不对应该信息项所回答问题的任何选项（{options}）。",
+    ),
+    # ------------------------------------------------------------------ kinds of personal data
+    "kind.password": ("password", "密码"),
+    "kind.pin": ("PIN", "PIN 码"),
+    "kind.cvv": ("card security code (CVV)", "卡片安全码(CVV)"),
+    "kind.verification_code": ("verification code", "验证码"),
+    "kind.track_data": ("card magnetic-stripe data", "银行卡磁条数据"),
+    "kind.card": ("card number", "银行卡号"),
+    "kind.resident_id": ("ID card number", "身份证号码"),
+    "kind.phone": ("phone number", "手机号码"),
+    "kind.email": ("email address", "邮箱地址"),
+    "kind.iban": ("IBAN", "IBAN 账号"),
+    # ------------------------------------------------------------------ packet sentences
+    "packet.tag.urgent": ("URGENT", "紧急"),
+    "packet.tag.high": ("HIGH PRIORITY", "高优先级"),
+    "packet.tag.normal": ("NORMAL", "普通"),
+    "packet.tag.low": ("LOW", "低"),
+    "packet.tag.record": ("FOR RECORD", "仅供记录"),
+    "packet.name.chat": ("Online chat", "在线客服"),
+    "packet.name.phone": ("Phone", "客服电话"),
+    "packet.name.email": ("Email", "电子邮件"),
+    "packet.name.in_app": ("In-app complaints & feedback", "应用内投诉与反馈"),
+    "packet.name.self_help": ("Self-help", "自助处理"),
+    "packet.how.chat": (
+        "Use the online chat in the official OKPAY app or website.",
+        "使用官方 OKPAY 应用或网站中的在线客服。",
+    ),
+    "packet.how.phone": (
+        "Call the support number shown in the official OKPAY app or website.",
+        "拨打官方 OKPAY 应用或网站上显示的客服电话。",
+    ),
+    "packet.how.email": (
+        "Write to the support address shown on the official OKPAY website "
+        "(Contact us / Help Center).",
+        "发送至官方 OKPAY 网站（联系我们 / 帮助中心）上显示的客服邮箱。",
+    ),
+    "packet.how.in_app": (
+        "In the official OKPAY app: Contact support → Complaints & feedback.",
+        "在官方 OKPAY 应用中：联系客服 → 投诉与反馈。",
+    ),
+    "packet.how.self_help": (
+        "Follow the steps in the diagnosis; the help centre in the official OKPAY app or "
+        "website has more.",
+        "按诊断中的步骤操作；更多说明见官方 OKPAY 应用或网站的帮助中心。",
+    ),
+    "packet.how.configured": (
+        "Use the official contact given here.",
+        "请使用此处列出的官方联系方式。",
+    ),
+    "packet.why.self_help": (
+        "This outcome needs no contact with support: the steps in the diagnosis cover it. "
+        "Keep this record in case the problem comes back.",
+        "此结果无需联系客服：按诊断中的步骤处理即可。请保留本记录，以备问题再次出现。",
+    ),
+    "packet.why.urgent": (
+        "Urgent: the account or money may be at risk, so use the fastest live channel now, "
+        "whatever the time.",
+        "紧急：账户或资金可能面临风险，请立即使用最快的实时渠道，不论当前是否为工作时间。",
+    ),
+    "packet.why.urgent-written": (
+        "Urgent: the account or money may be at risk. No live channel is offered, so send "
+        "this in writing now.",
+        "紧急：账户或资金可能面临风险。当前未提供实时渠道，请立即以书面形式提交。",
+    ),
+    "packet.why.live-only": (
+        "This live channel is the way to reach support here; agents answer during working hours.",
+        "可通过此实时渠道联系客服；客服在工作时间内答复。",
+    ),
+    "packet.why.record": (
+        "Also send this packet in writing, so there is a dated record of the report.",
+        "同时请以书面形式发送本资料，留下有日期的报告记录。",
+    ),
+    "packet.why.complaint": (
+        "A complaint or appeal is best made in writing: it leaves a record and can carry "
+        "screenshots and proof.",
+        "投诉或申诉最好以书面形式提出：既能留下记录，也便于附上截图和凭据。",
+    ),
+    "packet.why.live": (
+        "High priority and within working hours: a live channel is usually the quickest.",
+        "优先级高且处于工作时间：实时渠道通常最快。",
+    ),
+    "packet.why.written": (
+        "Not urgent: a written request carries the details and screenshots below and leaves "
+        "a record.",
+        "不属于紧急情况：书面提交可以附上以下信息和截图，并留下记录。",
+    ),
+    "packet.why.after_hours": (
+        "Outside working hours: a written request is queued and handled from the next working day.",
+        "当前为非工作时间：书面提交会进入排队，并从下一个工作日开始处理。",
+    ),
+    "packet.alt.chat": ("a live conversation with an agent", "与客服实时沟通"),
+    "packet.alt.phone": ("if you prefer to explain by voice", "如果您更愿意通过电话说明"),
+    "packet.alt.email": (
+        "a written record, with screenshots attached",
+        "留下书面记录，并可附上截图",
+    ),
+    "packet.alt.in_app": (
+        "the form in the app, with screenshots or proof",
+        "通过应用内表单提交，可附上截图或凭据",
+    ),
+    "packet.rt.none": ("no response time is published", "未公布答复时限"),
+    "packet.rt.self_help": ("none needed", "无需等待答复"),
+    "packet.rt.closed": (
+        "{base}; it is outside working hours now, so an agent may not answer until {next}",
+        "{base}；当前为非工作时间，客服可能要到{next}才能答复",
+    ),
+    "packet.rt.queued": (
+        "{base}; sent outside working hours, so a reply is likely from the next working "
+        "day, {next}",
+        "{base}；在非工作时间提交，预计从下一个工作日{next}起答复",
+    ),
+    "packet.summary.urgent": (
+        "{title}. {cause} Please act on this at once: the user has been told to contact "
+        "support through the fastest live channel and to send this record in writing.",
+        "{title}。{cause}请立即处理：已提示用户通过最快的实时渠道联系客服，并以书面形式提交本记录。",
+    ),
+    "packet.summary.yes": (
+        "{title}. {cause} The self-service checks did not resolve it; support action is needed.",
+        "{title}。{cause}自助排查未能解决，需要客服处理。",
+    ),
+    "packet.summary.if-unresolved": (
+        "{title}. {cause} The user has steps to try first and contacts support only if they "
+        "do not help.",
+        "{title}。{cause}用户会先尝试建议的步骤，仅在无效时联系客服。",
+    ),
+    "packet.summary.no": (
+        "{title}. {cause} No support action is needed; this packet records the diagnosis.",
+        "{title}。{cause}无需客服处理；本资料仅记录诊断结果。",
+    ),
+    "packet.privacy": (
+        "Never send your password, PIN, card security code (CVV) or any verification code, "
+        "and never a full ID-card number; for a card or bank account give only the last four "
+        "digits. Use only the contacts shown in the official OKPAY app or website (or listed "
+        "in this packet), never contact details from messages or search results.",
+        "切勿发送密码、PIN 码、银行卡安全码（CVV）或任何验证码，也不要发送完整的身份证号码；"
+        "涉及银行卡或银行账户时只提供末四位。只使用官方 OKPAY 应用或网站上显示的"
+        "（或本资料中列出的）联系方式，不要使用消息或搜索结果中的联系方式。",
+    ),
+    "packet.hours": ("{days} {opens}–{closes} ({zone})", "{days} {opens}–{closes}（{zone}）"),
+    "packet.hours.holidays": (", except public holidays", "，法定节假日除外"),
+    # ------------------------------------------------------------------ packet labels
+    "label.case": ("Case", "案件编号"),
+    "label.created": ("Created", "创建时间"),
+    "label.priority": ("Priority", "优先级"),
+    "label.outcome": ("Outcome", "诊断结果"),
+    "label.tree": ("Tree", "诊断树"),
+    "label.language": ("Language", "语言"),
+    "label.lang.en": ("English", "英文"),
+    "label.lang.zh": ("Chinese", "中文"),
+    "label.summary": ("Summary", "问题摘要"),
+    "label.contact": ("Contact support", "联系客服"),
+    "label.recommended": ("Recommended", "推荐渠道"),
+    "label.no-contact": ("No contact needed", "无需联系客服"),
+    "label.record": ("Also send a written record", "同时提交书面记录"),
+    "label.others": ("Other options", "其他渠道"),
+    "label.why": ("Why", "原因"),
+    "label.how": ("How", "方式"),
+    "label.contact-detail": ("Contact", "联系方式"),
+    "label.response": ("Expected response", "预计答复"),
+    "label.hours": ("Working hours", "工作时间"),
+    "label.now-in": ("now within working hours", "当前为工作时间"),
+    "label.now-out": (
+        "now outside working hours; the next working day opens {next}",
+        "当前为非工作时间；下一个工作日于{next}开始",
+    ),
+    "label.facts": ("Key facts", "关键信息"),
+    "label.fact": ("Fact", "信息项"),
+    "label.value": ("Value", "内容"),
+    "label.given": ("given up front", "预先提供"),
+    "label.facts-none": ("None collected.", "未收集到信息。"),
+    "label.missing": ("Still missing", "尚缺信息"),
+    "label.missing-none": (
+        "Nothing: every fact this outcome needs was collected.",
+        "无：此结果所需的信息均已收集。",
+    ),
+    "label.missing-ask": (
+        "The user skipped these; ask for them if they are needed.",
+        "用户跳过了以下信息，如有需要请向用户索取。",
+    ),
+    "label.tried": ("Steps already tried", "已尝试的操作"),
+    "label.tried-none": ("No self-service steps recorded.", "没有记录到自助操作。"),
+    "label.result": ("Result", "结果"),
+    "label.attachments": ("Attachments to include", "需附上的材料"),
+    "label.attachments-none": ("None needed.", "无需附件。"),
+    "label.diagnosis": ("Diagnosis and advice given", "诊断与给出的建议"),
+    "label.cause": ("Cause", "原因"),
+    "label.advice": ("Advice given to the user", "给用户的建议"),
+    "label.transcript": ("Transcript", "问答记录"),
+    "label.number": ("#", "序号"),
+    "label.question": ("Question", "问题"),
+    "label.answer": ("Answer", "回答"),
+    "label.source": ("From", "来源"),
+    "label.src.user": ("user", "用户"),
+    "label.src.context": ("known up front", "预先提供"),
+    "label.skipped": ("(skipped)", "（已跳过）"),
+    "label.privacy": ("Privacy", "隐私提醒"),
+    "label.severity": ("severity", "严重程度"),
+    "label.sev.low": ("low", "低"),
+    "label.sev.medium": ("medium", "中"),
+    "label.sev.high": ("high", "高"),
+    "label.sev.critical": ("critical", "严重"),
+    "label.esc.no": ("no contact needed", "无需联系客服"),
+    "label.esc.if-unresolved": ("contact support if the steps do not help", "步骤无效时联系客服"),
+    "label.esc.yes": ("contact support", "需要联系客服"),
+    "label.esc.urgent": ("contact support now", "立即联系客服"),
+    "label.pri.urgent": ("Urgent", "紧急"),
+    "label.pri.high": ("High", "高"),
+    "label.pri.normal": ("Normal", "普通"),
+    "label.pri.low": ("Low", "低"),
+}
+
+#: Weekday names, Monday first, as ``(en, zh)`` pairs.
+DAYS: tuple[tuple[str, str], ...] = (
+    ("Monday", "周一"),
+    ("Tuesday", "周二"),
+    ("Wednesday", "周三"),
+    ("Thursday", "周四"),
+    ("Friday", "周五"),
+    ("Saturday", "周六"),
+    ("Sunday", "周日"),
+)
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def say(key: str, lang: Lang | str, **values: object) -> str:
+    """The words `key` in `lang`, with `values` filled in."""
+    return WORDS[key][lang_index(lang)].format(**values)
+
+
+def either(lang: Lang | str, en: str, zh: str) -> str:
+    """`zh` in a Chinese session, else `en`: for a pair of words built on the spot."""
+    return zh if lang == "zh" else en
+
+
+def kinds(names: tuple[str, ...], lang: Lang) -> str:
+    """Names of data kinds joined for a sentence (``"password, PIN"`` / ``"密码、PIN 码"``)."""
+    words = [say(f"kind.{name}", lang) if f"kind.{name}" in WORDS else name for name in names]
+    return ("、" if lang == "zh" else ", ").join(words)
+
+
+def day_name(weekday: int, lang: Lang | str) -> str:
+    """The name of `weekday` (0 is Monday) in `lang`."""
+    return DAYS[weekday][lang_index(lang)]
+
+
+def format_when(moment: datetime, lang: Lang | str, *, weekday: bool = False) -> str:
+    """A time for readers, with its zone: ``2026-11-22 03:00 (Asia/Shanghai, UTC+08:00)``,
+    or with `weekday` ``Monday 23 November 2026, 09:00 (UTC+08:00)``."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset is not None else 0
+    sign = "-" if minutes < 0 else "+"
+    utc = f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    name = getattr(moment.tzinfo, "key", None)
+    zone = f"{name}, {utc}" if name and not weekday else utc
+    clock = f"{moment:%H:%M}"
+    if lang == "zh":
+        zone = zone.replace(", ", "，")
+        if weekday:
+            name = day_name(moment.weekday(), lang)
+            return f"{moment.year}年{moment.month}月{moment.day}日（{name}）{clock}（{zone}）"
+        return f"{moment:%Y-%m-%d} {clock}（{zone}）"
+    if weekday:
+        name, month = day_name(moment.weekday(), lang), _MONTHS[moment.month - 1]
+        return f"{name} {moment.day} {month} {moment.year}, {clock} ({zone})"
+    return f"{moment:%Y-%m-%d} {clock} ({zone})"
