@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from okpay_triage.errors import Problem, TreeError
+from okpay_triage.files import FileRefused, read_capped
 
 MAX_DEPTH = 40
 
@@ -75,34 +76,14 @@ class _Stop(Exception):
 
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
-    """The bytes of `path`, refused (`TreeError`) over `max_bytes` or when unreadable."""
-    name = str(path)
+    """The bytes of `path`, refused (`TreeError`) over `max_bytes`, when unreadable, or when it
+    is not a regular file (a FIFO or ``/dev/zero`` is refused at once, never read)."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise TreeError(
-                [
-                    Problem(
-                        "file-too-large",
-                        f"{size:,} bytes is over the limit of {max_bytes:,}",
-                        name,
-                        1,
-                        1,
-                    )
-                ]
-            )
-        with path.open("rb") as handle:
-            data = handle.read(max_bytes + 1)
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise TreeError(
-            [Problem("unreadable-file", f"cannot read the file: {reason}", name, 1, 1)]
-        ) from None
-    if len(data) > max_bytes:  # the file grew while we read it
-        raise TreeError(
-            [Problem("file-too-large", f"over the limit of {max_bytes:,} bytes", name, 1, 1)]
-        )
-    return data
+        return read_capped(path, max_bytes)
+    except FileRefused as refused:
+        code = "file-too-large" if refused.too_large else "unreadable-file"
+        message = refused.reason if refused.too_large else f"cannot read the file: {refused.reason}"
+        raise TreeError([Problem(code, message, str(path), 1, 1)]) from None
 
 
 def _position_of_byte(data: bytes, offset: int) -> _Pos:
@@ -290,6 +271,22 @@ class _DuplicateKey(Exception):
     pass
 
 
+#: The most digits a number in a tree or configuration file may have. Python refuses to
+#: convert integers over 4,300 digits with a bare ValueError; no setting needs a tenth of that.
+MAX_DIGITS = 64
+
+
+class _LongNumber(Exception):
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
+
+
+def _int(digits: str) -> int:
+    if len(digits.lstrip("-")) > MAX_DIGITS:
+        raise _LongNumber(digits)
+    return int(digits)
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result = dict(pairs)
     if len(result) != len(pairs):
@@ -300,7 +297,20 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 def parse_json(text: str, name: str) -> tuple[Any, SourceMap, list[Problem]]:
     """Plain data from JSON text; duplicate keys go through `parse_yaml`, which places them."""
     try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates)
+        data = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_int)
+    except _LongNumber as error:
+        offset = max(text.find(error.digits), 0)
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        message = (
+            f"a number of {len(error.digits.lstrip('-')):,} digits is too long "
+            f"(at most {MAX_DIGITS})"
+        )
+        return (
+            None,
+            SourceMap(name, {}, {}),
+            [Problem("number-too-long", message, name, line, column)],
+        )
     except _DuplicateKey:
         return parse_yaml(text, name)  # the event parser names both places
     except RecursionError:
