@@ -25,7 +25,6 @@ aliases, one document, duplicate keys refused), with every problem reported as
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from datetime import date, time, tzinfo
@@ -47,7 +46,7 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ConfigError, Problem, TreeError
+from .errors import ConfigError, Problem, TreeError, did_you_mean
 from .types import ChannelId
 
 __all__ = [
@@ -370,20 +369,19 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _problems(error: ValidationError, name: str, smap: Any) -> list[Problem]:
-    from .tree.load import error_text
+    from .tree.load import UNKNOWN_KEY_TYPES, error_text
 
     problems = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("[")))
         where = ".".join(str(p) for p in loc) or "configuration"
-        if item["type"] == "extra_forbidden":
-            known = _known_keys(loc[:-1])
-            guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        unknown = item["type"] in UNKNOWN_KEY_TYPES
+        if unknown:
+            hint = did_you_mean(str(loc[-1]), _known_keys(loc[:-1]))
             code, message = "unknown-field", f"{where}: unknown key{hint}"
         else:
             code, message = "invalid-value", f"{where}: {error_text(item)}"
-        line, column = smap.locate(loc, key=item["type"] == "extra_forbidden") if smap else (0, 0)
+        line, column = smap.locate(loc, key=unknown) if smap else (0, 0)
         problems.append(Problem(code, message, name, line, column))
     return problems
 

@@ -23,7 +23,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from okpay_triage.errors import Problem
+from okpay_triage.errors import Problem, did_you_mean
 
 from .content import Finding, node_findings, tree_translations
 from .model import Outcome, Question, Tree
@@ -106,7 +106,7 @@ def start_exists(ix: _Index) -> Iterator[Finding]:
 
 def references_resolve(ix: _Index) -> Iterator[Finding]:
     for source, target, path in ix.unresolved:
-        hint = _closest(target, ix.position)
+        hint = did_you_mean(target, ix.position)
         yield Finding(
             "unknown-node",
             f"node '{source}' leads to '{target}', which is not a node{hint}",
@@ -304,10 +304,3 @@ def check_tree(tree: Tree) -> list[Problem]:
         )
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
-
-
-def _closest(name: str, known: dict[str, int]) -> str:
-    import difflib
-
-    guess = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{guess[0]}'?)" if guess else ""
