@@ -31,7 +31,6 @@ from datetime import date, time, tzinfo
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -47,7 +46,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError, Problem, TreeError, did_you_mean
-from .types import ChannelId
+from .types import ID_PATTERN, ChannelId
 
 __all__ = [
     "CHANNEL_IDS",
@@ -175,9 +174,9 @@ def _zone_name(value: str) -> str:
     return value
 
 
-TreeRef = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*(?::[a-z0-9_-]+)?$")
-]
+#: A tree id (the ids trees are written with), or ``tree-id:outcome-id`` for one outcome.
+TREE_REF_PATTERN = ID_PATTERN.removesuffix("$") + r"(?::[a-z0-9_-]+)?$"
+TreeRef = Annotated[str, StringConstraints(pattern=TREE_REF_PATTERN)]
 
 
 class Config(_Frozen):
@@ -280,11 +279,13 @@ def _zone(name: str) -> tzinfo:
 
 
 def shipped_config_path() -> Path:
-    """Where the shipped defaults (``_config.yaml``) are: in the package, or in a checkout."""
-    packaged = Path(str(resources.files("okpay_triage"))) / "trees" / "_config.yaml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "trees" / "_config.yaml"
+    """Where the shipped defaults (``_config.yaml``) are: in the package, or in a checkout.
+
+    They sit beside the bundled trees, so they are found the way the trees are.
+    """
+    from .tree.bundled import bundled_tree_dir
+
+    return bundled_tree_dir() / "_config.yaml"
 
 
 def load_config(
