@@ -25,14 +25,12 @@ aliases, one document, duplicate keys refused), with every problem reported as
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from datetime import date, time, tzinfo
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
@@ -47,8 +45,8 @@ from pydantic import (
     model_validator,
 )
 
-from .errors import ConfigError, Problem, TreeError
-from .types import ChannelId
+from .errors import ConfigError, Problem, TreeError, did_you_mean
+from .types import ID_PATTERN, ChannelId
 
 __all__ = [
     "CHANNEL_IDS",
@@ -176,9 +174,9 @@ def _zone_name(value: str) -> str:
     return value
 
 
-TreeRef = Annotated[
-    str, StringConstraints(pattern=r"^[a-z][a-z0-9]*(?:[_-][a-z0-9]+)*(?::[a-z0-9_-]+)?$")
-]
+#: A tree id (the ids trees are written with), or ``tree-id:outcome-id`` for one outcome.
+TREE_REF_PATTERN = ID_PATTERN.removesuffix("$") + r"(?::[a-z0-9_-]+)?$"
+TreeRef = Annotated[str, StringConstraints(pattern=TREE_REF_PATTERN)]
 
 
 class Config(_Frozen):
@@ -281,11 +279,13 @@ def _zone(name: str) -> tzinfo:
 
 
 def shipped_config_path() -> Path:
-    """Where the shipped defaults (``_config.yaml``) are: in the package, or in a checkout."""
-    packaged = Path(str(resources.files("okpay_triage"))) / "trees" / "_config.yaml"
-    if packaged.is_file():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "trees" / "_config.yaml"
+    """Where the shipped defaults (``_config.yaml``) are: in the package, or in a checkout.
+
+    They sit beside the bundled trees, so they are found the way the trees are.
+    """
+    from .tree.bundled import bundled_tree_dir
+
+    return bundled_tree_dir() / "_config.yaml"
 
 
 def load_config(
@@ -370,20 +370,19 @@ def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
 
 
 def _problems(error: ValidationError, name: str, smap: Any) -> list[Problem]:
-    from .tree.load import error_text
+    from .tree.load import UNKNOWN_KEY_TYPES, error_text
 
     problems = []
     for item in error.errors():
         loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("[")))
         where = ".".join(str(p) for p in loc) or "configuration"
-        if item["type"] == "extra_forbidden":
-            known = _known_keys(loc[:-1])
-            guess = difflib.get_close_matches(str(loc[-1]), known, n=1)
-            hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        unknown = item["type"] in UNKNOWN_KEY_TYPES
+        if unknown:
+            hint = did_you_mean(str(loc[-1]), _known_keys(loc[:-1]))
             code, message = "unknown-field", f"{where}: unknown key{hint}"
         else:
             code, message = "invalid-value", f"{where}: {error_text(item)}"
-        line, column = smap.locate(loc, key=item["type"] == "extra_forbidden") if smap else (0, 0)
+        line, column = smap.locate(loc, key=unknown) if smap else (0, 0)
         problems.append(Problem(code, message, name, line, column))
     return problems
 

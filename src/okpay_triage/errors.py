@@ -8,6 +8,7 @@ heavy: the command line loads it on every start.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from .types import ProblemSeverity
@@ -31,6 +32,16 @@ class Problem(NamedTuple):
         where = f"{self.file}:{self.line}:{self.column}"
         label = self.code if self.severity == "error" else f"{self.code} (warning)"
         return f"{where}: {label}: {self.message}"
+
+
+def did_you_mean(name: str, known: Iterable[str]) -> str:
+    """The end of a problem's message when `name` is close to one of the `known` names:
+    ``" (did you mean 'next'?)"``, or nothing when none is close. Tree checks, the tree
+    loader and the config loader all word it this way."""
+    import difflib  # only a problem pays for importing it
+
+    guess = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{guess[0]}'?)" if guess else ""
 
 
 class TriageError(Exception):

@@ -1,50 +1,35 @@
-"""Graph and content checks of a loaded tree: one small pure function per rule.
+"""Graph checks of a loaded tree, and the driver that runs every rule: one small pure
+function per rule.
 
-The schema (`tree.model`) says what a tree file may contain; this module says whether the tree
+The schema (`tree.model`) says what a tree file may contain; the checks say whether the tree
 *works*: one start, every reference resolves, every node reachable, no cycles (so every walk
-ends at an outcome), questions offer at least two distinct answers, facts are declared and of
-the right type, and every fact an outcome requires is collected on every path into it.
+ends at an outcome), and every fact an outcome requires is collected on every path into it.
 The last is a "must" analysis over the DAG: a fact is available at a node when every path
-from the start collects it, i.e. the intersection over its predecessors.
+from the start collects it, i.e. the intersection over its predecessors. The rules that look
+at one node at a time (options, answer words, facts declared and fitting, translations) are
+in `tree.content`.
 
 A tree is read once: a single pass over its nodes builds `_Index`, the graph as flat lists
-indexed by node position, and runs each node through the rules that look at one node. The
-graph rules then work on those lists, which stay small and in cache however large the tree
-is. networkx explains what is wrong when something is (names the steps of a cycle, finds a
-path that misses a fact); a tree that passes never builds a networkx graph. Neither is on the
-start-up path of the command line.
+indexed by node position, and `content.node_findings` runs each node through the one-node
+rules. The graph rules then work on those lists, which stay small and in cache however large
+the tree is. networkx explains what is wrong when something is (names the steps of a cycle,
+finds a path that misses a fact); a tree that passes never builds a networkx graph. Neither
+is on the start-up path of the command line.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from okpay_triage.errors import Problem
-from okpay_triage.text import normalize
-from okpay_triage.types import ProblemSeverity
+from okpay_triage.errors import Problem, did_you_mean
 
-from .model import Input, Outcome, Question, Tree
+from .content import Finding, node_findings, tree_translations
+from .model import Outcome, Question, Tree
 
 if TYPE_CHECKING:
-    from .parse import SourceMap
-
-_Path = tuple[str | int, ...]
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_HAN = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
-_ASCII_PUNCT = re.compile(r"[,?!;:()]")
-_ASCII_PUNCT_IN_ZH = re.compile(rf"(?<=[{_HAN}])[,?!;:()]|[,?!;:()](?=[{_HAN}])")
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    code: str
-    message: str
-    path: _Path
-    severity: ProblemSeverity = "error"
-    key: bool = False  # point at the key rather than the value
+    from .parse import DataPath, SourceMap
 
 
 @dataclass
@@ -59,7 +44,7 @@ class _Index:
     tree: Tree
     position: dict[str, int]  # node id -> index of its first definition
     successors: list[list[int]]  # per vertex, the vertices its options or next lead to
-    unresolved: list[tuple[str, str, _Path]]  # (from, to, where the reference is written)
+    unresolved: list[tuple[str, str, DataPath]]  # (from, to, where the reference is written)
     collects: list[str | None]  # per node, the fact its step collects or is bound to
     duplicates: list[tuple[int, int]]  # (index of a second definition, index of the first)
     start: int | None  # the start's vertex, None when no node has that id
@@ -75,7 +60,7 @@ def _index(tree: Tree) -> _Index:
         if first != i:
             duplicates.append((i, first))
     successors: list[list[int]] = [[] for _ in nodes]
-    unresolved: list[tuple[str, str, _Path]] = []
+    unresolved: list[tuple[str, str, DataPath]] = []
     collects: list[str | None] = []
     find = position.get
     for i, node in enumerate(nodes):
@@ -90,7 +75,7 @@ def _index(tree: Tree) -> _Index:
             if vertex is not None:
                 out.append(vertex)
             else:
-                where: _Path = (
+                where: DataPath = (
                     ("nodes", i, "options", j, "next")
                     if isinstance(node, Question)
                     else ("nodes", i, "next")
@@ -121,200 +106,12 @@ def start_exists(ix: _Index) -> Iterator[Finding]:
 
 def references_resolve(ix: _Index) -> Iterator[Finding]:
     for source, target, path in ix.unresolved:
-        hint = _closest(target, ix.position)
+        hint = did_you_mean(target, ix.position)
         yield Finding(
             "unknown-node",
             f"node '{source}' leads to '{target}', which is not a node{hint}",
             path,
         )
-
-
-# --------------------------------------------------------------------------- one node at a time
-# Each rule below looks at a single node; `_node_findings` runs every node through them in one
-# pass, while the node is in cache.
-
-
-def enough_options(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
-    if isinstance(node, Question) and len(node.options) < 2:
-        yield Finding(
-            "too-few-options",
-            f"question '{node.id}' has {len(node.options)} option; a question "
-            "needs at least two (use an input or outcome instead)",
-            ("nodes", i, "options"),
-        )
-
-
-def distinct_answers(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
-    """Option ids, labels and synonyms must each pick exactly one option."""
-    if not isinstance(node, Question):
-        return
-    owner: dict[str, str] = {}
-    ids: set[str] = set()
-    for j, option in enumerate(node.options):
-        oid = option.id
-        if oid in ids:
-            yield Finding(
-                "duplicate-option",
-                f"question '{node.id}' has option id '{oid}' twice",
-                ("nodes", i, "options", j, "id"),
-            )
-            continue
-        ids.add(oid)
-        # An id is already in normal form (lowercase ASCII); the texts are normalised.
-        for key, word in [(oid, oid), *((normalize(w), w) for w in _answer_words(option))]:
-            if key.isdigit():
-                yield Finding(
-                    "ambiguous-answer",
-                    f"question '{node.id}' option '{oid}': '{word}' is a "
-                    "number, and numbers choose options by position",
-                    ("nodes", i, "options", j),
-                )
-            elif owner.setdefault(key, oid) != oid:
-                yield Finding(
-                    "ambiguous-answer",
-                    f"question '{node.id}': '{word}' would choose both '{owner[key]}' and '{oid}'",
-                    ("nodes", i, "options", j),
-                )
-
-
-def _answer_words(option: Any) -> tuple[str, ...]:
-    """The texts that choose an option besides its id: its label and synonyms."""
-    label, synonyms = option.label, option.synonyms
-    return (label.en, label.zh, *synonyms.en, *synonyms.zh)
-
-
-def facts_declared(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
-    facts = ix.tree.facts
-    if isinstance(node, Outcome):
-        for j, fact in enumerate(node.requires):
-            if fact not in facts:
-                yield Finding(
-                    "unknown-fact",
-                    f"outcome '{node.id}' requires fact '{fact}', "
-                    "which is not declared under facts",
-                    ("nodes", i, "requires", j),
-                )
-    elif node.fact and node.fact not in facts:
-        yield Finding(
-            "unknown-fact",
-            f"node '{node.id}' uses fact '{node.fact}', which is not declared under facts",
-            ("nodes", i, "fact"),
-        )
-
-
-def fact_types_fit(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
-    fact = None if isinstance(node, Outcome) else ix.tree.facts.get(node.fact or "")
-    if fact is None:
-        return
-    path = ("nodes", i, "fact")
-    if isinstance(node, Question) and fact.type != "choice":
-        yield Finding(
-            "fact-type-mismatch",
-            f"question '{node.id}' is bound to fact "
-            f"'{node.fact}' of type {fact.type}; a question binds a choice fact",
-            path,
-        )
-    elif isinstance(node, Question) and fact.choices:
-        extra = [o.id for o in node.options if o.id not in fact.choices]
-        if extra:
-            yield Finding(
-                "fact-type-mismatch",
-                f"question '{node.id}' offers {extra}, "
-                f"which fact '{node.fact}' does not list in its choices",
-                path,
-            )
-    elif isinstance(node, Input) and fact.type == "choice" and not fact.choices:
-        yield Finding(
-            "fact-type-mismatch",
-            f"input '{node.id}' collects choice fact "
-            f"'{node.fact}', which lists no choices (use a question)",
-            path,
-        )
-
-
-def translations_present(ix: _Index, i: int, node: Any) -> Iterator[Finding]:
-    """Chinese text identical to the English was likely not translated; Chinese sentences
-    take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
-    for where, text in _node_texts(node):
-        zh = text.zh
-        if zh == text.en or _ASCII_PUNCT.search(zh):  # cheap: most texts stop here
-            yield from _translation(("nodes", i, *where), text)
-
-
-def _translation(path: _Path, text: Any) -> Iterator[Finding]:
-    zh, en = text.zh, text.en
-    if zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
-        yield Finding(
-            "untranslated",
-            f"the zh text is the English text: {en[:40]!r}",
-            (*path, "zh"),
-            "warning",
-        )
-    elif _ASCII_PUNCT.search(zh) and (match := _ASCII_PUNCT_IN_ZH.search(zh)):
-        yield Finding(
-            "zh-punctuation",
-            f"ASCII {match.group()!r} in Chinese text {zh[:30]!r}...; use full-width punctuation",
-            (*path, "zh"),
-            "warning",
-        )
-
-
-def _tree_texts(tree: Tree) -> Iterator[tuple[_Path, Any]]:
-    """The bilingual texts of the tree outside its nodes, with their paths."""
-    yield ("title",), tree.title
-    if tree.description:
-        yield ("description",), tree.description
-    for key, fact in tree.facts.items():
-        yield ("facts", key, "label"), fact.label
-        if fact.hint:
-            yield ("facts", key, "hint"), fact.hint
-
-
-def _node_texts(node: Any) -> Iterator[tuple[_Path, Any]]:
-    """The bilingual texts of one node, each with its path inside the node."""
-    if isinstance(node, Outcome):
-        yield ("title",), node.title
-        yield ("cause",), node.cause
-        lists: tuple[tuple[str, tuple[Any, ...]], ...] = (
-            ("steps", node.steps),
-            ("attachments", node.attachments),
-        )
-    else:
-        yield ("prompt",), node.prompt
-        if node.help is not None:
-            yield ("help",), node.help
-        lists = (("info", node.info),) if isinstance(node, Question) else ()
-    for name, texts in lists:
-        for k, text in enumerate(texts):
-            yield (name, k), text
-    if isinstance(node, Question):
-        for j, option in enumerate(node.options):
-            yield ("options", j, "label"), option.label
-
-
-_NodeRule = Callable[[_Index, int, Any], Iterator[Finding]]
-_NODE_RULES: tuple[_NodeRule, ...] = (
-    enough_options,
-    distinct_answers,
-    facts_declared,
-    fact_types_fit,
-    translations_present,
-)
-
-
-def _node_findings(ix: _Index) -> list[Finding]:
-    """Every node through every one-node rule, in one pass; findings grouped by rule."""
-    found: list[list[Finding]] = [[] for _ in _NODE_RULES]
-    rules = tuple(zip(_NODE_RULES, found, strict=True))
-    for i, node in enumerate(ix.tree.nodes):
-        for rule, into in rules:
-            into.extend(rule(ix, i, node))
-    return [f for group in found for f in group]
-
-
-def tree_translations(ix: _Index) -> list[Finding]:
-    """`translations_present` for the texts outside the nodes: title, description, facts."""
-    return [f for path, text in _tree_texts(ix.tree) for f in _translation(path, text)]
 
 
 def facts_used(ix: _Index) -> list[Finding]:
@@ -481,7 +278,7 @@ def findings(tree: Tree) -> list[Finding]:
     """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
     ix = _index(tree)
     structural = [f for check in _STRUCTURE for f in check(ix)]
-    result = structural + _node_findings(ix) + facts_used(ix) + tree_translations(ix)
+    result = structural + node_findings(tree) + facts_used(ix) + tree_translations(tree)
     reached = reachable(ix)
     result += all_reachable(ix, reached)
     order = topological_order(ix)
@@ -507,10 +304,3 @@ def check_tree(tree: Tree) -> list[Problem]:
         )
     problems.sort(key=lambda p: (p.line, p.column))
     return problems
-
-
-def _closest(name: str, known: dict[str, int]) -> str:
-    import difflib
-
-    guess = difflib.get_close_matches(name, list(known), n=1)
-    return f" (did you mean '{guess[0]}'?)" if guess else ""

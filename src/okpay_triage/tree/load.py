@@ -8,7 +8,6 @@ every problem into one `TreeError`.
 
 from __future__ import annotations
 
-import difflib
 import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from okpay_triage.errors import Problem, TreeError
+from okpay_triage.errors import Problem, TreeError, did_you_mean
 
 from .bundled import bundled_id, bundled_path
 from .parse import MAX_DEPTH, DataPath, SourceMap, decode, depth_exceeds, parse_json, parse_yaml
@@ -46,7 +45,7 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
         kind = item["type"]
         last = path[-1] if path else ""
         where = _describe(path, data)
-        if kind in ("extra_forbidden", "unexpected_keyword_argument"):  # models, dataclasses
+        if kind in UNKNOWN_KEY_TYPES:
             code, message = _unknown_key(path, data)
             line, column = smap.locate(path, key=True)
         else:
@@ -91,6 +90,8 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
     return problems
 
 
+#: Pydantic's errors for a key the format does not have, from models and dataclasses.
+UNKNOWN_KEY_TYPES = ("extra_forbidden", "unexpected_keyword_argument")
 #: Pydantic's errors for "not a mapping", from models, dataclasses and plain dicts.
 _MAPPING_TYPES = ("dataclass_type", "model_type", "model_attributes_type", "dict_type")
 
@@ -130,12 +131,11 @@ def _unknown_key(path: DataPath, data: Any) -> tuple[str, str]:
     candidates = {"en", "zh", *Fact.model_fields, *Tree.model_fields} | {
         field.name for record in records for field in fields(record)
     }
-    guess = difflib.get_close_matches(key, sorted(candidates), n=1)
     if key in candidates:  # a real key, in the wrong place
         owner = parent.get("kind") if isinstance(parent, dict) else None
         hint = f" ({owner} nodes have no '{key}')" if isinstance(owner, str) else ""
     else:
-        hint = f" (did you mean '{guess[0]}'?)" if guess else ""
+        hint = did_you_mean(key, sorted(candidates))
     return "unknown-field", f"{where}: unknown key '{key}'{hint}"
 
 

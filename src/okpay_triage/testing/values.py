@@ -1,0 +1,92 @@
+"""Valid values for a tree's steps: the facts people type, and the answers that pick an option.
+
+`fact_values` and `answers_for` are the building blocks of the walks in `testing.walks`;
+`LATEST` bounds every generated date, here and in `testing.hostile`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from hypothesis import strategies as st
+
+from okpay_triage.tree.plan import COMMON_WORDS, CompiledTree, FactSpec, StepSpec
+
+_LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
+_WORDS = st.sampled_from(
+    [
+        "login",
+        "failed",
+        "付款",
+        "提现",
+        "screen",
+        "页面",
+        "app",
+        "error",
+        "错误",
+        "again",
+        "今天",
+        "wallet",
+        "钱包",
+        "shows",
+        "显示",
+    ]
+)
+# Far enough in the past that no clock, in any zone, calls it the future.
+LATEST = min(datetime(2026, 6, 30), datetime.now() - timedelta(days=2))
+
+
+def fact_values(spec: FactSpec) -> st.SearchStrategy[str]:
+    """Valid text for a fact, in the forms people type (for input steps and context facts)."""
+    if spec.type in ("transaction_id", "order_number"):
+        prefix = "TX" if spec.type == "transaction_id" else "OD"
+        return (
+            st.text(_LETTERS + "0123456789", min_size=6, max_size=24)
+            .map(lambda s: prefix + s)
+            .filter(_no_secret)  # "TX9cvv123" reads as a card security code
+        )
+    if spec.type == "money":
+        currencies = spec.currencies or ("CNY", "USD")
+        amounts = st.decimals(min_value="0.01", max_value="99999", places=2)
+        return st.builds(_money_text, amounts, st.sampled_from(currencies), st.booleans())
+    if spec.type == "datetime":
+        moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=LATEST)
+        return st.builds(_datetime_text, moments, st.integers(-12, 14))
+    if spec.type == "email":
+        return st.builds(
+            lambda user, host: f"{user}@{host}.example.com",
+            st.text("abcdefghijklmnop", min_size=1, max_size=12),
+            st.text("abcdefghijklmnop", min_size=1, max_size=8),
+        )
+    if spec.type == "phone":
+        return st.builds(
+            lambda prefix, rest: f"{prefix}{rest:08d}",
+            st.sampled_from(["138", "139", "150", "186", "+86 137"]),
+            st.integers(0, 99_999_999),
+        )
+    if spec.type == "choice" and spec.choices:
+        return st.sampled_from(spec.choices)
+    return st.lists(_WORDS, min_size=1, max_size=8).map(" ".join)
+
+
+def _no_secret(text: str) -> bool:
+    from okpay_triage.redaction import scan
+
+    return not scan(text).secrets
+
+
+def _money_text(amount: object, currency: str, symbol_first: bool) -> str:
+    return f"{currency} {amount}" if symbol_first else f"{amount} {currency}"
+
+
+def _datetime_text(moment: datetime, hours: int) -> str:
+    zone = timezone(timedelta(hours=hours))
+    return moment.replace(tzinfo=zone).strftime("%Y-%m-%d %H:%M %z")
+
+
+def answers_for(step: StepSpec, plan: CompiledTree, index: int) -> st.SearchStrategy[str]:
+    """Every accepted way to choose option `index` of question `step`."""
+    words = [word for word, i in step.lookup.items() if i == index]
+    option_id = step.options[index][0]
+    words += [w for w in COMMON_WORDS.get(option_id, ()) if step.lookup.get(w) == index]
+    return st.sampled_from([str(index + 1), option_id, *step.options[index][1], *words])

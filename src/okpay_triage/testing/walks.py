@@ -1,0 +1,109 @@
+"""Walks of a given tree: answer paths, facts given up front, sessions stopped mid-walk.
+
+Each strategy takes a loaded `Tree` or its compiled form, and answers only validly, with the
+values of `testing.values`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING
+
+from hypothesis import strategies as st
+
+from okpay_triage.errors import AnswerError
+from okpay_triage.session.engine import Session
+from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
+
+from .values import answers_for, fact_values
+
+if TYPE_CHECKING:
+    from okpay_triage.tree.model import Tree
+
+
+def _plan(tree: Tree | CompiledTree) -> CompiledTree:
+    return tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+
+
+def _step_answer(draw: st.DrawFn, plan: CompiledTree, node: StepSpec) -> tuple[str, str]:
+    """A valid answer to `node`, and the id of the step it leads to."""
+    if node.kind == "question":
+        index = draw(st.integers(0, len(node.options) - 1))
+        return draw(answers_for(node, plan, index)), node.nexts[index]
+    assert node.fact is not None
+    if node.optional and draw(st.booleans()):
+        return "skip", node.nexts[0]
+    return draw(fact_values(plan.facts[node.fact])), node.nexts[0]
+
+
+@st.composite
+def _walk(draw: st.DrawFn, plan: CompiledTree) -> list[str]:
+    answers: list[str] = []
+    node = plan.steps[plan.start]
+    while node.outcome is None:
+        answer, target = _step_answer(draw, plan, node)
+        answers.append(answer)
+        node = plan.steps[target]
+    return answers
+
+
+def answer_paths(tree: Tree | CompiledTree) -> st.SearchStrategy[list[str]]:
+    """Lists of answers that take a new session of `tree` (no facts given) to an outcome.
+
+    Questions are answered by option id, number, label or synonym in either language, chosen
+    at random; input steps get valid values of their fact's type (optional ones are sometimes
+    skipped).
+    """
+    return _walk(_plan(tree))
+
+
+@st.composite
+def _context(draw: st.DrawFn, plan: CompiledTree) -> dict[str, str]:
+    facts: dict[str, str] = {}
+    for fact_id in draw(st.lists(st.sampled_from(sorted(plan.facts)), unique=True)):
+        bound = [s for s in plan.steps.values() if s.kind == "question" and s.fact == fact_id]
+        if bound:  # a bound choice names an option of its question (numbers do not count)
+            step = draw(st.sampled_from(bound))
+            index = draw(st.integers(0, len(step.options) - 1))
+            names = [w for w, i in sorted(step.lookup.items()) if i == index]
+            facts[fact_id] = draw(st.sampled_from([step.options[index][0], *names]))
+        else:
+            facts[fact_id] = draw(fact_values(plan.facts[fact_id]))
+    return facts
+
+
+def context_facts(tree: Tree | CompiledTree) -> st.SearchStrategy[dict[str, str]]:
+    """Facts a caller may pass to `Session.start(tree, facts=...)`: a random subset of the
+    declared facts, each with a valid value (a bound choice names one of its options)."""
+    plan = _plan(tree)
+    if not plan.facts:
+        return st.just({})
+    return _context(plan)
+
+
+@st.composite
+def _session(draw: st.DrawFn, plan: CompiledTree, lang: str | None, with_facts: bool) -> Session:
+    language = lang or draw(st.sampled_from(["en", "zh"]))
+    facts = draw(context_facts(plan)) if with_facts and draw(st.booleans()) else {}
+    session = Session.start(plan, lang=language, facts=facts)
+    for _ in range(draw(st.integers(0, plan.steps[plan.start].remaining + 1))):
+        if session.finished:
+            break
+        answer, _target = _step_answer(draw, plan, plan.steps[session.node.id])
+        session = session.answer(answer)
+    if session.depth and draw(st.integers(0, 3)) == 0:
+        with contextlib.suppress(AnswerError):  # only answers from context: nothing to undo
+            session = session.back()
+    return session
+
+
+def sessions(
+    tree: Tree | CompiledTree, *, lang: str | None = None, facts: bool = True
+) -> st.SearchStrategy[Session]:
+    """Sessions of `tree` stopped at a random point of a walk, finished or not.
+
+    Each starts in `lang` (default: English or Chinese at random), sometimes with facts up
+    front (unless `facts` is false), answers a random number of steps validly, and now and
+    then goes back one answer.
+    """
+    return _session(_plan(tree), lang, facts)

@@ -1,0 +1,223 @@
+"""The content rules of a tree: those that look at one node at a time, and its texts.
+
+A question offers at least two options and no word picks two of them; the facts a node
+names are declared and of a type that fits the step; Chinese text is translated and takes
+full-width punctuation. `node_findings` runs every node through every rule here in a single
+pass (`tree.checks` calls it once, beside the graph rules); the texts outside the nodes
+(title, description, facts) get the translation rule from `tree_translations`.
+
+`Finding`, the unplaced problem every rule of the checks returns, is defined here, since
+`tree.checks` builds on this module.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from okpay_triage.text import normalize
+from okpay_triage.types import ProblemSeverity
+
+from .model import Input, Outcome, Question, Tree
+
+if TYPE_CHECKING:
+    from .parse import DataPath
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_HAN = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
+_ASCII_PUNCT = re.compile(r"[,?!;:()]")
+_ASCII_PUNCT_IN_ZH = re.compile(rf"(?<=[{_HAN}])[,?!;:()]|[,?!;:()](?=[{_HAN}])")
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    message: str
+    path: DataPath
+    severity: ProblemSeverity = "error"
+    key: bool = False  # point at the key rather than the value
+
+
+def enough_options(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    if isinstance(node, Question) and len(node.options) < 2:
+        yield Finding(
+            "too-few-options",
+            f"question '{node.id}' has {len(node.options)} option; a question "
+            "needs at least two (use an input or outcome instead)",
+            ("nodes", i, "options"),
+        )
+
+
+def distinct_answers(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    """Option ids, labels and synonyms must each pick exactly one option."""
+    if not isinstance(node, Question):
+        return
+    owner: dict[str, str] = {}
+    ids: set[str] = set()
+    for j, option in enumerate(node.options):
+        oid = option.id
+        if oid in ids:
+            yield Finding(
+                "duplicate-option",
+                f"question '{node.id}' has option id '{oid}' twice",
+                ("nodes", i, "options", j, "id"),
+            )
+            continue
+        ids.add(oid)
+        # An id is already in normal form (lowercase ASCII); the texts are normalised.
+        for key, word in [(oid, oid), *((normalize(w), w) for w in _answer_words(option))]:
+            if key.isdigit():
+                yield Finding(
+                    "ambiguous-answer",
+                    f"question '{node.id}' option '{oid}': '{word}' is a "
+                    "number, and numbers choose options by position",
+                    ("nodes", i, "options", j),
+                )
+            elif owner.setdefault(key, oid) != oid:
+                yield Finding(
+                    "ambiguous-answer",
+                    f"question '{node.id}': '{word}' would choose both '{owner[key]}' and '{oid}'",
+                    ("nodes", i, "options", j),
+                )
+
+
+def _answer_words(option: Any) -> tuple[str, ...]:
+    """The texts that choose an option besides its id: its label and synonyms."""
+    label, synonyms = option.label, option.synonyms
+    return (label.en, label.zh, *synonyms.en, *synonyms.zh)
+
+
+def facts_declared(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    facts = tree.facts
+    if isinstance(node, Outcome):
+        for j, fact in enumerate(node.requires):
+            if fact not in facts:
+                yield Finding(
+                    "unknown-fact",
+                    f"outcome '{node.id}' requires fact '{fact}', "
+                    "which is not declared under facts",
+                    ("nodes", i, "requires", j),
+                )
+    elif node.fact and node.fact not in facts:
+        yield Finding(
+            "unknown-fact",
+            f"node '{node.id}' uses fact '{node.fact}', which is not declared under facts",
+            ("nodes", i, "fact"),
+        )
+
+
+def fact_types_fit(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    fact = None if isinstance(node, Outcome) else tree.facts.get(node.fact or "")
+    if fact is None:
+        return
+    path = ("nodes", i, "fact")
+    if isinstance(node, Question) and fact.type != "choice":
+        yield Finding(
+            "fact-type-mismatch",
+            f"question '{node.id}' is bound to fact "
+            f"'{node.fact}' of type {fact.type}; a question binds a choice fact",
+            path,
+        )
+    elif isinstance(node, Question) and fact.choices:
+        extra = [o.id for o in node.options if o.id not in fact.choices]
+        if extra:
+            yield Finding(
+                "fact-type-mismatch",
+                f"question '{node.id}' offers {extra}, "
+                f"which fact '{node.fact}' does not list in its choices",
+                path,
+            )
+    elif isinstance(node, Input) and fact.type == "choice" and not fact.choices:
+        yield Finding(
+            "fact-type-mismatch",
+            f"input '{node.id}' collects choice fact "
+            f"'{node.fact}', which lists no choices (use a question)",
+            path,
+        )
+
+
+def translations_present(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    """Chinese text identical to the English was likely not translated; Chinese sentences
+    take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
+    for where, text in _node_texts(node):
+        zh = text.zh
+        if zh == text.en or _ASCII_PUNCT.search(zh):  # cheap: most texts stop here
+            yield from _translation(("nodes", i, *where), text)
+
+
+def _translation(path: DataPath, text: Any) -> Iterator[Finding]:
+    zh, en = text.zh, text.en
+    if zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
+        yield Finding(
+            "untranslated",
+            f"the zh text is the English text: {en[:40]!r}",
+            (*path, "zh"),
+            "warning",
+        )
+    elif _ASCII_PUNCT.search(zh) and (match := _ASCII_PUNCT_IN_ZH.search(zh)):
+        yield Finding(
+            "zh-punctuation",
+            f"ASCII {match.group()!r} in Chinese text {zh[:30]!r}...; use full-width punctuation",
+            (*path, "zh"),
+            "warning",
+        )
+
+
+def _tree_texts(tree: Tree) -> Iterator[tuple[DataPath, Any]]:
+    """The bilingual texts of the tree outside its nodes, with their paths."""
+    yield ("title",), tree.title
+    if tree.description:
+        yield ("description",), tree.description
+    for key, fact in tree.facts.items():
+        yield ("facts", key, "label"), fact.label
+        if fact.hint:
+            yield ("facts", key, "hint"), fact.hint
+
+
+def _node_texts(node: Any) -> Iterator[tuple[DataPath, Any]]:
+    """The bilingual texts of one node, each with its path inside the node."""
+    if isinstance(node, Outcome):
+        yield ("title",), node.title
+        yield ("cause",), node.cause
+        lists: tuple[tuple[str, tuple[Any, ...]], ...] = (
+            ("steps", node.steps),
+            ("attachments", node.attachments),
+        )
+    else:
+        yield ("prompt",), node.prompt
+        if node.help is not None:
+            yield ("help",), node.help
+        lists = (("info", node.info),) if isinstance(node, Question) else ()
+    for name, texts in lists:
+        for k, text in enumerate(texts):
+            yield (name, k), text
+    if isinstance(node, Question):
+        for j, option in enumerate(node.options):
+            yield ("options", j, "label"), option.label
+
+
+NodeRule = Callable[[Tree, int, Any], Iterator[Finding]]
+NODE_RULES: tuple[NodeRule, ...] = (
+    enough_options,
+    distinct_answers,
+    facts_declared,
+    fact_types_fit,
+    translations_present,
+)
+
+
+def node_findings(tree: Tree) -> list[Finding]:
+    """Every node through every one-node rule, in one pass; findings grouped by rule."""
+    found: list[list[Finding]] = [[] for _ in NODE_RULES]
+    rules = tuple(zip(NODE_RULES, found, strict=True))
+    for i, node in enumerate(tree.nodes):
+        for rule, into in rules:
+            into.extend(rule(tree, i, node))
+    return [f for group in found for f in group]
+
+
+def tree_translations(tree: Tree) -> list[Finding]:
+    """`translations_present` for the texts outside the nodes: title, description, facts."""
+    return [f for path, text in _tree_texts(tree) for f in _translation(path, text)]
