@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
+from okpay_triage import wording
+
 from .console import echo, shown
 from .exits import AnswersRanOut, Interrupted, Quit
 from .files import save
@@ -23,10 +25,7 @@ if TYPE_CHECKING:
     from .report import Report
 
 #: Shown once when an interactive session starts, so nobody needs the docs to get around.
-KEYS_HINT = (
-    "Type an option's number or words; b goes back, ? shows help, q saves and quits.",
-    "输入选项编号或文字；b 返回上一步，? 查看帮助，q 保存并退出。",
-)
+KEYS_HINT = wording.WORDS["cli.keys"]
 
 
 def drive(
@@ -47,9 +46,7 @@ def drive(
             answer = next(source, None)
             if answer is None:
                 report.pending(session)
-                raise AnswersRanOut(
-                    _t(session, "answers ran out before a result", "回答已用完，尚未得出结果")
-                )
+                raise AnswersRanOut(wording.say("cli.ran-out", session.lang))
             try:
                 moved = session.answer(answer)
             except AnswerError as error:
@@ -71,35 +68,24 @@ def _stdin_lines() -> Iterator[str]:
 def _interact(session: Session, path: Path | None, report: Report) -> Session:
     from okpay_triage.errors import AnswerError
 
-    echo(_t(session, *KEYS_HINT), dim=True)
+    echo(wording.say("cli.keys", session.lang), dim=True)
     while not session.finished:
         report.step(session)
         try:
             line = input("> ")
         except (KeyboardInterrupt, EOFError):
             echo()
-            raise Interrupted(
-                _t(
-                    session,
-                    f"saved; continue with: okpay-triage resume {path}",
-                    f"已保存；继续请运行：okpay-triage resume {path}",
-                )
-                if path
-                else None
-            ) from None
+            resumable = wording.say("cli.saved-continue", session.lang, path=path) if path else None
+            raise Interrupted(resumable) from None
         command = line.strip().lower()
         if command == "q":
             save(session, path, interactive=True)
             if path:
-                echo(_t(session, f"saved to {path}", f"已保存到 {path}"))
+                echo(wording.say("cli.saved-to", session.lang, path=path))
             raise Quit
         if command == "?":
             node = session.node
-            echo(
-                shown(
-                    node.help or _t(session, "No extra help for this step.", "此步骤没有更多说明。")
-                )
-            )
+            echo(shown(node.help or wording.say("cli.no-help", session.lang)))
             continue
         if command == "b":
             try:
@@ -117,7 +103,3 @@ def _interact(session: Session, path: Path | None, report: Report) -> Session:
         session = moved
         save(session, path, interactive=True)
     return session
-
-
-def _t(session: Session, en: str, zh: str) -> str:
-    return zh if session.lang == "zh" else en

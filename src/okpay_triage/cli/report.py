@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from okpay_triage import wording
+
 from .console import echo, json_line, shown
 
 if TYPE_CHECKING:
@@ -52,13 +54,13 @@ class Report:
         """An answer was accepted: show the masked value kept and any notices."""
         kept = _recorded(before, after)
         if kept is not None and self.interactive:
-            label = shown(before.fact_label(before.node.fact or ""))
-            echo(f"  ✓ {label}{_colon(before)}{shown(kept)}", dim=True)
+            label = before.fact_label(before.node.fact or "")
+            echo(f"  ✓ {_kept(before, label, kept)}", dim=True)
         for notice in after.notices:
             if self.interactive:
                 echo(shown(notice), fg="yellow")
             else:
-                echo(_t(after, "note: ", "提示：") + shown(notice), err=True)
+                echo(wording.say("cli.note", after.lang, notice=shown(notice)), err=True)
 
     def refused(self, session: Session, error: AnswerError) -> None:
         """An answer was not accepted: re-ask on a terminal; in a script show the step (the
@@ -146,13 +148,9 @@ def _saved(session: Session) -> Any:
     return json.loads(session.to_json())
 
 
-def _t(session: Session, en: str, zh: str) -> str:
-    return zh if session.lang == "zh" else en
-
-
-def _colon(session: Session) -> str:
-    """Between a label and its value: a full-width colon in Chinese."""
-    return _t(session, ": ", "：")
+def _kept(session: Session, label: str, value: str) -> str:
+    """A fact and its value as kept, with a full-width colon in Chinese."""
+    return wording.say("cli.kept", session.lang, label=shown(label), value=shown(value))
 
 
 def _recorded(before: Session, after: Session) -> str | None:
@@ -162,17 +160,14 @@ def _recorded(before: Session, after: Session) -> str | None:
     if node.kind != "input" or node.fact is None:
         return None
     kept = after.facts.get(node.fact)
-    return kept if kept is not None else _t(before, "(skipped)", "（已跳过）")
+    return kept if kept is not None else wording.say("label.skipped", before.lang)
 
 
 def show_step(session: Session, *, err: bool) -> None:
     """The step the session waits at: progress, info, prompt, options and input hints."""
     node = session.node
-    step = session.depth + 1
-    progress = _t(
-        session,
-        f"[step {step}, at most {node.remaining} more]",
-        f"[第 {step} 步，最多还有 {node.remaining} 步]",
+    progress = wording.say(
+        "cli.step", session.lang, step=session.depth + 1, remaining=node.remaining
     )
     echo(progress, err=err, dim=True)
     for line in node.info:
@@ -182,17 +177,10 @@ def show_step(session: Session, *, err: bool) -> None:
         echo(f"  {number}) {shown(label)}", err=err)
     if node.kind == "input":
         if node.hint:
-            echo(_t(session, "  format: ", "  格式：") + shown(node.hint), err=err, dim=True)
+            hint = wording.say("cli.format", session.lang, hint=shown(node.hint))
+            echo(f"  {hint}", err=err, dim=True)
         if node.optional:
-            echo(
-                _t(
-                    session,
-                    "  (optional: type 'skip' to leave it out)",
-                    "  （可选：输入“跳过”可略过）",
-                ),
-                err=err,
-                dim=True,
-            )
+            echo(f"  {wording.say('cli.optional', session.lang)}", err=err, dim=True)
 
 
 def show_outcome(session: Session, *, err: bool = False) -> None:
@@ -208,27 +196,15 @@ def show_outcome(session: Session, *, err: bool = False) -> None:
     put(shown(outcome.cause))
     for line in outcome.steps:
         put(f"  {shown(line)}")
-    labels = {
-        "no": ("No need to contact support.", "无需联系客服。"),
-        "if-unresolved": (
-            "Contact support only if the steps above do not help.",
-            "如果以上步骤无效，再联系客服。",
-        ),
-        "yes": ("Contact support with the details below.", "请带上以下信息联系客服。"),
-        "urgent": (
-            "URGENT: contact support now through the fastest live channel.",
-            "紧急：请立即通过最快的实时渠道联系客服。",
-        ),
-    }
-    en, zh = labels[outcome.escalate]
-    put(_t(session, en, zh), fg="red" if outcome.escalate == "urgent" else None, bold=True)
+    advice = wording.say(f"cli.escalate.{outcome.escalate}", session.lang)
+    put(advice, fg="red" if outcome.escalate == "urgent" else None, bold=True)
     for label, value in session.shown_facts():
-        put(f"  {shown(label)}{_colon(session)}{shown(value)}")
+        put(f"  {_kept(session, label, value)}")
     missing = [session.fact_label(fact) for fact in session.missing_facts]
     if missing:
-        put(_t(session, "  still missing: ", "  尚缺：") + shown(", ".join(missing)))
+        put("  " + wording.say("cli.missing", session.lang, facts=shown(", ".join(missing))))
     attachments = outcome.attachments if outcome.escalate != "no" else []
     if attachments:
-        put(_t(session, "Attach:", "请附上："))
+        put(wording.say("cli.attach", session.lang))
         for item in attachments:
             put(f"  - {shown(item)}")

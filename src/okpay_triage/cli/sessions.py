@@ -167,6 +167,7 @@ def _emit_packet(
     run already made it (so a --json line and the file name one case), else a new one."""
     if path is None and fmt is None:
         return
+    from okpay_triage import wording
     from okpay_triage.packet.build import build_packet
     from okpay_triage.packet.render import format_for_path, render
 
@@ -183,8 +184,4 @@ def _emit_packet(
         write_atomically(path, data)
     except OSError as error:
         raise Failed(f"could not write the packet to {path}: {error.strerror or error}") from None
-    echo(_t(session, f"packet written to {path}", f"上报资料已写入 {path}"), err=True)
-
-
-def _t(session: Session, en: str, zh: str) -> str:
-    return zh if session.lang == "zh" else en
+    echo(wording.say("cli.packet-written", session.lang, path=path), err=True)

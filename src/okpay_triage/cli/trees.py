@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 @JSON_PER_TREE
 def list_trees(lang: str, json_lines: bool) -> None:
     """List the bundled trees: id, title and number of outcomes."""
+    from okpay_triage import wording
     from okpay_triage.tree.bundled import bundled_tree_ids
     from okpay_triage.tree.cache import compiled_bundled
+    from okpay_triage.types import lang_index
 
-    pick = 1 if lang == "zh" else 0
+    pick = lang_index(lang)
     for tree_id in bundled_tree_ids():
         plan = compiled_bundled(tree_id)
         outcomes = sum(1 for step in plan.steps.values() if step.outcome is not None)
@@ -34,7 +36,7 @@ def list_trees(lang: str, json_lines: bool) -> None:
             fields = {"id": tree_id, "version": plan.version, "title": plan.title[pick]}
             echo(json_line({**fields, "outcomes": outcomes}))
             continue
-        count = f"（{outcomes} 个结果）" if lang == "zh" else f" ({outcomes} outcomes)"
+        count = wording.say("cli.outcomes", lang, count=outcomes)
         echo(f"{tree_id:<22} {shown(plan.title[pick])}{count}")
 
 
@@ -86,21 +88,18 @@ def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
 @JSON_PER_TREE
 def suggest(text: tuple[str, ...], lang: str, limit: int, json_lines: bool) -> None:
     """Which trees fit a free-text description, e.g. `suggest 提现三天了还没到账`."""
+    from okpay_triage import wording
     from okpay_triage.suggest import suggest_trees
     from okpay_triage.tree.cache import compiled_bundled
+    from okpay_triage.types import lang_index
 
     from .exits import Failed
 
     ranked = suggest_trees(" ".join(text), limit=limit)
     if not ranked:
-        echo(
-            "no tree fits; try `okpay-triage list`"
-            if lang == "en"
-            else "没有匹配的诊断树；可运行 `okpay-triage list` 查看全部",
-            err=True,
-        )
+        echo(wording.say("cli.no-tree-fits", lang), err=True)
         raise Failed
-    pick = 1 if lang == "zh" else 0
+    pick = lang_index(lang)
     for tree_id, score in ranked:
         title = compiled_bundled(tree_id).title[pick]
         if json_lines:
