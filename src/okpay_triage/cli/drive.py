@@ -33,11 +33,8 @@ def drive(
 ) -> Session:
     """Step the session with the scripted answers, then the terminal or standard input,
     saving it to `path` after every answer; return it finished (anything else stops)."""
-    from okpay_triage.errors import AnswerError
-
-    interactive = report.interactive
-    save(session, path, interactive=interactive)
-    if interactive:
+    save(session, path, interactive=report.interactive)
+    if report.interactive:
         session = _interact(session, path, report)
     else:
         source = chain(answers, _stdin_lines())
@@ -47,16 +44,26 @@ def drive(
             if answer is None:
                 report.pending(session)
                 raise AnswersRanOut(wording.say("cli.ran-out", session.lang))
-            try:
-                moved = session.answer(answer)
-            except AnswerError as error:
-                report.refused(session, error)
-                raise
-            report.answered(session, moved)
-            save(moved, path, interactive=False)
-            session = moved
+            session = _answer(session, answer, path, report)
     report.outcome(session, config)
     return session
+
+
+def _answer(session: Session, answer: str, path: Path | None, report: Report) -> Session:
+    """`session` moved on by `answer`, shown and saved. A refused answer is shown; at a
+    terminal the same session is asked again, a script stops on the error."""
+    from okpay_triage.errors import AnswerError
+
+    try:
+        moved = session.answer(answer)
+    except AnswerError as error:
+        report.refused(session, error)
+        if report.interactive:
+            return session
+        raise
+    report.answered(session, moved)
+    save(moved, path, interactive=report.interactive)
+    return moved
 
 
 def _stdin_lines() -> Iterator[str]:
@@ -94,12 +101,5 @@ def _interact(session: Session, path: Path | None, report: Report) -> Session:
                 echo(shown(str(error)), fg="yellow")
             save(session, path, interactive=True)
             continue
-        try:
-            moved = session.answer(line)
-        except AnswerError as error:
-            report.refused(session, error)
-            continue
-        report.answered(session, moved)
-        session = moved
-        save(session, path, interactive=True)
+        session = _answer(session, line, path, report)
     return session

@@ -6,6 +6,7 @@ the driver and the packet builder when it runs.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -71,16 +72,19 @@ def run(
     """
     from okpay_triage.session.engine import Session
 
-    from .drive import drive
-    from .files import read_config, scripted, tree_for_run
-    from .report import report_for
+    from .files import tree_for_run
 
     known = dict(_split_fact(item) for item in facts)
-    report = report_for(packet_path, fmt, json_lines)
-    config = read_config(config_path)
-    session = Session.start(tree_for_run(tree), lang=lang, facts=known)
-    session = drive(session, scripted(answers, answers_file), save, report, config)
-    _emit_packet(session, packet_path, fmt, config, report.packet)
+    _carry_on(
+        lambda: Session.start(tree_for_run(tree), lang=lang, facts=known),
+        answers,
+        answers_file,
+        save,
+        packet_path,
+        fmt,
+        config_path,
+        json_lines,
+    )
 
 
 @click.command()
@@ -109,15 +113,18 @@ def resume(
     json_lines: bool,
 ) -> None:
     """Continue the session saved in FILE."""
-    from .drive import drive
-    from .files import read_config, read_session, scripted
-    from .report import report_for
+    from .files import read_session
 
-    report = report_for(packet_path, fmt, json_lines)
-    config = read_config(config_path)
-    session = read_session(file, tree_path)
-    session = drive(session, scripted(answers, answers_file), save or file, report, config)
-    _emit_packet(session, packet_path, fmt, config, report.packet)
+    _carry_on(
+        lambda: read_session(file, tree_path),
+        answers,
+        answers_file,
+        save or file,
+        packet_path,
+        fmt,
+        config_path,
+        json_lines,
+    )
 
 
 @click.command("packet")
@@ -147,6 +154,28 @@ def packet_command(file: Path, fmt: str, tree_path: Path | None, config_path: Pa
             f"continue it with: okpay-triage resume {file}"
         )
     _emit_packet(session, Path("-"), fmt, config)
+
+
+def _carry_on(
+    begin: Callable[[], Session],
+    answers: tuple[str, ...],
+    answers_file: Path | None,
+    save: Path | None,
+    packet_path: Path | None,
+    fmt: str | None,
+    config_path: Path | None,
+    json_lines: bool,
+) -> None:
+    """What `run` and `resume` share: check the options, `begin` the session, drive it to
+    its result and hand over the packet."""
+    from .drive import drive
+    from .files import read_config, scripted
+    from .report import report_for
+
+    report = report_for(packet_path, fmt, json_lines)
+    config = read_config(config_path)
+    session = drive(begin(), scripted(answers, answers_file), save, report, config)
+    _emit_packet(session, packet_path, fmt, config, report.packet)
 
 
 def _split_fact(item: str) -> tuple[str, str]:
