@@ -4,8 +4,8 @@ Definition errors (a bad tree file, a refused resume) and runtime errors (a bad 
 are separate branches under `TriageError`, so callers can catch exactly what they can act on.
 Each error carries its details as attributes, not only as text, and the exit code the command
 line ends with when it stops on that error (`exit_code`, read in one place:
-`okpay_triage.cli.exits`). This module imports nothing heavy: the command line loads it on
-every start.
+`okpay_triage.cli.exits`). This module imports nothing heavy: the command line loads it for
+every command that runs.
 """
 
 from __future__ import annotations

@@ -21,7 +21,6 @@ import click
 
 from okpay_triage import __version__
 
-from .exits import STOPPING, stopped
 from .sessions import packet_command, resume, run
 from .trees import list_trees, render, schema, suggest, validate
 
@@ -37,7 +36,11 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except STOPPING as error:
+        except (Exception, KeyboardInterrupt) as error:
+            from .exits import STOPPING, stopped  # not at start-up: `--help` never stops
+
+            if not isinstance(error, STOPPING):
+                raise  # click's own exits and usage errors, and bugs
             raise stopped(error) from None
 
 
