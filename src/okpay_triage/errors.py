@@ -2,14 +2,16 @@
 
 Definition errors (a bad tree file, a refused resume) and runtime errors (a bad answer or fact)
 are separate branches under `TriageError`, so callers can catch exactly what they can act on.
-Each error carries its details as attributes, not only as text. This module imports nothing
-heavy: the command line loads it on every start.
+Each error carries its details as attributes, not only as text, and the exit code the command
+line ends with when it stops on that error (`exit_code`, read in one place:
+`okpay_triage.cli.exits`). This module imports nothing heavy: the command line loads it for
+every command that runs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import ClassVar, NamedTuple
 
 from .types import ProblemSeverity
 
@@ -47,6 +49,9 @@ def did_you_mean(name: str, known: Iterable[str]) -> str:
 class TriageError(Exception):
     """Base of every error okpay-triage raises on purpose."""
 
+    #: The exit code of the command line when it stops on this error.
+    exit_code: ClassVar[int] = 1
+
 
 class TreeError(TriageError):
     """A tree file (or tree object) is not a valid diagnostic tree.
@@ -54,6 +59,8 @@ class TreeError(TriageError):
     Attributes:
         problems: every problem found, errors and warnings, in file order.
     """
+
+    exit_code: ClassVar[int] = 1  # invalid tree
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
@@ -75,6 +82,8 @@ class SessionError(TriageError):
             ``"wrong-tree"``, ``"tree-changed"`` (start a new session) or ``"tree-invalid"``.
     """
 
+    exit_code: ClassVar[int] = 1  # resume refused
+
     def __init__(self, message: str, *, code: str = "damaged") -> None:
         self.code = code
         super().__init__(message)
@@ -88,6 +97,8 @@ class AnswerError(TriageError, ValueError):
         node_id: the step that refused it, if any.
     """
 
+    exit_code: ClassVar[int] = 2  # an invalid scripted answer (at a terminal it is asked again)
+
     def __init__(self, message: str, *, code: str = "invalid-answer", node_id: str | None = None):
         self.code = code
         self.node_id = node_id
@@ -97,6 +108,8 @@ class AnswerError(TriageError, ValueError):
 class PacketError(TriageError, ValueError):
     """A packet cannot be built: the session is unfinished, or `now` or `case_id` is invalid."""
 
+    exit_code: ClassVar[int] = 1  # no packet
+
 
 class ConfigError(TriageError, ValueError):
     """A configuration file or value is invalid.
@@ -104,6 +117,8 @@ class ConfigError(TriageError, ValueError):
     Attributes:
         problems: every problem found, as `Problem` records with file, line and column.
     """
+
+    exit_code: ClassVar[int] = 1  # invalid configuration
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)

@@ -308,6 +308,47 @@ WORDS: dict[str, tuple[str, str]] = {
     "label.pri.high": ("High", "高"),
     "label.pri.normal": ("Normal", "普通"),
     "label.pri.low": ("Low", "低"),
+    # ------------------------------------------------------------------ command line
+    "cli.keys": (
+        "Type an option's number or words; b goes back, ? shows help, q saves and quits.",
+        "输入选项编号或文字；b 返回上一步，? 查看帮助，q 保存并退出。",
+    ),
+    "cli.step": (
+        "[step {step}, at most {remaining} more]",
+        "[第 {step} 步，最多还有 {remaining} 步]",
+    ),
+    "cli.format": ("format: {hint}", "格式：{hint}"),
+    "cli.optional": (
+        "(optional: type 'skip' to leave it out)",
+        "（可选：输入“跳过”可略过）",
+    ),
+    "cli.no-help": ("No extra help for this step.", "此步骤没有更多说明。"),
+    "cli.kept": ("{label}: {value}", "{label}：{value}"),
+    "cli.note": ("note: {notice}", "提示：{notice}"),
+    "cli.ran-out": ("answers ran out before a result", "回答已用完，尚未得出结果"),
+    "cli.saved-to": ("saved to {path}", "已保存到 {path}"),
+    "cli.saved-continue": (
+        "saved; continue with: okpay-triage resume {path}",
+        "已保存；继续请运行：okpay-triage resume {path}",
+    ),
+    "cli.escalate.no": ("No need to contact support.", "无需联系客服。"),
+    "cli.escalate.if-unresolved": (
+        "Contact support only if the steps above do not help.",
+        "如果以上步骤无效，再联系客服。",
+    ),
+    "cli.escalate.yes": ("Contact support with the details below.", "请带上以下信息联系客服。"),
+    "cli.escalate.urgent": (
+        "URGENT: contact support now through the fastest live channel.",
+        "紧急：请立即通过最快的实时渠道联系客服。",
+    ),
+    "cli.missing": ("still missing: {facts}", "尚缺：{facts}"),
+    "cli.attach": ("Attach:", "请附上："),
+    "cli.packet-written": ("packet written to {path}", "上报资料已写入 {path}"),
+    "cli.outcomes": (" ({count} outcomes)", "（{count} 个结果）"),
+    "cli.no-tree-fits": (
+        "no tree fits; try `okpay-triage list`",
+        "没有匹配的诊断树；可运行 `okpay-triage list` 查看全部",
+    ),
 }
 
 #: Weekday names, Monday first, as ``(en, zh)`` pairs.

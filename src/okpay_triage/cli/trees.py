@@ -1,0 +1,145 @@
+"""The commands about trees rather than sessions: `list`, `validate`, `suggest`, `render`,
+`schema`.
+
+Only click and the shared options are imported at start-up; each command imports the tree
+loader, the suggester or the diagram writer when it runs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import click
+
+from .console import echo, json_line, shown
+from .options import JSON_PER_TREE, LANG, FilePath
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+@click.command("list")
+@LANG
+@JSON_PER_TREE
+def list_trees(lang: str, json_lines: bool) -> None:
+    """List the bundled trees: id, title and number of outcomes."""
+    from okpay_triage import wording
+    from okpay_triage.tree.bundled import bundled_tree_ids
+    from okpay_triage.tree.cache import compiled_bundled
+    from okpay_triage.types import lang_index
+
+    pick = lang_index(lang)
+    for tree_id in bundled_tree_ids():
+        plan = compiled_bundled(tree_id)
+        outcomes = sum(1 for step in plan.steps.values() if step.outcome is not None)
+        if json_lines:
+            fields = {"id": tree_id, "version": plan.version, "title": plan.title[pick]}
+            echo(json_line({**fields, "outcomes": outcomes}))
+            continue
+        count = wording.say("cli.outcomes", lang, count=outcomes)
+        echo(f"{tree_id:<22} {shown(plan.title[pick])}{count}")
+
+
+@click.command()
+@click.argument("paths", nargs=-1, type=FilePath(dir_okay=True))
+@click.option(
+    "--max-bytes",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Refuse files larger than this (default 2 MiB).",
+)
+def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
+    """Check tree files (default: every bundled tree).
+
+    Prints one `file:line:column: code: message` line per problem; exits 1 on any error.
+    """
+    from okpay_triage.tree.bundled import bundled_tree_ids
+    from okpay_triage.tree.load import DEFAULT_MAX_BYTES, read_tree
+
+    from .exits import Failed
+
+    sources: list[str | Path] = list(paths) or list(bundled_tree_ids())
+    errors = warnings = 0
+    too_large = False
+    for source in sources:
+        result = read_tree(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
+        for problem in result.problems:
+            echo(shown(str(problem)))
+            too_large = too_large or problem.code == "file-too-large"
+        errors += len(result.errors)
+        warnings += len(result.problems) - len(result.errors)
+    if too_large:
+        echo("hint: to check a larger tree, raise the limit with --max-bytes", err=True)
+    echo(f"{len(sources)} tree(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
+    if errors:
+        raise Failed
+
+
+@click.command()
+@click.argument("text", nargs=-1, required=True)
+@LANG
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 20),
+    default=3,
+    show_default=True,
+    help="At most this many trees, best first.",
+)
+@JSON_PER_TREE
+def suggest(text: tuple[str, ...], lang: str, limit: int, json_lines: bool) -> None:
+    """Which trees fit a free-text description, e.g. `suggest 提现三天了还没到账`."""
+    from okpay_triage import wording
+    from okpay_triage.suggest import suggest_trees
+    from okpay_triage.tree.cache import compiled_bundled
+    from okpay_triage.types import lang_index
+
+    from .exits import Failed
+
+    ranked = suggest_trees(" ".join(text), limit=limit)
+    if not ranked:
+        echo(wording.say("cli.no-tree-fits", lang), err=True)
+        raise Failed
+    pick = lang_index(lang)
+    for tree_id, score in ranked:
+        title = compiled_bundled(tree_id).title[pick]
+        if json_lines:
+            echo(json_line({"id": tree_id, "score": round(score, 4), "title": title}))
+        else:
+            echo(f"{tree_id:<22} {score:.2f}  {shown(title)}")
+
+
+@click.command()
+@click.argument("tree")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+    help="Mermaid (renders on GitHub and in the docs) or Graphviz DOT.",
+)
+@LANG
+def render(tree: str, fmt: str, lang: str) -> None:
+    """Draw TREE (a bundled id or a file) as a diagram.
+
+    Mermaid or Graphviz DOT, labels in --lang; outcomes are coloured by escalation (green:
+    no, yellow: if unresolved, orange: yes, red: urgent).
+    """
+    from okpay_triage.authoring.diagram import to_dot, to_mermaid
+
+    from .files import tree_for_run
+
+    drawn = (to_mermaid if fmt == "mermaid" else to_dot)(tree_for_run(tree), lang)
+    click.echo(shown(drawn), nl=False)
+
+
+@click.command()
+def schema() -> None:
+    """Print the JSON Schema of the tree format (for editor validation of YAML trees)."""
+    import json
+
+    from okpay_triage.tree.model import Tree
+
+    document = Tree.model_json_schema()
+    document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    echo(json.dumps(document, ensure_ascii=False, indent=2))
