@@ -8,7 +8,6 @@ packet's data; `render.EscalationPacket` adds its renderings. `build.build_packe
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Final, Literal
 
 from pydantic import (
@@ -23,6 +22,7 @@ from pydantic import (
 
 from okpay_triage.config import OneLine
 from okpay_triage.redaction import redact, redact_except
+from okpay_triage.text import clean_controls
 from okpay_triage.types import ChannelKind, Escalation, Lang, Priority, Severity, Source
 
 PACKET_FORMAT: Final = "okpay-triage/packet"
@@ -31,16 +31,13 @@ PACKET_FORMAT: Final = "okpay-triage/packet"
 MAX_TEXT = 5000
 CASE_ID_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{8}-[0-9A-F]{6}$"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 def scrub(text: str, keep: str | None = None) -> str:
     """Text fit for a packet: lone surrogates replaced, control characters (other than
     newline and tab) removed, secrets dropped and personal data masked, at most `MAX_TEXT`
     characters. `keep` (the case id) is left as written wherever it stands on its own
     (`redaction.redact_except`). Idempotent."""
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = clean_controls(text)
     text = redact_except(text, keep) if keep else redact(text)
     if len(text) > MAX_TEXT:
         text = text[: MAX_TEXT - 1] + "…"

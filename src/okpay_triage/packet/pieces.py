@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from okpay_triage.redaction import redact_except
-from okpay_triage.text import visible
+from okpay_triage.text import unix_newlines, valid_unicode, visible
 from okpay_triage.wording import format_when, say
 
 if TYPE_CHECKING:
@@ -21,8 +21,7 @@ if TYPE_CHECKING:
 def safe(text: str, keep: str = "") -> str:
     """Data text, redacted again (all but `keep`, the case id in a subject) and with
     invisible or control characters shown escaped."""
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    text = unix_newlines(valid_unicode(text)).replace("\t", " ")
     return visible(redact_except(text, keep)).strip()
 
 
