@@ -35,6 +35,7 @@ __all__ = [
     "redact_except",
     "scan",
 ]
+# Also for the library's own use (session.values), not in the documented API: secrets_in.
 
 _PLACEHOLDER = "[removed]"
 
@@ -74,6 +75,13 @@ def scan(text: str) -> Redaction:
     text = _mask_ibans(text, masked)
     text = _mask_numbers(text, masked)
     return Redaction(text, tuple(dict.fromkeys(secrets)), tuple(dict.fromkeys(masked)))
+
+
+def secrets_in(text: str) -> tuple[str, ...]:
+    """The kinds of secret `scan` would drop from `text` (its first stage only), each once."""
+    found: list[str] = []
+    _drop_secrets(text, found)
+    return tuple(dict.fromkeys(found))
 
 
 def redact(text: str) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from okpay_triage.redaction import redact_except
 from okpay_triage.text import header_safe
 
 from .markdown import to_markdown
@@ -22,7 +21,7 @@ def to_email(packet: PacketContent, *, markdown: bool = False) -> EmailMessage:
     """The packet as an email: bilingual subject, To only from the configuration, plain-text
     body (UTF-8), and with `markdown` the Markdown rendering as an alternative part."""
     message = EmailMessage()
-    message["Subject"] = header_safe(redact_except(packet.email_subject, packet.case_id))
+    message["Subject"] = header_safe(packet.email_subject)
     if packet.email_to:
         message["To"] = header_safe(packet.email_to)
     message["Date"] = format_datetime(packet.created_at)
