@@ -35,9 +35,11 @@ __all__ = [
     "redact_except",
     "scan",
 ]
-# Also for the library's own use (session.values), not in the documented API: secrets_in.
+# Also for the library's own use (session.values), not in the documented API: PLACEHOLDER,
+# secrets_in.
 
-_PLACEHOLDER = "[removed]"
+#: What a dropped secret is replaced with.
+PLACEHOLDER = "[removed]"
 
 
 @dataclass(frozen=True, slots=True)
@@ -243,7 +245,7 @@ def _drop_secrets(text: str, found: list[str]) -> str:
             continue
         if len(value) <= 5 and _COUNT_AFTER.match(lowered, m.end()):
             continue  # "密码 6 位", "PIN 1234 attempts": a length or a count, not a value
-        spans.append((start, m.end(), _PLACEHOLDER))
+        spans.append((start, m.end(), PLACEHOLDER))
         found.append(kind)
     return _splice(text, spans)
 

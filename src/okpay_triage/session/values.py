@@ -113,8 +113,17 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
 
 
 def mask(fact_type: str, value: str) -> str:
-    """The masked form in which a sensitive fact of `fact_type` is kept."""
-    from okpay_triage.redaction import mask_email, mask_phone, mask_tail
+    """The masked form in which a sensitive fact of `fact_type` is kept.
+
+    An email keeps its first letter and domain, a phone its form (``138****5678``); money,
+    times and choices are kept. Any other value keeps ``****`` and the last four letters or
+    digits of the user's own text, or all of it when it has no more than four. A secret
+    redaction dropped from it is never part of that text: each ``[removed]`` is taken out
+    first and the marker written once, whole, at the end, so that a reader knows something
+    was dropped: ``Zhang Wei 4821 password: hunter2!`` is kept as ``****word [removed]``,
+    ``PIN [removed]`` as ``PIN [removed]``.
+    """
+    from okpay_triage.redaction import PLACEHOLDER, mask_email, mask_phone, mask_tail
 
     if fact_type == "email":
         return mask_email(value)
@@ -122,9 +131,12 @@ def mask(fact_type: str, value: str) -> str:
         return mask_phone(value)
     if fact_type in ("money", "datetime", "choice"):
         return value
-    if len(re.sub(r"\W|_", "", value)) <= 4:
-        return value  # already no more than a tail, e.g. the last four digits asked for
-    return mask_tail(value)
+    own = value.replace(PLACEHOLDER, " ")
+    marker = f" {PLACEHOLDER}" if own != value else ""
+    if len(re.sub(r"\W|_", "", own)) <= 4:
+        # already no more than a tail, e.g. the last four digits asked for
+        return " ".join(own.split()) + marker if marker else value
+    return mask_tail(own) + marker
 
 
 def _has_words(text: str) -> bool:
