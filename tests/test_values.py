@@ -9,6 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import okpay_triage.redaction as redaction
 from okpay_triage import AnswerError
 from okpay_triage.redaction import PLACEHOLDER, scan
 from okpay_triage.session.values import parse_value
@@ -198,6 +199,31 @@ class TestOthers:
         assert value(spec, " SMS ") == "sms"
         with pytest.raises(AnswerError, match="sms, email"):
             value(spec, "pigeon")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("text", "card 4111 1111 1111 1111, password: hunter2!"),
+        ("transaction_id", "TX13812345678"),
+        ("email", "alice@example.com"),
+        ("money", "¥1,000.00"),
+    ],
+)
+def test_a_typed_value_is_scanned_once(
+    monkeypatch: pytest.MonkeyPatch, kind: str, text: str
+) -> None:
+    """Redaction runs once per value: one full scan of a typed answer, whatever its type."""
+    passes: list[str] = []
+    real = redaction.scan
+
+    def counted(text: str) -> redaction.Redaction:
+        passes.append(text)
+        return real(text)
+
+    monkeypatch.setattr(redaction, "scan", counted)
+    parse_value(fact(kind), text, "en", NOW)
+    assert len(passes) == 1, passes
 
 
 class TestSensitiveTextWithSecrets:
