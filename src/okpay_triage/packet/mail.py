@@ -1,8 +1,8 @@
 """The packet as a ready-to-send email message: headers that cannot be split or smuggled.
 
 In headers, CR, LF and every other control or separator character is removed
-(`text.header_safe`); the body is the plain-text rendering, with the
-Markdown one as an alternative part on request.
+(`text.header_safe`); the body is the plain-text rendering, with the Markdown one as an
+alternative part on request. Nothing is redacted here: the packet's texts already are.
 """
 
 from __future__ import annotations
