@@ -20,7 +20,6 @@ import pytest
 from pydantic import ValidationError
 from stdnum import luhn
 
-import okpay_triage.redaction as redaction
 from okpay_triage import (
     Config,
     EscalationPacket,
@@ -442,23 +441,16 @@ def test_packet_fields_are_redacted_even_when_built_directly() -> None:
     rebuilt.model_dump_json()  # always valid JSON
 
 
-def test_a_built_packet_is_not_redacted_again(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_built_packet_is_not_redacted_again(redaction_passes: list[str]) -> None:
     """Redaction runs once per value, as it enters the session: building a packet and
     rendering it make no redaction pass (while one built by hand is scrubbed, above)."""
     text = "password: hunter2!! card 4111 1111 1111 1111"
     session = drive("failed-transaction", "o_failed_but_charged", text=text)
-    passes: list[str] = []
-    real = redaction.scan
-
-    def counted(text: str) -> redaction.Redaction:
-        passes.append(text)
-        return real(text)
-
-    monkeypatch.setattr(redaction, "scan", counted)
+    redaction_passes.clear()
     packet = build_packet(session, now=WEEKDAY, case_id=CASE)
     renderings(packet)
     packet.to_email().as_bytes()
-    assert passes == []
+    assert redaction_passes == []
     assert "card ****1111" in packet.to_text()
 
 
