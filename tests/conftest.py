@@ -1,8 +1,27 @@
-"""Test-wide settings: the compiled-tree cache goes to a temporary folder, never ~/.cache."""
+"""Test-wide settings: the compiled-tree cache goes to a temporary folder, never ~/.cache;
+and `redaction_passes`, for tests that count how often text is redacted."""
 
 from __future__ import annotations
 
 import os
 import tempfile
 
+import pytest
+
 os.environ["OKPAY_TRIAGE_CACHE"] = tempfile.mkdtemp(prefix="okpay-triage-cache-")
+
+
+@pytest.fixture
+def redaction_passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text `redaction.scan` is given from now on (every redaction pass runs it)."""
+    import okpay_triage.redaction as redaction
+
+    passes: list[str] = []
+    real = redaction.scan
+
+    def counted(text: str) -> redaction.Redaction:
+        passes.append(text)
+        return real(text)
+
+    monkeypatch.setattr(redaction, "scan", counted)
+    return passes

@@ -68,7 +68,8 @@ def stage_of(name: str) -> str:
     parts = name.split(".")
     if len(parts) == 1:
         return "api"
-    if len(parts) == 2 and parts[1] not in {
+    # A top-level module, or a package of them (redaction/): a foundation unless listed.
+    if parts[1] not in {
         "tree",
         "session",
         "packet",

@@ -441,6 +441,19 @@ def test_packet_fields_are_redacted_even_when_built_directly() -> None:
     rebuilt.model_dump_json()  # always valid JSON
 
 
+def test_a_built_packet_is_not_redacted_again(redaction_passes: list[str]) -> None:
+    """Redaction runs once per value, as it enters the session: building a packet and
+    rendering it make no redaction pass (while one built by hand is scrubbed, above)."""
+    text = "password: hunter2!! card 4111 1111 1111 1111"
+    session = drive("failed-transaction", "o_failed_but_charged", text=text)
+    redaction_passes.clear()
+    packet = build_packet(session, now=WEEKDAY, case_id=CASE)
+    renderings(packet)
+    packet.to_email().as_bytes()
+    assert redaction_passes == []
+    assert "card ****1111" in packet.to_text()
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from okpay_triage import AnswerError
+from okpay_triage.redaction import PLACEHOLDER, scan
 from okpay_triage.session.values import parse_value
 from okpay_triage.tree.plan import FactSpec
 
@@ -194,3 +198,84 @@ class TestOthers:
         assert value(spec, " SMS ") == "sms"
         with pytest.raises(AnswerError, match="sms, email"):
             value(spec, "pigeon")
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"),
+    [
+        ("text", "card 4111 1111 1111 1111, password: hunter2!"),
+        ("transaction_id", "TX13812345678"),
+        ("email", "alice@example.com"),
+        ("money", "¥1,000.00"),
+    ],
+)
+def test_a_typed_value_is_scanned_once(redaction_passes: list[str], kind: str, text: str) -> None:
+    """Redaction runs once per value: one full scan of a typed answer, whatever its type."""
+    parse_value(fact(kind), text, "en", NOW)
+    assert len(redaction_passes) == 1, redaction_passes
+
+
+class TestSensitiveTextWithSecrets:
+    """A sensitive text fact keeps a tail of the user's own words: never a fragment of the
+    ``[removed]`` placeholder, never anything of the secret redaction dropped."""
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("Zhang Wei 4821 password: hunter2!", "****word [removed]"),
+            ("张伟 4821 密码是abc123", "****1密码是 [removed]"),
+            ("pin 4821", "pin [removed]"),
+            ("Zhang Wei 4821", "****4821"),
+        ],
+    )
+    def test_kept_form(self, text: str, expected: str) -> None:
+        """The placeholder is taken out before masking and written once, whole, at the end."""
+        assert value(fact("text", sensitive=True), text) == expected
+
+    @settings(max_examples=150, deadline=None)
+    @given(data=st.data())
+    def test_never_a_placeholder_fragment_nor_the_secret(self, data: st.DataObject) -> None:
+        """Random words (lower-case, Chinese), digits 0-4, and a secret after a keyword form,
+        in both scripts: the secret is drawn from characters the rest never uses (upper
+        case, digits 5-9, ``!#``), so none of them may be kept at all."""
+        form, alphabet, low, high = data.draw(st.sampled_from(_SECRET_FORMS))
+        secret = data.draw(st.text(alphabet, min_size=low, max_size=high))
+        if form == "验证码 {}" or form == "otp: {}":
+            secret = data.draw(st.sampled_from("56789")) + secret  # a code holds a digit
+        words = st.lists(_OWN_WORDS, max_size=4).map(" ".join)
+        text = f"{data.draw(words)} {form.format(secret)} {data.draw(words)}".strip()
+        dropped = scan(text)
+        assume(secret not in dropped.text and dropped.secrets)  # redaction's job, not mask's
+        assume(_has_own_words(dropped.text))  # otherwise the answer is refused
+        kept = value(fact("text", sensitive=True), text)
+        own = kept.replace(PLACEHOLDER, "")
+        assert "[" not in own, kept
+        assert "]" not in own, kept
+        assert kept.count(PLACEHOLDER) == 1, kept
+        assert kept.endswith(f" {PLACEHOLDER}"), kept
+        assert not set(own) & set(secret), (text, kept)
+        if own.startswith("****"):  # the tail is the end of the user's own words
+            tail = own.removeprefix("****").strip()
+            theirs = unicodedata.normalize("NFKC", dropped.text.replace(PLACEHOLDER, ""))
+            assert "".join(c for c in theirs if c.isalnum()).endswith(tail), (text, kept)
+
+
+#: Keyword forms (lower case: upper case is the secret's), the secret's alphabet and length.
+_SECRET_FORMS = [
+    ("password: {}", "ABCDEFGHJKMNPQRSTUVWXYZ56789!#", 4, 12),
+    ("密码是{}", "ABCDEFGHJKMNPQRSTUVWXYZ56789!#", 3, 12),
+    ("密码 {}", "ABCDEFGHJKMNPQRSTUVWXYZ56789", 3, 12),
+    ("pin {}", "56789", 4, 8),
+    ("cvv {}", "56789", 3, 4),
+    ("安全码 {}", "56789", 3, 4),
+    ("验证码 {}", "ABCDEFGH56789", 3, 8),
+    ("otp: {}", "56789", 3, 8),
+]
+_OWN_WORDS = st.one_of(
+    st.sampled_from(["zhang", "wei", "paid", "shop", "refund", "my", "was", "张伟", "转账"]),
+    st.text("01234", min_size=1, max_size=4),
+)
+
+
+def _has_own_words(text: str) -> bool:
+    return any(c.isalnum() for c in text.replace(PLACEHOLDER, ""))

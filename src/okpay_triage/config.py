@@ -25,7 +25,6 @@ aliases, one document, duplicate keys refused), with every problem reported as
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import date, time, tzinfo
 from email.errors import HeaderParseError
@@ -46,6 +45,7 @@ from pydantic import (
 )
 
 from .errors import ConfigError, Problem, TreeError, did_you_mean
+from .text import breaks_line
 from .types import ID_PATTERN, ChannelId
 
 __all__ = [
@@ -69,11 +69,9 @@ WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun"
 #: Config files larger than this are refused before parsing.
 MAX_CONFIG_BYTES = 256 * 1024
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-
 
 def _no_controls(value: str) -> str:
-    if _CONTROL.search(value):
+    if breaks_line(value):
         raise ValueError("must be one line without control or bidi-override characters")
     return value
 

@@ -10,12 +10,12 @@ is in the session's language, except the email subject, which is bilingual.
 Routing (channel, hours, priority) is `packet.routing`'s; the records are `packet.model`'s.
 
 Contact details come only from the configuration; with none configured the packet tells the
-user to use the contacts shown in the official OKPAY app or website. Every text field is run
-through `redaction.redact` when the packet is made (and again when it is rendered, by
-`render`), so a packet never carries a secret or an unmasked personal number, whatever
-reached it. The case id is system-generated, not user data: it is kept verbatim in the
-subject lines around it (`redaction.redact_except`), even where its digits would pass for a
-card or phone number.
+user to use the contacts shown in the official OKPAY app or website. Every text in the packet
+is a session's value, redacted when it entered the session (`session.values`, and checked so
+when a saved session is read back), or no user's data at all (the tree's, the
+configuration's and our own words), so the records are made with `model.made_clean` and no
+text is redacted again, here or when it is rendered. The case id is system-generated, not
+user data, and is kept verbatim in the subject lines around it.
 """
 
 from __future__ import annotations
@@ -38,6 +38,7 @@ from .model import (
     PacketOutcome,
     TreeInfo,
     TriedStep,
+    made_clean,
 )
 from .render import EscalationPacket
 from .routing import PRIORITY, next_opening, route, within_hours, working_hours_text
@@ -138,7 +139,8 @@ def build_packet(
         for oid, label in step.options
     }
     facts = tuple(
-        PacketFact(
+        made_clean(
+            PacketFact,
             id=key,
             label=session.fact_label(key),
             value=value,
@@ -148,7 +150,8 @@ def build_packet(
         for key, value in session.facts.items()
     )
     answers = tuple(
-        PacketAnswer(
+        made_clean(
+            PacketAnswer,
             node_id=entry.node_id,
             question=entry.prompt,
             answer=None if entry.answer is None else entry.shown,
@@ -157,7 +160,8 @@ def build_packet(
         for entry in transcript
     )
     tried = tuple(
-        TriedStep(
+        made_clean(
+            TriedStep,
             node_id=entry.node_id,
             instructions=tuple(line[pick] for line in plan.steps[entry.node_id].info),
             question=entry.prompt,
@@ -170,13 +174,17 @@ def build_packet(
         and plan.steps[entry.node_id].fact is None
     )
     email_contact = config.channels.email.contact if config.channels.email.enabled else None
-    return EscalationPacket(
+    return made_clean(
+        EscalationPacket,
         case_id=case_id,
         created_at=created,
         timezone=config.timezone,
         lang=lang,
-        tree=TreeInfo(id=plan.id, version=plan.version, hash=plan.hash, title=plan.title[pick]),
-        outcome=PacketOutcome(
+        tree=made_clean(
+            TreeInfo, id=plan.id, version=plan.version, hash=plan.hash, title=plan.title[pick]
+        ),
+        outcome=made_clean(
+            PacketOutcome,
             id=outcome.id,
             title=outcome.title,
             cause=outcome.cause,
@@ -201,7 +209,8 @@ def build_packet(
         steps_tried=tried,
         attachments=tuple(outcome.attachments),
         missing_facts=tuple(
-            MissingFact(id=key, label=session.fact_label(key)) for key in session.missing_facts
+            made_clean(MissingFact, id=key, label=session.fact_label(key))
+            for key in session.missing_facts
         ),
         privacy_reminder=say("packet.privacy", lang),
     )

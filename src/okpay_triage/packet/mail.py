@@ -1,45 +1,29 @@
 """The packet as a ready-to-send email message: headers that cannot be split or smuggled.
 
-In headers, CR, LF and every other control or separator character is removed; the body is the
-plain-text rendering, with the Markdown one as an alternative part on request.
+In headers, CR, LF and every other control or separator character is removed
+(`text.header_safe`); the body is the plain-text rendering, with the Markdown one as an
+alternative part on request. Nothing is redacted here: the packet's texts already are.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from email.message import EmailMessage
 from email.utils import format_datetime
 
-from okpay_triage.redaction import redact_except
+from okpay_triage.text import header_safe
 
 from .markdown import to_markdown
 from .model import PacketContent
 from .plain import to_text
-
-_HEADER_UNSAFE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]"
-)
-
-
-def header_value(text: str) -> str:
-    """`text` fit for an email header: CR, LF and every control, separator or bidi
-    character removed (a header can never be split or smuggled), white space collapsed."""
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = _HEADER_UNSAFE.sub(" ", text)
-    text = "".join(
-        " " if unicodedata.category(c) in ("Zl", "Zp", "Cc", "Cf", "Cs") else c for c in text
-    )
-    return " ".join(text.split())
 
 
 def to_email(packet: PacketContent, *, markdown: bool = False) -> EmailMessage:
     """The packet as an email: bilingual subject, To only from the configuration, plain-text
     body (UTF-8), and with `markdown` the Markdown rendering as an alternative part."""
     message = EmailMessage()
-    message["Subject"] = header_value(redact_except(packet.email_subject, packet.case_id))
+    message["Subject"] = header_safe(packet.email_subject)
     if packet.email_to:
-        message["To"] = header_value(packet.email_to)
+        message["To"] = header_safe(packet.email_to)
     message["Date"] = format_datetime(packet.created_at)
     message["X-OKPAY-Case"] = packet.case_id
     message["X-OKPAY-Priority"] = packet.priority

@@ -50,8 +50,8 @@ def escape_markdown(text: str) -> str:
     return "<br>".join(line for line in lines if line)
 
 
-def _md(text: str, keep: str = "") -> str:
-    return escape_markdown(safe(text, keep))
+def _md(text: str) -> str:
+    return escape_markdown(safe(text))
 
 
 def _md_code(text: str) -> str:
@@ -79,7 +79,7 @@ def to_markdown(packet: PacketContent) -> str:
     """The packet as GitHub-flavoured Markdown (see the module docstring for the escaping)."""
     lang = packet.lang
     colon = "：" if lang == "zh" else ": "
-    out = [f"# {_md(packet.subject, packet.case_id)}", ""]
+    out = [f"# {_md(packet.subject)}", ""]
     meta = [
         ("case", packet.case_id),
         ("created", _md(format_when(packet.created_at, lang))),

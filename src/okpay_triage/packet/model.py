@@ -1,15 +1,17 @@
 """The escalation packet's records: what support reads, as frozen pydantic models.
 
-Every text from a session, a tree or the configuration is stored through `scrub` (the
-`SafeText` type): control characters out, length capped, and secrets dropped and personal
-data masked, so a packet never carries a secret whatever reached it. `PacketContent` is the
-packet's data; `render.EscalationPacket` adds its renderings. `build.build_packet` fills it.
+Every text is stored through `scrub` (the `SafeText` type): control characters out, length
+capped, and secrets dropped and personal data masked, so a packet made by hand or read from
+JSON never carries a secret whatever reached it. `build.build_packet` fills the records
+with `made_clean` instead: what it puts in is already redacted (a session's values are, when
+they enter it) or no user's data at all (the tree's, the configuration's and our own words),
+so it is not redacted again; the rest of `scrub` still applies. `PacketContent` is the
+packet's data; `render.EscalationPacket` adds its renderings.
 """
 
 from __future__ import annotations
 
-import re
-from typing import Annotated, Final, Literal
+from typing import Annotated, Any, Final, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -23,6 +25,7 @@ from pydantic import (
 
 from okpay_triage.config import OneLine
 from okpay_triage.redaction import redact, redact_except
+from okpay_triage.text import clean_controls
 from okpay_triage.types import ChannelKind, Escalation, Lang, Priority, Severity, Source
 
 PACKET_FORMAT: Final = "okpay-triage/packet"
@@ -31,29 +34,52 @@ PACKET_FORMAT: Final = "okpay-triage/packet"
 MAX_TEXT = 5000
 CASE_ID_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{8}-[0-9A-F]{6}$"
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
 
 def scrub(text: str, keep: str | None = None) -> str:
     """Text fit for a packet: lone surrogates replaced, control characters (other than
     newline and tab) removed, secrets dropped and personal data masked, at most `MAX_TEXT`
     characters. `keep` (the case id) is left as written wherever it stands on its own
     (`redaction.redact_except`). Idempotent."""
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = _CONTROL.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = redact_except(text, keep) if keep else redact(text)
-    if len(text) > MAX_TEXT:
-        text = text[: MAX_TEXT - 1] + "…"
-    return text
+    text = clean_controls(text)
+    return _cut(redact_except(text, keep) if keep else redact(text))
+
+
+def _cut(text: str) -> str:
+    return text[: MAX_TEXT - 1] + "…" if len(text) > MAX_TEXT else text
+
+
+# The validation context of `made_clean`: an object no JSON or dict of data can hold.
+_CLEAN = object()
+
+
+def _scrub_field(text: str, info: ValidationInfo, keep: str | None = None) -> str:
+    """`scrub`, without its redaction for a record made by `made_clean`."""
+    if isinstance(info.context, dict) and info.context.get("clean") is _CLEAN:
+        return _cut(clean_controls(text))
+    return scrub(text, keep)
 
 
 #: Every text from a session, a tree or the configuration is stored scrubbed.
-SafeText = Annotated[str, AfterValidator(scrub)]
+SafeText = Annotated[str, AfterValidator(_scrub_field)]
 Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")]
 
 
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+Record = TypeVar("Record", bound=_Frozen)
+
+
+def made_clean(record: type[Record], **fields: Any) -> Record:
+    """A `record` of `fields` whose texts are already redacted or no user's data: validated
+    like any other (types, patterns, control characters, length), but not redacted again.
+
+    For `build_packet` and its routing only: there every text is a session's value,
+    redacted when it entered the session, or the tree's, the configuration's or our own.
+    Nested records must be made with `made_clean` too (a record is never validated twice).
+    """
+    return record.model_validate(fields, context={"clean": _CLEAN})
 
 
 class TreeInfo(_Frozen):
@@ -132,8 +158,9 @@ class PacketContent(_Frozen):
     channel with the reason, expected reply time and alternatives for the time it was made,
     a subject line and summary, the facts (masked), the transcript with each answer's
     source, the steps already tried, an attachments checklist, the facts still missing and a
-    privacy reminder. Every text is redacted again when the packet is made and when it is
-    rendered. Render it with `to_markdown`, `to_text`, `to_email` or `model_dump_json`.
+    privacy reminder. Every text is redacted, once: as it enters the session, or as the
+    packet is made when it is made by hand or read from JSON. Render it with `to_markdown`,
+    `to_text`, `to_email` or `model_dump_json`.
     """
 
     format: Literal["okpay-triage/packet"] = PACKET_FORMAT
@@ -169,4 +196,4 @@ class PacketContent(_Frozen):
         """Scrubbed like every text, except that the case id (a field validated before this
         one) is kept as written: it is not user data, however its digits look."""
         case_id = info.data.get("case_id")
-        return scrub(value, keep=case_id if isinstance(case_id, str) else None)
+        return _scrub_field(value, info, case_id if isinstance(case_id, str) else None)

@@ -2,7 +2,8 @@
 
 Text that came from a session, a tree or the configuration is data: `safe` shows control,
 bidi-override and invisible characters as escapes (`text.visible`); `verbatim` does the same
-for configuration text, which is shown as written.
+for configuration text, which is shown as written. Neither redacts: every text of a packet
+was redacted once, when it entered the session or when the packet was validated.
 """
 
 from __future__ import annotations
@@ -10,20 +11,17 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from okpay_triage.redaction import redact_except
-from okpay_triage.text import visible
+from okpay_triage.text import unix_newlines, valid_unicode, visible
 from okpay_triage.wording import format_when, say
 
 if TYPE_CHECKING:
     from .model import PacketContent
 
 
-def safe(text: str, keep: str = "") -> str:
-    """Data text, redacted again (all but `keep`, the case id in a subject) and with
-    invisible or control characters shown escaped."""
-    text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return visible(redact_except(text, keep)).strip()
+def safe(text: str) -> str:
+    """Data text with invisible or control characters shown escaped. It is not redacted
+    again: a packet's texts were, once, when they entered the session or the packet."""
+    return visible(unix_newlines(valid_unicode(text)).replace("\t", " ")).strip()
 
 
 def verbatim(text: str) -> str:

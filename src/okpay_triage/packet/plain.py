@@ -24,9 +24,9 @@ def _heading(text: str, lang: str) -> list[str]:
     return [text.upper(), "-" * _width(text)]
 
 
-def _block(text: str, indent: str = "", keep: str = "") -> str:
+def _block(text: str, indent: str = "") -> str:
     """Safe text with its continuation lines indented under the first."""
-    lines = [line.strip() for line in safe(text, keep).split("\n")]
+    lines = [line.strip() for line in safe(text).split("\n")]
     return ("\n" + indent + "  ").join(line for line in lines if line)
 
 
@@ -45,7 +45,7 @@ def to_text(packet: PacketContent) -> str:
     """The packet as plain text: the email body, readable in any viewer."""
     lang = packet.lang
     colon = "：" if lang == "zh" else ": "
-    subject = _block(packet.subject, keep=packet.case_id)
+    subject = _block(packet.subject)
     out = [subject, "=" * min(_width(subject), 78), ""]
     meta = [
         ("case", packet.case_id),

@@ -12,9 +12,10 @@ from email.message import EmailMessage
 from pathlib import PurePath
 from typing import Literal
 
+from okpay_triage.text import header_safe as header_value
 from okpay_triage.text import json_escaped
 
-from .mail import header_value, to_email
+from .mail import to_email
 from .markdown import escape_markdown, to_markdown
 from .model import PacketContent
 from .plain import to_text

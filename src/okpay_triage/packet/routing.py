@@ -21,7 +21,7 @@ from okpay_triage.errors import PacketError
 from okpay_triage.types import ChannelId, Priority
 from okpay_triage.wording import day_name, say
 
-from .model import ChannelAdvice
+from .model import ChannelAdvice, made_clean
 
 
 def within_hours(moment: datetime, config: Config) -> bool:
@@ -109,7 +109,8 @@ def route(
     opening: str,
 ) -> Route:
     if escalate == "no":
-        self_help = ChannelAdvice(
+        self_help = made_clean(
+            ChannelAdvice,
             channel="self_help",
             name=say("packet.name.self_help", lang),
             contact=None,
@@ -169,7 +170,8 @@ def route(
         else:
             response = base
         contact = settings.contact
-        return ChannelAdvice(
+        return made_clean(
+            ChannelAdvice,
             channel=channel,
             name=say(f"packet.name.{channel}", lang),
             contact=contact,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
@@ -70,40 +70,60 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
     Raises:
         AnswerError: the value cannot be right; the message (in `lang`) says what to type.
     """
-    from okpay_triage.redaction import scan
+    from okpay_triage.redaction import scan, secrets_in
 
-    # Redact before cutting to the limit, so a card number across the cut is masked whole.
+    # One redaction pass per value. Free text is kept as redacted, so it is scanned as typed
+    # (before cutting to the limit, so a card number across the cut is masked whole). Any
+    # other type is parsed from the text as typed (a transaction id keeps its form) and the
+    # parsed value is scanned; only secrets are looked for first, since they are refused.
     limit = spec.max_length if spec.type == "text" else 300
     text, _ = clean(raw, 4 * MAX_ANSWER_CHARS)
-    found = scan(text)
-    was_cut = len(found.text) > limit
+    if spec.type == "text":
+        found = scan(text)
+        secrets, kept = found.secrets, found.text
+    else:
+        found, secrets, kept = None, secrets_in(text), text
+    was_cut = len(kept) > limit
     if was_cut:
-        found = replace(found, text=found.text[:limit].rstrip() + "…")
-        text = text[:limit]
+        kept, text = kept[:limit].rstrip() + "…", text[:limit]
     notices = [say("cut", lang, limit=limit)] if was_cut else []
-    if found.masked:
+    if found and found.masked:
         notices.append(say("masked", lang, kinds=kinds(found.masked, lang)))
-    if found.secrets:
-        message = say("secret-removed", lang, kinds=kinds(found.secrets, lang))
-        if spec.type != "text" or not _has_words(found.text):
+    if secrets:
+        message = say("secret-removed", lang, kinds=kinds(secrets, lang))
+        if spec.type != "text" or not _has_words(kept):
             raise AnswerError(message, code="secret-removed")
         notices.append(message)
-    if not found.text.strip():
+    if not kept.strip():
         raise AnswerError(say("required", lang), code="required")
-    value = _PARSERS[spec.type](spec, found.text if spec.type == "text" else text, lang, now)
+    value = _PARSERS[spec.type](spec, kept if spec.type == "text" else text, lang, now)
+    if found is None:  # parsed from the text as typed: this is the value's one pass
+        found = scan(value)
+        if found.masked:
+            notices.append(say("masked", lang, kinds=kinds(found.masked, lang)))
+        value = value if spec.sensitive else found.text
+    elif was_cut:  # the cut may have split the placeholder, or left a number a PIN
+        again = scan(value)
+        if again.masked and not found.masked and not spec.sensitive:
+            notices.append(say("masked", lang, kinds=kinds(again.masked, lang)))
+        value = again.text
     if spec.sensitive:
         value = mask(spec.type, value)
-    else:
-        masked = scan(value)
-        if masked.masked and not found.masked:
-            notices.append(say("masked", lang, kinds=kinds(masked.masked, lang)))
-        value = masked.text
     return Parsed(value, tuple(notices))
 
 
 def mask(fact_type: str, value: str) -> str:
-    """The masked form in which a sensitive fact of `fact_type` is kept."""
-    from okpay_triage.redaction import mask_email, mask_phone, mask_tail
+    """The masked form in which a sensitive fact of `fact_type` is kept.
+
+    An email keeps its first letter and domain, a phone its form (``138****5678``); money,
+    times and choices are kept. Any other value keeps ``****`` and the last four letters or
+    digits of the user's own text, or all of it when it has no more than four. A secret
+    redaction dropped from it is never part of that text: each ``[removed]`` is taken out
+    first and the marker written once, whole, at the end, so that a reader knows something
+    was dropped: ``Zhang Wei 4821 password: hunter2!`` is kept as ``****word [removed]``,
+    ``PIN [removed]`` as ``PIN [removed]``.
+    """
+    from okpay_triage.redaction import PLACEHOLDER, mask_email, mask_phone, mask_tail
 
     if fact_type == "email":
         return mask_email(value)
@@ -111,9 +131,12 @@ def mask(fact_type: str, value: str) -> str:
         return mask_phone(value)
     if fact_type in ("money", "datetime", "choice"):
         return value
-    if len(re.sub(r"\W|_", "", value)) <= 4:
-        return value  # already no more than a tail, e.g. the last four digits asked for
-    return mask_tail(value)
+    own = value.replace(PLACEHOLDER, " ")
+    marker = f" {PLACEHOLDER}" if own != value else ""
+    if len(re.sub(r"\W|_", "", own)) <= 4:
+        # already no more than a tail, e.g. the last four digits asked for
+        return " ".join(own.split()) + marker if marker else value
+    return mask_tail(own) + marker
 
 
 def _has_words(text: str) -> bool:

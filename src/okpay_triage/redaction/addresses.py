@@ -1,0 +1,80 @@
+"""Emails and IBANs in free text: masked to ``a***@domain`` and to the last four.
+
+stdnum is imported only when a candidate IBAN needs checking.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .base import mask_email, mask_tail, splice
+
+_AT = re.compile("[@\uff20]")
+_DOMAIN = re.compile(
+    r"(?:[^\W_](?:[\w-]{0,61}[^\W_])?\.){1,8}(?:xn--[a-z0-9-]{1,59}|[^\W\d_]{2,63})", re.I
+)
+_LOCAL_PUNCT = ".%+*'-_"
+
+
+def _is_cjk(c: str) -> bool:
+    # Comparisons, not a regex: a class of these ranges costs ~5 ms to compile at import.
+    return "\u2e80" <= c <= "\u9fff" or "\uac00" <= c <= "\ud7af" or "\uf900" <= c <= "\ufaff"
+
+
+def mask_emails(text: str, found: list[str]) -> str:
+    spans: list[tuple[int, int, str]] = []
+    taken = 0  # end of the last address: "a@b.com@c.com" holds one address, not two
+    for at in _AT.finditer(text):
+        domain = _DOMAIN.match(text, at.end())
+        if domain is None:
+            continue
+        # The local part is unbounded: a cut-off would move once text before it is masked.
+        # Each character is scanned for one "@" only, so this stays linear.
+        end = start = at.start()
+        while start > taken and (text[start - 1].isalnum() or text[start - 1] in _LOCAL_PUNCT):
+            start -= 1
+        # Chinese text runs straight into an address ("邮箱alice@"): start after the last CJK
+        # character if a letter or digit follows it (as one still does once masked: a***).
+        cjk = next((k for k in range(end - 1, start - 1, -1) if _is_cjk(text[k])), end)
+        if cjk + 1 < end and text[cjk + 1].isalnum():
+            start = cjk + 1
+        while start < end and text[start] in _LOCAL_PUNCT:
+            start += 1
+        if start == end:
+            continue
+        taken = domain.end()
+        if text[start + 1 : end] != "***":  # not masked already
+            spans.append((start, taken, mask_email(text[start:taken])))
+            found.append("email")
+    return splice(text, spans)
+
+
+_IBAN = re.compile(
+    r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[0-9A-Za-z]{11,30}|(?: [0-9A-Za-z]{4}){2,7}"
+    r"(?: [0-9A-Za-z]{1,4})?)(?![0-9A-Za-z])"
+)
+
+
+def mask_ibans(text: str, found: list[str]) -> str:
+    spans: list[tuple[int, int, str]] = []
+    pos = 0
+    while m := _IBAN.search(text, pos):
+        pos = m.start() + 1  # on failure, an IBAN may still start at a later word inside it
+        chunks = m.group().split(" ")
+        for n in range(len(chunks), 0, -1):  # a following 4-letter word may have been taken
+            candidate = "".join(chunks[:n])
+            if len(candidate) >= 15 and _iban_valid(candidate):
+                end = m.start() + len(" ".join(chunks[:n]))
+                spans.append((m.start(), end, mask_tail(candidate)))
+                found.append("iban")
+                pos = end
+                break
+    return splice(text, spans)
+
+
+@lru_cache(maxsize=1024)
+def _iban_valid(candidate: str) -> bool:
+    from stdnum import iban
+
+    return bool(iban.is_valid(candidate))
