@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -93,6 +94,19 @@ class Words:
     zh: tuple[Word, ...] = ()
 
 
+def _known_zone(name: str) -> str:
+    """An IANA time zone this machine knows (``Asia/Shanghai``), or "UTC"."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{name!r} is not a time zone; use an IANA name such as Asia/Shanghai"
+        ) from None
+    return name
+
+
 class Fact(_Frozen):
     """A declared fact: something a session collects, or a caller supplies up front."""
 
@@ -113,7 +127,9 @@ class Fact(_Frozen):
     default_currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] | None = Field(
         default=None, description="Money facts: the currency assumed when none is typed."
     )
-    assume_timezone: str | None = Field(
+    assume_timezone: (
+        Annotated[str, StringConstraints(max_length=64), AfterValidator(_known_zone)] | None
+    ) = Field(
         default=None,
         description="Date-time facts: IANA zone assumed when the user gives none "
         "(otherwise a time without a zone is asked again).",
