@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -23,14 +24,18 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
+from benchmarks.sessions import Request, floor_tables, requests
 from benchmarks.treegen import generated_tree
 from okpay_triage import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = str(Path(sys.executable).parent / "okpay-triage")
+T = TypeVar("T")
 
 
 @dataclass
@@ -160,40 +165,98 @@ def stepping(repeat: int) -> list[Figure]:
     ]
 
 
-def stateless(repeat: int) -> list[Figure]:
-    """A chat-backend request: restore from JSON, answer, save to JSON."""
-    from okpay_triage.tree.cache import compiled_bundled
+def _rounds(repeat: int, every: int) -> list[list[Request]]:
+    """`repeat` rounds of real requests (`benchmarks.sessions`), each with values of its own."""
+    return [requests(every, seed) for seed in range(repeat)]
 
-    plan = compiled_bundled("login-failure")
-    session = Session.start(plan).answer("wrong_password").answer("yes")
-    text = session.to_json()
-    # The floor keeps the same document, plus the current node, as plain dicts.
-    plain_text = json.dumps({**json.loads(text), "node": session.node.id}, ensure_ascii=False)
-    table = {
-        s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
-        for s in plan.steps.values()
-    }
 
-    def engine() -> None:
-        Session.from_json(text, plan).answer("yes").to_json()
+def stateless(rounds: list[list[Request]]) -> list[Figure]:
+    """Chat-backend requests over real sessions: restore from JSON (the tree found from it),
+    answer, save to JSON; against the same steps of plain JSON states through plain dicts."""
+    tables = floor_tables()
 
-    def plain() -> None:
-        state = json.loads(plain_text)
-        node = state["node"]
-        state["answers"].append({"node": node, "answer": "yes", "source": "user"})
-        state["node"] = table[node]["yes"]
-        json.dumps(state, ensure_ascii=False)
+    def engine(batch: list[Request]) -> float:
+        start = time.perf_counter()
+        for r in batch:
+            Session.from_json(r.saved).answer(r.typed).to_json()
+        return time.perf_counter() - start
 
-    number = 200
+    def plain(batch: list[Request]) -> float:
+        start = time.perf_counter()
+        for r in batch:
+            state = json.loads(r.plain)
+            node = state["node"]
+            state["answers"].append({"node": node, "answer": r.typed, "source": "user"})
+            state["node"] = tables[r.tree][node][r.key]
+            json.dumps(state, ensure_ascii=False)
+        return time.perf_counter() - start
+
+    value, floor = _paired(rounds, engine, plain)
+    count = len(rounds[0])
     return [
         Figure(
-            "a stateless request: `Session.from_json` + `answer` + `to_json`",
+            f"a stateless request: `Session.from_json` + `answer` + `to_json`, over {count:,} "
+            "requests of real sessions",
             "`json.loads` + dict step + `json.dumps` of an equal state",
-            median_time(engine, repeat, number),
-            median_time(plain, repeat, number),
+            value / count,
+            floor / count,
             3.0,
         )
     ]
+
+
+#: One regex pass for personal data: an email address, or a run of digits long enough to be
+#: a phone, card or ID number.
+_PERSONAL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d \-]{9,22}\d")
+
+
+def inputs(rounds: list[list[Request]]) -> list[Figure]:
+    """`Session.answer` at the typed inputs of real sessions, against one regex pass for
+    personal data plus a `Decimal`/`datetime` parse of the value."""
+    staged = [
+        [(Session.from_json(r.saved), r) for r in batch if r.fact_type is not None]
+        for batch in rounds
+    ]
+
+    def engine(batch: list[tuple[Session, Request]]) -> float:
+        start = time.perf_counter()
+        for session, r in batch:
+            session.answer(r.typed)
+        return time.perf_counter() - start
+
+    def plain(batch: list[tuple[Session, Request]]) -> float:
+        start = time.perf_counter()
+        for _, r in batch:
+            _PERSONAL.search(r.typed)
+            if r.fact_type == "money":
+                Decimal(str(r.kept).partition(" ")[0])
+            elif r.fact_type == "datetime":
+                datetime.fromisoformat(str(r.kept))
+        return time.perf_counter() - start
+
+    value, floor = _paired(staged, engine, plain)
+    count = len(staged[0])
+    return [
+        Figure(
+            f"a typed-input step: `Session.answer` at the {count:,} inputs of those requests",
+            "one regex pass for personal data + a `Decimal`/`datetime` parse",
+            value / count,
+            floor / count,
+            5.0,
+        )
+    ]
+
+
+def _paired(
+    rounds: list[list[T]], engine: Callable[[list[T]], float], plain: Callable[[list[T]], float]
+) -> tuple[float, float]:
+    """The median totals of `engine` and `plain` over the rounds, run in turn in each."""
+    engine(rounds[0])  # imports and first-call costs are paid before the clock starts
+    values, floors = [], []
+    for batch in rounds:
+        floors.append(plain(batch))
+        values.append(engine(batch))
+    return statistics.median(values), statistics.median(floors)
 
 
 _LOAD = """
@@ -267,6 +330,7 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
 
 _MEMORY = """
 import gc, json, os, sys
+from benchmarks.sessions import Request, floor_tables, requests
 from benchmarks.treegen import generated_tree
 from okpay_triage.tree.load import parse_tree
 
@@ -326,8 +390,6 @@ def packets(repeat: int) -> list[Figure]:
         from okpay_triage.packet.build import build_packet
     except ImportError:
         return []
-    from datetime import datetime
-
     from okpay_triage.tree.cache import compiled_bundled
 
     session = Session.start(compiled_bundled("login-failure"))
@@ -389,21 +451,33 @@ def _show(value: float, unit: str) -> str:
     return f"{value * 1e6:.2f} µs"
 
 
+#: The figure groups, in the order of the table.
+GROUPS = ("startup", "stepping", "requests", "inputs", "loading", "memory", "packets")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--short", action="store_true", help="quick run; fail past 2x target")
     parser.add_argument("--write", action="store_true", help="rewrite docs/performance.md")
+    parser.add_argument("--only", help="comma-separated figure groups: " + ", ".join(GROUPS))
     args = parser.parse_args(argv)
     repeat = 5 if args.short else 15
     sizes = [1_000, 10_000] if args.short else [1_000, 10_000, 100_000]
-    figures = [
-        *startup(repeat),
-        *stepping(repeat),
-        *stateless(repeat),
-        *loading(sizes, repeat),
-        *memory(10_000 if args.short else 100_000),
-        *packets(repeat),
-    ]
+    groups = set(args.only.split(",")) if args.only else set(GROUPS)
+    unknown = groups - set(GROUPS)
+    if unknown or (args.only and args.write):
+        parser.error(f"--only takes some of {', '.join(GROUPS)}, and not with --write")
+    rounds = _rounds(repeat, 4 if args.short else 1) if groups & {"requests", "inputs"} else []
+    run: dict[str, Callable[[], list[Figure]]] = {
+        "startup": lambda: startup(repeat),
+        "stepping": lambda: stepping(repeat),
+        "requests": lambda: stateless(rounds),
+        "inputs": lambda: inputs(rounds),
+        "loading": lambda: loading(sizes, repeat),
+        "memory": lambda: memory(10_000 if args.short else 100_000),
+        "packets": lambda: packets(repeat),
+    }
+    figures = [f for name in GROUPS if name in groups for f in run[name]()]
     report = table(figures)
     print(report)
     if args.write:
