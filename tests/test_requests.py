@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from okpay_triage import Session, SessionError, bundled_tree_ids, load_tree
+from okpay_triage.session.saved import forget, remember, remembered
 from okpay_triage.tree.cache import compiled_bundled
 
 #: Values typed at inputs, by fact type.
@@ -107,3 +108,88 @@ def test_a_repeated_request_is_checked_the_same(tree_id: str) -> None:
             for _ in range(2):
                 with pytest.raises(SessionError):
                     Session.from_json(json.dumps(data))
+
+
+class TestRememberedStates:
+    """States saved or restored before need no new walk, yet nothing that would be refused
+    the first time is accepted because a similar state was seen."""
+
+    @pytest.fixture(autouse=True)
+    def _fresh(self) -> None:
+        forget()
+
+    def at_email(self) -> Session:
+        session = Session.start(load_tree("login-failure")).answer("locked").answer("security")
+        session = session.answer("no")
+        assert session.node.fact == "account_email"
+        return session
+
+    def test_an_answer_added_to_a_remembered_state_is_checked(self) -> None:
+        session = self.at_email()
+        data = json.loads(session.to_json())  # remembered: it is what the client gets
+        data["answers"].append(
+            {"node": session.node.id, "answer": "li.na@example.com", "source": "user"}
+        )
+        with pytest.raises(SessionError) as raised:
+            Session.from_json(json.dumps(data))
+        assert raised.value.code == "unmasked"
+        data["answers"][-1]["answer"] = "l***@example.com"
+        assert Session.from_json(json.dumps(data)) == session.answer("li.na@example.com")
+
+    def test_an_edited_copy_of_a_remembered_state_is_refused(self) -> None:
+        moved = self.at_email().answer("li.na@example.com")
+        text = moved.to_json()
+        assert Session.from_json(text) == moved
+        edits: list[tuple[Callable[[dict[str, Any]], object], str]] = [
+            (lambda d: d["answers"][-1].update(answer="li.na@example.com"), "unmasked"),
+            (lambda d: d["answers"][0].update(answer=1), "damaged"),
+            (lambda d: d["answers"][0].update(node=["l_start"]), "damaged"),
+            (lambda d: d["answers"][0].pop("source"), "damaged"),
+            (lambda d: d.update(answers={"node": "x"}), "damaged"),
+            (lambda d: d.update(context={"account_email": 5}), "damaged"),
+            (lambda d: d.update(context=[]), "damaged"),
+            (lambda d: d["tree"].update(id="fee-dispute"), "tree-changed"),
+        ]
+        for edit, code in edits:
+            data = json.loads(text)
+            edit(data)
+            with pytest.raises(SessionError) as raised:
+                Session.from_json(json.dumps(data))
+            assert raised.value.code == code, edit
+
+    def test_a_session_made_outside_the_engine_is_not_remembered(self) -> None:
+        """Only states the engine made from checked ones are remembered: a session built
+        by hand with an unmasked value is refused when it comes back."""
+        session = self.at_email()
+        forged = Session(
+            session.plan,
+            "en",
+            {},
+            ((session.node.id, "li.na@example.com", "user"),),
+            session.plan.steps[session.node.id].nexts[0],
+        )
+        with pytest.raises(SessionError):
+            Session.from_json(forged.to_json())
+
+    def test_a_remembered_state_is_restored_as_it_was(self) -> None:
+        session = self.at_email()
+        text = session.to_json()
+        first = Session.from_json(text)
+        forget()
+        assert Session.from_json(text) == first
+        assert Session.from_json(text, load_tree("login-failure")) == first
+        with pytest.raises(SessionError) as raised:
+            Session.from_json(text, load_tree("fee-dispute"))
+        assert raised.value.code == "wrong-tree"
+
+    def test_what_is_remembered_is_bounded(self) -> None:
+        plan = compiled_bundled("login-failure")
+        for n in range(5000):
+            remember(plan, {}, ((plan.start, str(n), "user"),), plan.start, 100)
+        assert remembered() == (4096, 409_600)
+        remember(plan, {}, ((plan.start, "huge", "user"),), plan.start, 3_990_000)
+        count, chars = remembered()
+        assert chars <= 4_000_000
+        assert count < 200
+        forget()
+        assert remembered() == (0, 0)
