@@ -193,3 +193,6 @@ class TestRememberedStates:
         assert count < 200
         forget()
         assert remembered() == (0, 0)
+        remember(plan, {}, ((plan.start, "a", "user"),), plan.start, 100)
+        remember(plan, {}, ((plan.start, "too large", "user"),), plan.start, 4_000_001)
+        assert remembered() == (1, 100)  # a state too large to keep evicts nothing

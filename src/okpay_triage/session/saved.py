@@ -282,14 +282,14 @@ def remember(
     so that it is not walked again when it comes back; `size` is the length of its JSON."""
     global _known_chars
     key = (plan.id, plan.hash, tuple(context.items()), entries)
-    if key in _KNOWN:
+    if key in _KNOWN or size > _KNOWN_CHARS:
         return
     with _lock:
         while _KNOWN and (len(_KNOWN) >= _KNOWN_MAX or _known_chars + size > _KNOWN_CHARS):
             oldest = next(iter(_KNOWN))
             del _KNOWN[oldest]
             _known_chars -= _SIZES.pop(oldest)
-        if key not in _KNOWN and size <= _KNOWN_CHARS:
+        if key not in _KNOWN:
             _KNOWN[key] = node
             _SIZES[key] = size
             _known_chars += size
