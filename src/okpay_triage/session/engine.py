@@ -12,18 +12,17 @@ session's language for anything a user typed wrongly.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from okpay_triage.errors import AnswerError, SessionError
+from okpay_triage.errors import AnswerError
 from okpay_triage.text import normalize
 from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
 from okpay_triage.types import Escalation, Lang, Severity, Source, StepKind
 from okpay_triage.wording import say
 
-from .context import context_value
-from .saved import SESSION_FORMAT, SESSION_VERSION, Entry, read_saved, replay
+from .context import answered_from_context, context_value
+from .saved import Entry, dump, remember, restore
 
 if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
@@ -82,7 +81,7 @@ class Session:
     masked). `to_json` and `Session.from_json` carry it between requests or to a file.
     """
 
-    __slots__ = ("_context", "_entries", "_lang", "_node", "_notices", "_plan")
+    __slots__ = ("_checked", "_context", "_entries", "_lang", "_node", "_notices", "_plan")
 
     def __init__(
         self,
@@ -92,6 +91,7 @@ class Session:
         entries: tuple[Entry, ...],
         node: str,
         notices: tuple[str, ...] = (),
+        checked: bool = False,
     ) -> None:
         self._plan = plan
         self._lang: Lang = lang
@@ -99,6 +99,9 @@ class Session:
         self._entries = entries
         self._node = node
         self._notices = notices
+        # Made by `start` or `from_json`, or from such a session by the engine: its state
+        # needs no new walk when it comes back (`saved.remember`).
+        self._checked = checked
 
     # ------------------------------------------------------------------ creating
 
@@ -123,7 +126,7 @@ class Session:
         context = {
             key: context_value(plan, key, value, language) for key, value in (facts or {}).items()
         }
-        return cls(plan, language, context, (), plan.start)._advance()
+        return cls(plan, language, context, (), plan.start, (), True)._advance()
 
     # ------------------------------------------------------------------ reading
 
@@ -284,7 +287,7 @@ class Session:
                 raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
             chosen, notices = parsed.value, parsed.notices
         entries = (*self._entries, (spec.id, chosen, "user"))
-        moved = Session(self._plan, lang, self._context, entries, target, notices)
+        moved = Session(self._plan, lang, self._context, entries, target, notices, self._checked)
         return moved._advance(notices) if self._context else moved
 
     def back(self) -> Session:
@@ -297,7 +300,15 @@ class Session:
         while entries:
             node_id, _, source = entries.pop()
             if source == "user":
-                return Session(self._plan, self._lang, self._context, tuple(entries), node_id)
+                return Session(
+                    self._plan,
+                    self._lang,
+                    self._context,
+                    tuple(entries),
+                    node_id,
+                    (),
+                    self._checked,
+                )
         raise AnswerError(say("nothing-to-undo", self._lang), code="nothing-to-undo")
 
     def _pick(self, spec: StepSpec, text: str) -> int:
@@ -331,20 +342,8 @@ class Session:
 
     def _advance(self, notices: tuple[str, ...] = ()) -> Session:
         """Answer from context every step whose fact is known up front."""
-        entries, node = self._entries, self._node
-        while True:
-            spec = self._plan.steps[node]
-            known = self._context.get(spec.fact) if spec.fact else None
-            if spec.outcome is not None or known is None:
-                break
-            if spec.kind == "question":
-                index = spec.lookup.get(normalize(known))
-                if index is None:
-                    break
-                known = spec.options[index][0]
-            entries = (*entries, (node, known, "context"))
-            node = spec.target(known)
-        return Session(self._plan, self._lang, self._context, entries, node, notices)
+        entries, node = answered_from_context(self._plan, self._context, self._entries, self._node)
+        return Session(self._plan, self._lang, self._context, entries, node, notices, self._checked)
 
     def _view(self, spec: StepSpec) -> Step:
         pick = 1 if self._lang == "zh" else 0
@@ -367,21 +366,10 @@ class Session:
     def to_json(self) -> str:
         """The session as JSON: tree id, version and content hash, language, facts given up
         front, and every answer with its source. `Session.from_json` restores it exactly."""
-        return json.dumps(
-            {
-                "format": SESSION_FORMAT,
-                "version": SESSION_VERSION,
-                "tree": {
-                    "id": self._plan.id,
-                    "version": self._plan.version,
-                    "hash": self._plan.hash,
-                },
-                "lang": self._lang,
-                "context": self._context,
-                "answers": [{"node": n, "answer": a, "source": s} for n, a, s in self._entries],
-            },
-            ensure_ascii=False,
-        )
+        text = dump(self._plan, self._lang, self._context, self._entries)
+        if self._checked:  # it will come back with the next request: no need to walk it then
+            remember(self._plan, self._context, self._entries, self._node, len(text))
+        return text
 
     @classmethod
     def from_json(cls, text: str | bytes, tree: Tree | CompiledTree | None = None) -> Session:
@@ -394,43 +382,11 @@ class Session:
         Raises:
             SessionError: the text is not a saved session, or the tree has changed since.
         """
-        data = read_saved(text)
-        saved = data["tree"]
-        plan = _bundled_plan(saved["id"]) if tree is None else _plan_of(tree)
-        if saved["id"] != plan.id:
-            raise SessionError(
-                f"the session is for tree '{saved['id']}', not '{plan.id}'", code="wrong-tree"
-            )
-        if saved["hash"] != plan.hash:
-            raise SessionError(
-                f"tree '{plan.id}' has changed since this session was saved (saved with "
-                f"version {saved['version']}, now version {plan.version}); its answers may no "
-                "longer fit, so start a new session",
-                code="tree-changed",
-            )
-        return cls(plan, *replay(plan, data))
+        plan, (lang, context, entries, node) = restore(
+            text, None if tree is None else _plan_of(tree)
+        )
+        return cls(plan, lang, context, entries, node, (), True)
 
 
 def _plan_of(tree: Tree | CompiledTree) -> CompiledTree:
     return tree if isinstance(tree, CompiledTree) else compile_tree(tree)
-
-
-def _bundled_plan(tree_id: str) -> CompiledTree:
-    """The compiled bundled tree of a saved session: found once per process, then kept, so a
-    stateless request makes no file-system call."""
-    from okpay_triage.errors import TreeError
-    from okpay_triage.tree.bundled import is_bundled
-    from okpay_triage.tree.cache import compiled_bundled
-
-    if not is_bundled(tree_id):
-        raise SessionError(
-            f"the session was made with tree '{tree_id}', which is "
-            "not a bundled tree; pass the tree to resume it",
-            code="not-bundled",
-        )
-    try:
-        return compiled_bundled(tree_id)
-    except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
-        raise SessionError(
-            f"the bundled tree '{tree_id}' is invalid:\n{error}", code="tree-invalid"
-        ) from None

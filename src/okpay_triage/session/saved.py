@@ -1,20 +1,28 @@
 """Saved sessions: the JSON a session is kept as, and the checks that restore it.
 
 A saved session is untrusted input: a file on disk, or the JSON a chat client sends back
-with every request. `read_saved` accepts only the shape `Session.to_json` writes, and
-`replay` walks the saved answers through the tree again, refusing any answer that does not
-fit its step and any value the engine would never have kept (personal data edited back in,
-an amount ``abc``). The checks of values are cached, so a conversation pays them once.
+with every request. `restore` accepts only the shape `dump` writes, finds the tree (a
+bundled one once per process, with no file-system call after that), and walks the saved
+answers through it again, refusing any answer that does not fit its step and any value the
+engine would never have kept (personal data edited back in, an amount ``abc``).
+
+A chat backend sees each state twice: it saves it after an answer, and the client sends it
+back with the next one. So the states this process saved, or restored, are remembered
+(`remember`): a state that comes back exactly as it was saved (same tree content, facts
+given up front and answers) needs no new walk, and one that adds an answer to a remembered
+state has only that answer checked. Anything else is checked in full. The checks of values
+are cached as well, so a conversation pays them once.
 """
 
 from __future__ import annotations
 
 import json
+import threading
 from functools import lru_cache
 from typing import Any
 
 from okpay_triage.errors import AnswerError, SessionError
-from okpay_triage.tree.plan import CompiledTree, FactSpec
+from okpay_triage.tree.plan import CompiledTree, FactSpec, StepSpec
 from okpay_triage.types import Lang, Source
 
 from .context import bound_choice, bound_to_question
@@ -27,6 +35,10 @@ Entry = tuple[str, str | None, Source]
 
 #: A restored session's state: (language, facts given up front, answers, current node).
 State = tuple[Lang, dict[str, str], tuple[Entry, ...], str]
+
+#: A state by what decides whether it may be restored: (tree id, tree content hash, facts
+#: given up front, answers). The current node is the value.
+StateKey = tuple[str, str, tuple[tuple[str, str], ...], tuple[Entry, ...]]
 
 
 @lru_cache(maxsize=1024)
@@ -103,69 +115,234 @@ def _typed_again(spec: FactSpec, value: str) -> str | None:
         return None
 
 
-def read_saved(text: str | bytes) -> dict[str, Any]:
+#: `json.dumps(..., ensure_ascii=False)` makes an encoder on every call; one is enough. A
+#: session's document holds no cycles to look for.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
+
+
+def dump(
+    plan: CompiledTree, lang: Lang, context: dict[str, str], entries: tuple[Entry, ...]
+) -> str:
+    """The JSON of a session: tree id, version and content hash, language, facts given up
+    front, and every answer with its source."""
+    return _ENCODER.encode(
+        {
+            "format": SESSION_FORMAT,
+            "version": SESSION_VERSION,
+            "tree": {"id": plan.id, "version": plan.version, "hash": plan.hash},
+            "lang": lang,
+            "context": context,
+            "answers": [{"node": n, "answer": a, "source": s} for n, a, s in entries],
+        }
+    )
+
+
+def restore(text: str | bytes, plan: CompiledTree | None) -> tuple[CompiledTree, State]:
+    """The tree and state of a saved session; `plan` None: the bundled tree it names.
+
+    Raises:
+        SessionError: the text is not a saved session, its tree is not `plan` (or not
+            bundled) or has changed, or an answer or value is not one the engine keeps.
+    """
+    data = _read(text)
+    saved = data["tree"]
+    key, node = _known(saved, data["context"], data["answers"])
+    if key is None or node is None:  # not remembered: check every field, then the answers
+        context, entries = _fields(data["context"], data["answers"])
+        key = (saved["id"], saved["hash"], tuple(context.items()), entries)
+    if plan is None:
+        plan = bundled_plan(saved["id"])
+    if saved["id"] != plan.id:
+        raise SessionError(
+            f"the session is for tree '{saved['id']}', not '{plan.id}'", code="wrong-tree"
+        )
+    if saved["hash"] != plan.hash:
+        raise SessionError(
+            f"tree '{plan.id}' has changed since this session was saved (saved with "
+            f"version {saved['version']}, now version {plan.version}); its answers may no "
+            "longer fit, so start a new session",
+            code="tree-changed",
+        )
+    context = data["context"]
+    if node is None:
+        node = _replay(plan, context, key)
+        remember(plan, context, key[3], node, len(text))
+    lang: Lang = "zh" if data["lang"] == "zh" else "en"
+    return plan, (lang, context, key[3], node)
+
+
+@lru_cache(maxsize=64)
+def bundled_plan(tree_id: str) -> CompiledTree:
+    """The compiled bundled tree of a saved session: found once per process, then kept, so a
+    stateless request makes no file-system call (nor any import)."""
+    from okpay_triage.errors import TreeError
+    from okpay_triage.tree.bundled import is_bundled
+    from okpay_triage.tree.cache import compiled_bundled
+
+    if not is_bundled(tree_id):
+        raise SessionError(
+            f"the session was made with tree '{tree_id}', which is "
+            "not a bundled tree; pass the tree to resume it",
+            code="not-bundled",
+        )
+    try:
+        return compiled_bundled(tree_id)
+    except TreeError as error:  # pragma: no cover - bundled trees are checked by tests
+        raise SessionError(
+            f"the bundled tree '{tree_id}' is invalid:\n{error}", code="tree-invalid"
+        ) from None
+
+
+_SOURCES = frozenset(("user", "context"))
+_DAMAGED = "the session file is damaged: a field is missing or of the wrong type"
+
+
+def _read(text: str | bytes) -> dict[str, Any]:
+    """The saved document, with its format, version, tree and language checked."""
     try:
         data = json.loads(text)
     except (ValueError, RecursionError):
         raise SessionError(
             "the session file is not valid JSON (truncated or corrupt?)", code="not-json"
         ) from None
-    if not isinstance(data, dict) or data.get("format") != SESSION_FORMAT:
+    if type(data) is not dict or data.get("format") != SESSION_FORMAT:
         raise SessionError("this is not a saved okpay-triage session", code="not-a-session")
     if data.get("version") != SESSION_VERSION:
         raise SessionError(
             f"unsupported session format version {data.get('version')!r}",
             code="unsupported-version",
         )
-    tree, answers, context = data.get("tree"), data.get("answers"), data.get("context")
-    ok = (
-        isinstance(tree, dict)
-        and all(isinstance(tree.get(k), str) for k in ("id", "version", "hash"))
+    tree = data.get("tree")
+    # json.loads makes exact dicts, lists and strs, so exact type tests are enough.
+    if not (
+        type(tree) is dict
+        and type(tree.get("id")) is str
+        and type(tree.get("version")) is str
+        and type(tree.get("hash")) is str
         and data.get("lang") in ("en", "zh")
-        and isinstance(context, dict)
-        and all(isinstance(k, str) and isinstance(v, str) for k, v in context.items())
-        and isinstance(answers, list)
-        and all(
-            isinstance(a, dict)
-            and isinstance(a.get("node"), str)
-            and (a.get("answer") is None or isinstance(a.get("answer"), str))
-            and a.get("source") in ("user", "context")
-            for a in answers
-        )
-    )
-    if not ok:
-        raise SessionError("the session file is damaged: a field is missing or of the wrong type")
+    ):
+        raise SessionError(_DAMAGED)
     return data
 
 
-def replay(plan: CompiledTree, data: dict[str, Any]) -> State:
-    """Check that each saved answer fits the step it claims to answer, in order."""
-    node = plan.start
-    entries: list[Entry] = []
-    for number, item in enumerate(data["answers"], 1):
+def _known(tree: dict[str, str], context: Any, answers: Any) -> tuple[StateKey | None, str | None]:
+    """The key of the state these fields describe and, if it is remembered, its node.
+
+    Only a lookup: a remembered key holds nothing but strings (and None for a skipped
+    input), and no other JSON value equals a string, so fields equal to one have the right
+    types without each being tested; any others go through `_fields`. (None, None): the
+    fields cannot make a key (not a list of dicts, or a value that cannot be hashed).
+    """
+    try:
+        entries = tuple([(a["node"], a["answer"], a["source"]) for a in answers])
+        key = (tree["id"], tree["hash"], tuple(context.items()), entries)
+        return key, _KNOWN.get(key)
+    except (AttributeError, KeyError, TypeError):
+        return None, None
+
+
+def _fields(context: Any, answers: Any) -> tuple[dict[str, str], tuple[Entry, ...]]:
+    """The facts given up front and the answers, each field checked for its type."""
+    if not (
+        type(context) is dict
+        and all(type(v) is str for v in context.values())  # keys of JSON objects are strs
+        and type(answers) is list
+    ):
+        raise SessionError(_DAMAGED)
+    entries = []
+    for item in answers:
+        if type(item) is not dict:
+            raise SessionError(_DAMAGED)
+        node, answer, source = item.get("node"), item.get("answer"), item.get("source")
+        if type(node) is not str or not (answer is None or type(answer) is str):
+            raise SessionError(_DAMAGED)
+        if source not in _SOURCES:
+            raise SessionError(_DAMAGED)
+        entries.append((node, answer, source))
+    return context, tuple(entries)
+
+
+#: States this process saved or restored, oldest first, with the size of their JSON.
+_KNOWN: dict[StateKey, str] = {}
+_SIZES: dict[StateKey, int] = {}
+_KNOWN_MAX = 4096  # states
+_KNOWN_CHARS = 4_000_000  # of their JSON, so long texts cannot make it hold much more
+_known_chars = 0
+_lock = threading.Lock()
+
+
+def remember(
+    plan: CompiledTree,
+    context: dict[str, str],
+    entries: tuple[Entry, ...],
+    node: str,
+    size: int,
+) -> None:
+    """Remember a state that was checked (restored, or made by the engine from a checked one)
+    so that it is not walked again when it comes back; `size` is the length of its JSON."""
+    global _known_chars
+    key = (plan.id, plan.hash, tuple(context.items()), entries)
+    if key in _KNOWN or size > _KNOWN_CHARS:
+        return
+    with _lock:
+        while _KNOWN and (len(_KNOWN) >= _KNOWN_MAX or _known_chars + size > _KNOWN_CHARS):
+            oldest = next(iter(_KNOWN))
+            del _KNOWN[oldest]
+            _known_chars -= _SIZES.pop(oldest)
+        if key not in _KNOWN:
+            _KNOWN[key] = node
+            _SIZES[key] = size
+            _known_chars += size
+
+
+def remembered() -> tuple[int, int]:
+    """How many states are remembered, and the length of their JSON in all."""
+    return len(_KNOWN), _known_chars
+
+
+def forget() -> None:
+    """Forget every remembered state (for tests and benchmarks of the full checks)."""
+    global _known_chars
+    with _lock:
+        _KNOWN.clear()
+        _SIZES.clear()
+        _known_chars = 0
+
+
+def _replay(plan: CompiledTree, context: dict[str, str], key: StateKey) -> str:
+    """Check that each saved answer fits the step it claims to answer, in order, and every
+    value its fact; the node the answers lead to. The answers but the last of a remembered
+    state are not checked again."""
+    entries = key[3]
+    known = _KNOWN.get((*key[:3], entries[:-1])) if entries else None
+    node, first = (plan.start, 1) if known is None else (known, len(entries))
+    for number, (at, answer, _) in enumerate(entries[first - 1 :], first):
         spec = plan.steps.get(node)
-        answer = item["answer"]
-        fits = (
-            spec is not None
-            and item["node"] == node
-            and spec.outcome is None
-            and (spec.kind != "question" or answer in {oid for oid, _ in spec.options})
-            and (answer is not None or spec.optional)
-        )
-        if not fits or spec is None:
+        nxt = None if spec is None or at != node else _next(spec, answer)
+        if nxt is None or spec is None:
             raise SessionError(
                 f"the session file is damaged: answer {number} does not fit "
-                f"step '{item['node']}' of tree '{plan.id}'"
+                f"step '{at}' of tree '{plan.id}'"
             )
         if spec.kind == "input" and answer is not None and spec.fact is not None:
             _check_saved(plan, spec.fact, answer, f"answer {number}")
-        entries.append((node, answer, item["source"]))
-        node = spec.target(answer)
-    context = dict(data["context"])
-    unknown = [key for key in context if key not in plan.facts]
-    if unknown:
-        raise SessionError(f"the session file names facts this tree does not have: {unknown}")
-    for key, value in context.items():
-        _check_saved(plan, key, value, "in the facts given up front", given=True)
-    lang: Lang = "zh" if data["lang"] == "zh" else "en"
-    return lang, context, tuple(entries), node
+        node = nxt
+    if known is None:  # a remembered state had the same facts given up front
+        unknown = [k for k in context if k not in plan.facts]
+        if unknown:
+            raise SessionError(f"the session file names facts this tree does not have: {unknown}")
+        for k, value in context.items():
+            _check_saved(plan, k, value, "in the facts given up front", given=True)
+    return node
+
+
+def _next(spec: StepSpec, answer: str | None) -> str | None:
+    """The step `answer` leads to from `spec`, None if it cannot answer it."""
+    if spec.outcome is not None:
+        return None
+    if spec.kind != "question":
+        return spec.nexts[0] if answer is not None or spec.optional else None
+    for index, (oid, _) in enumerate(spec.options):
+        if oid == answer:
+            return spec.nexts[index]
+    return None
