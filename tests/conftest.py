@@ -24,4 +24,7 @@ def redaction_passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         return real(text)
 
     monkeypatch.setattr(redaction, "scan", counted)
+    import okpay_triage.session.values as values  # it holds its own reference to scan
+
+    monkeypatch.setattr(values, "scan", counted)
     return passes

@@ -14,8 +14,10 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 
 from okpay_triage.errors import AnswerError
+from okpay_triage.redaction import scan, secrets_in
 from okpay_triage.text import MAX_ANSWER_CHARS, clean, normalize
 from okpay_triage.tree.plan import FactSpec
 from okpay_triage.types import Lang
@@ -58,6 +60,16 @@ _MAX_AMOUNT = Decimal("1e10")
 CLOCK_SLACK = timedelta(minutes=10)
 
 
+#: Types whose canonical value cannot hold personal data: an amount below ten billion with
+#: two decimals and a currency code, an ISO date or time, one of the declared choices.
+#: Their typed text is still searched for secrets (``CVV 123`` is refused, not read as an
+#: amount in "CVV"); tests/test_values.py checks that redaction leaves every value they
+#: produce unchanged, which is what makes skipping the scan of the value safe.
+_CLEAN_BY_GRAMMAR = frozenset({"money", "datetime", "choice"})
+#: Types whose canonical value is one email address or one phone number, nothing else.
+_ONE_ADDRESS = frozenset({"email", "phone"})
+
+
 @dataclass(frozen=True, slots=True)
 class Parsed:
     value: str
@@ -70,8 +82,6 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
     Raises:
         AnswerError: the value cannot be right; the message (in `lang`) says what to type.
     """
-    from okpay_triage.redaction import scan, secrets_in
-
     # One redaction pass per value. Free text is kept as redacted, so it is scanned as typed
     # (before cutting to the limit, so a card number across the cut is masked whole). Any
     # other type is parsed from the text as typed (a transaction id keeps its form) and the
@@ -97,7 +107,14 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
     if not kept.strip():
         raise AnswerError(say("required", lang), code="required")
     value = _PARSERS[spec.type](spec, kept if spec.type == "text" else text, lang, now)
-    if found is None:  # parsed from the text as typed: this is the value's one pass
+    if found is None and spec.type in _CLEAN_BY_GRAMMAR:
+        pass  # secrets were looked for above; the canonical value holds nothing to mask
+    elif found is None and spec.type in _ONE_ADDRESS:
+        # The parser keeps one address or number and nothing else: it is masked whole, as
+        # the scan would mask it (tests/test_values.py checks the two agree).
+        notices.append(say("masked", lang, kinds=kinds((spec.type,), lang)))
+        value = value if spec.sensitive else mask(spec.type, value)
+    elif found is None:  # parsed from the text as typed: this is the value's one pass
         found = scan(value)
         if found.masked:
             notices.append(say("masked", lang, kinds=kinds(found.masked, lang)))
@@ -177,9 +194,11 @@ def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
 
 def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
-    text = re.sub(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", r"\1-\2-\3", text)
-    text = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", text)
-    text = re.sub(r"(\d)\s*[点时]\s*(\d)", r"\1:\2", text)
+    if not text.isascii():  # the Chinese forms: 2026年11月20日 14点30
+        text = re.sub(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", r"\1-\2-\3", text)
+        text = re.sub(r"(\d)\s*[点时]\s*(\d)", r"\1:\2", text)
+    if "/" in text:
+        text = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", text)
     match = _DATETIME.match(text)
     if not match:
         raise AnswerError(say("bad-datetime", lang), code="bad-value")
@@ -217,6 +236,7 @@ def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> st
     return moment.isoformat(timespec="minutes")
 
 
+@lru_cache(maxsize=256)
 def _zone(name: str | None) -> tzinfo | None:
     if not name:
         return None
