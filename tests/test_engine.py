@@ -6,8 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from okpay_triage import AnswerError, Session, SessionError, load_tree
+from okpay_triage.testing import SensitiveText, sensitive_text
 from okpay_triage.tree.load import parse_tree
 
 MINI = Path(__file__).parent / "data" / "good" / "mini.yaml"
@@ -310,3 +313,39 @@ class TestSaving:
         saved["tree"]["id"] = "no-such-tree"
         with pytest.raises(SessionError, match="not a bundled tree"):
             Session.from_json(json.dumps(saved))
+
+
+class TestQuotingRefusedAnswers:
+    """BAD_INPUTS 36: a refused answer or up-front fact is quoted only after redaction, and
+    cut after masking, never before."""
+
+    @settings(max_examples=150, deadline=None)
+    @given(
+        found=sensitive_text(),
+        before=st.text(alphabet="abc 这是", max_size=60),
+        after=st.text(alphabet="xyz 的了", max_size=60),
+    )
+    def test_not_an_option_message(self, found: SensitiveText, before: str, after: str) -> None:
+        """However long the text around it, personal data in a refused answer is never quoted."""
+        text = f"{before} {found.text} {after}"
+        with pytest.raises(AnswerError) as caught:
+            Session.start(load_tree("login-failure")).answer(text)
+        assume(caught.value.code == "no-such-option")
+        message = str(caught.value)
+        for needle in found.needles:
+            assert needle not in message
+        quote = message[message.index("“") + 1 : message.index("”")]
+        assert len(quote) <= 41  # 40 characters and the "…" of a cut
+
+    @settings(max_examples=100, deadline=None)
+    @given(found=sensitive_text())
+    def test_refused_fact_name_and_value(self, found: SensitiveText) -> None:
+        """An unknown fact name, or a value that names no option, is quoted redacted."""
+        tree = load_tree("login-failure")
+        messages = []
+        for facts in ({found.text: "x"}, {"login_symptom": found.text}):
+            with pytest.raises(AnswerError) as caught:
+                Session.start(tree, facts=facts)
+            messages.append(str(caught.value))
+        for needle in found.needles:
+            assert all(needle not in message for message in messages)

@@ -7,10 +7,23 @@ label or synonym); any other fact is parsed by `session.values` as if the user h
 from __future__ import annotations
 
 from okpay_triage.errors import AnswerError
-from okpay_triage.text import normalize
+from okpay_triage.text import MAX_ANSWER_CHARS, normalize
 from okpay_triage.tree.plan import CompiledTree
 from okpay_triage.types import Lang, Source
 from okpay_triage.wording import say
+
+#: The most characters of a user's text a message quotes.
+QUOTED_CHARS = 40
+
+
+def quoted(text: str) -> str:
+    """User text fit to quote in a message: redacted first, then cut to `QUOTED_CHARS`, so a
+    cut can never keep part of a number redaction would have masked whole. Escaping for a
+    terminal is the printer's job (the command line shows every message escaped)."""
+    from okpay_triage.redaction import redact
+
+    safe = redact(text[: 4 * MAX_ANSWER_CHARS])  # what a typed answer may be at most
+    return safe if len(safe) <= QUOTED_CHARS else safe[:QUOTED_CHARS].rstrip() + "…"
 
 
 def context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> str:
@@ -22,7 +35,8 @@ def context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> st
     spec = plan.facts.get(key)
     if spec is None:
         raise AnswerError(
-            say("unknown-fact", lang, fact=key, known=", ".join(plan.facts)), code="unknown-fact"
+            say("unknown-fact", lang, fact=quoted(key), known=", ".join(plan.facts)),
+            code="unknown-fact",
         )
     text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
     if bound_to_question(plan, key):
@@ -75,5 +89,5 @@ def bound_choice(plan: CompiledTree, key: str, text: str, lang: Lang) -> str:
                 return spec.options[index][0]
             names.extend(oid for oid, _ in spec.options)
     raise AnswerError(
-        say("fact-no-option", lang, value=text, options=", ".join(names)), code="bad-fact"
+        say("fact-no-option", lang, value=quoted(text), options=", ".join(names)), code="bad-fact"
     )

@@ -21,7 +21,7 @@ from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
 from okpay_triage.types import Escalation, Lang, Severity, Source, StepKind
 from okpay_triage.wording import say
 
-from .context import answered_from_context, context_value
+from .context import answered_from_context, context_value, quoted
 from .saved import Entry, dump, remember, restore
 
 if TYPE_CHECKING:
@@ -331,11 +331,8 @@ class Session:
                 code="empty-answer",
                 node_id=spec.id,
             )
-        from okpay_triage.redaction import redact
-
-        shown = redact(key if len(key) <= 40 else key[:40] + "…")
         raise AnswerError(
-            say("no-such-option", self._lang, answer=shown, options=options),
+            say("no-such-option", self._lang, answer=quoted(key), options=options),
             code="no-such-option",
             node_id=spec.id,
         )
