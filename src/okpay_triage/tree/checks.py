@@ -41,13 +41,17 @@ class _Index:
     resolve have no edge (`unresolved` keeps them for the error).
     """
 
-    tree: Tree
+    tree: Tree | None  # None for the partial index of a tree whose shape is wrong
+    ids: list[str | None]  # per vertex, the node's id (None: it has none that can be read)
+    start_name: str | None  # what `start` names
     position: dict[str, int]  # node id -> index of its first definition
     successors: list[list[int]]  # per vertex, the vertices its options or next lead to
     unresolved: list[tuple[str, str, DataPath]]  # (from, to, where the reference is written)
     collects: list[str | None]  # per node, the fact its step collects or is bound to
     duplicates: list[tuple[int, int]]  # (index of a second definition, index of the first)
     start: int | None  # the start's vertex, None when no node has that id
+    outcomes: bytearray | None = None  # per vertex, 1 for an outcome (None: not yet known)
+    wiring: list[list[tuple[int, DataPath]]] | None = None  # per vertex, (target, where)
     explained: Any = None  # the networkx graph, built the first time a problem needs it
 
 
@@ -55,17 +59,21 @@ def _index(tree: Tree) -> _Index:
     nodes = tree.nodes
     position: dict[str, int] = {}
     duplicates: list[tuple[int, int]] = []
+    ids: list[str | None] = []
     for i, node in enumerate(nodes):
         first = position.setdefault(node.id, i)
+        ids.append(node.id)
         if first != i:
             duplicates.append((i, first))
     successors: list[list[int]] = [[] for _ in nodes]
+    outcomes = bytearray(len(nodes))
     unresolved: list[tuple[str, str, DataPath]] = []
     collects: list[str | None] = []
     find = position.get
     for i, node in enumerate(nodes):
         if isinstance(node, Outcome):
             collects.append(None)
+            outcomes[i] = 1
             continue
         collects.append(node.fact)
         targets = [o.next for o in node.options] if isinstance(node, Question) else [node.next]
@@ -81,26 +89,73 @@ def _index(tree: Tree) -> _Index:
                     else ("nodes", i, "next")
                 )
                 unresolved.append((node.id, target, where))
-    return _Index(tree, position, successors, unresolved, collects, duplicates, find(tree.start))
+    return _Index(
+        tree,
+        ids,
+        tree.start,
+        position,
+        successors,
+        unresolved,
+        collects,
+        duplicates,
+        find(tree.start),
+        outcomes,
+    )
+
+
+def _wiring(ix: _Index) -> list[list[tuple[int, DataPath]]]:
+    """Per vertex, each edge out with the place its `next` is written, in file order; built
+    only when a problem needs to point at an edge."""
+    if ix.wiring is None:
+        assert ix.tree is not None  # a partial index is built with its wiring
+        wiring: list[list[tuple[int, DataPath]]] = [[] for _ in ix.ids]
+        find = ix.position.get
+        for i, node in enumerate(ix.tree.nodes):
+            if isinstance(node, Outcome):
+                continue
+            out = wiring[ix.position[node.id]]
+            if isinstance(node, Question):
+                for j, option in enumerate(node.options):
+                    if (v := find(option.next)) is not None:
+                        out.append((v, ("nodes", i, "options", j, "next")))
+            elif (v := find(node.next)) is not None:
+                out.append((v, ("nodes", i, "next")))
+        ix.wiring = wiring
+    return ix.wiring
 
 
 # --------------------------------------------------------------------------- structure
 
 
 def duplicate_nodes(ix: _Index) -> Iterator[Finding]:
-    nodes = ix.tree.nodes
     for i, first in ix.duplicates:
         yield Finding(
             "duplicate-node",
-            f"node id '{nodes[i].id}' is defined twice (also nodes[{first}])",
+            f"node id '{ix.ids[i]}' is defined twice",
             ("nodes", i, "id"),
+            first=("nodes", first, "id"),
         )
 
 
 def start_exists(ix: _Index) -> Iterator[Finding]:
-    if ix.start is None:
+    if ix.start is None and ix.start_name is not None:
+        hint = did_you_mean(ix.start_name, ix.position)
         yield Finding(
-            "unknown-start", f"start names '{ix.tree.start}', which is not a node", ("start",)
+            "unknown-start",
+            f"start names '{ix.start_name}', which is not a node{hint}",
+            ("start",),
+        )
+
+
+def start_is_not_outcome(ix: _Index) -> Iterator[Finding]:
+    """A tree that starts at an outcome asks nothing: every session ends at once."""
+    if ix.start is not None and ix.outcomes is not None and ix.outcomes[ix.start]:
+        yield Finding(
+            "start-is-outcome",
+            f"start names the outcome '{ix.start_name}', so every session ends before a "
+            "single question; start at the first question or input",
+            ("start",),
+            "warning",
         )
 
 
@@ -114,9 +169,9 @@ def references_resolve(ix: _Index) -> Iterator[Finding]:
         )
 
 
-def facts_used(ix: _Index) -> list[Finding]:
+def facts_used(ix: _Index, tree: Tree) -> list[Finding]:
     used = set(ix.collects)
-    used.update(f for n in ix.tree.nodes if isinstance(n, Outcome) for f in n.requires)
+    used.update(f for n in tree.nodes if isinstance(n, Outcome) for f in n.requires)
     return [
         Finding(
             "unused-fact",
@@ -125,7 +180,7 @@ def facts_used(ix: _Index) -> list[Finding]:
             "warning",
             key=True,
         )
-        for fact_id in ix.tree.facts
+        for fact_id in tree.facts
         if fact_id not in used
     ]
 
@@ -149,16 +204,61 @@ def reachable(ix: _Index) -> bytearray:
     return reached
 
 
+#: How many steps a problem lists by name before it says "... and N more".
+SHOWN = 12
+
+
+def _names(ids: list[str]) -> str:
+    shown = ", ".join(f"'{name}'" for name in ids[:SHOWN])
+    return shown + (f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else "")
+
+
 def all_reachable(ix: _Index, reached: bytearray) -> Iterator[Finding]:
+    """One problem per root cause: an unreachable node that no other unreachable node leads
+    to (or, in a loop nothing leads into, its first node in the file), listing what is cut
+    off with it, i.e. what can only be reached through it."""
     if ix.start is None:
         return
-    for node_id, i in ix.position.items():
-        if not reached[i]:
-            yield Finding(
-                "unreachable",
-                f"node '{node_id}' cannot be reached from the start '{ix.tree.start}'",
-                ("nodes", i, "id"),
-            )
+    successors = ix.successors
+    cut = [v for v in ix.position.values() if not reached[v]]
+    if not cut:
+        return
+    entered = bytearray(len(successors))  # 1: an unreachable node leads here
+    for u in cut:
+        for v in successors[u]:
+            if v != u:
+                entered[v] = 1
+    roots = [v for v in cut if not entered[v]]
+    covered = bytearray(len(successors))
+    groups: list[tuple[int, list[int]]] = []
+
+    def behind(root: int) -> list[int]:
+        seen = {root}
+        stack, found = [root], []
+        while stack:
+            for v in successors[stack.pop()]:
+                if v not in seen and not reached[v]:
+                    seen.add(v)
+                    found.append(v)
+                    stack.append(v)
+        for v in seen:
+            covered[v] = 1
+        return found
+
+    for root in roots:
+        groups.append((root, behind(root)))
+    for v in cut:  # loops with no way in from outside: their first node stands for them
+        if not covered[v]:
+            groups.append((v, behind(v)))
+    start = ix.start_name
+    for root, rest in groups:
+        message = (
+            f"node '{ix.ids[root]}' has no way in, so it cannot be reached from the start '{start}'"
+        )
+        if rest:
+            names = [ix.ids[v] or "?" for v in sorted(rest)]
+            message += f"; cut off with it: {_names(names)}"
+        yield Finding("unreachable", message, ("nodes", root, "id"))
 
 
 def topological_order(ix: _Index) -> list[int] | None:
@@ -178,31 +278,92 @@ def topological_order(ix: _Index) -> list[int] | None:
     return order if len(order) == len(ix.position) else None
 
 
-def acyclic(ix: _Index) -> Iterator[Finding]:
-    """Each loop of the graph, named step by step; called once the topological sort has
-    found that there is one. networkx finds the strongly connected components."""
-    import networkx as nx
+#: How many loops are named one by one before the rest are counted.
+MAX_LOOPS = 20
 
-    graph = _nx_graph(ix)
-    for component in nx.strongly_connected_components(graph):
-        first = next(iter(component))
-        if len(component) == 1 and not graph.has_edge(first, first):
+_RETRY = (
+    "to let the user try again, unroll the retry: a new step such as '{0}_again' that "
+    "asks once more and leads on, never back"
+)
+
+
+def acyclic(ix: _Index, order: list[int] | None) -> Iterator[Finding]:
+    """Every loop, each pointed at the `next` that closes it; called only when the
+    topological sort could not place every vertex.
+
+    A depth-first search in file order (roots, then options, in the order written) finds
+    each back edge: a `next` that leads to a step still on the search's path. Every loop
+    holds at least one, so cutting each named `next` removes every loop; the search and so
+    the output depend only on the file, never on hashing. The search visits only the
+    vertices the sort could not place: every loop lies among them.
+    """
+    placed = bytearray(len(ix.successors))
+    for v in order or ():
+        placed[v] = 1
+    wiring = _wiring(ix)
+    on_path = bytearray(len(wiring))
+    done = bytearray(len(wiring))
+    loops: list[Finding] = []
+    extra: list[DataPath] = []
+    for root in ix.position.values():
+        if placed[root] or done[root]:
             continue
-        cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), first)]
-        shown = " -> ".join([*cycle, cycle[0]])
+        path = [root]
+        at = {root: 0}  # vertex -> its place on the path
+        edges = [iter(wiring[root])]
+        on_path[root] = 1
+        while edges:
+            step = next(edges[-1], None)
+            if step is None:
+                u = path.pop()
+                on_path[u] = 0
+                done[u] = 1
+                del at[u]
+                edges.pop()
+                continue
+            v, where = step
+            if on_path[v]:
+                if len(loops) < MAX_LOOPS:
+                    loops.append(_loop(ix, path[at[v] :], where))
+                else:
+                    extra.append(where)
+            elif not done[v] and not placed[v]:
+                at[v] = len(path)
+                path.append(v)
+                on_path[v] = 1
+                edges.append(iter(wiring[v]))
+    yield from loops
+    if extra:
         yield Finding(
-            "cycle", f"these steps loop forever: {shown}", ("nodes", ix.position[cycle[0]], "id")
+            "cycle",
+            f"... and {len(extra)} more loops like these; fix the ones named and validate again",
+            extra[0],
         )
 
 
-def required_facts_collected(ix: _Index, order: list[int], reached: bytearray) -> Iterator[Finding]:
+def _loop(ix: _Index, steps: list[int], where: DataPath) -> Finding:
+    names = [ix.ids[v] or "?" for v in steps]
+    if len(names) > SHOWN:
+        names = [*names[:5], f"... {len(names) - 10} more ...", *names[-5:]]
+    shown = " -> ".join([*names, names[0]])
+    return Finding(
+        "cycle",
+        f"these steps loop forever: {shown} (this next goes back to '{names[0]}'; "
+        + _RETRY.format(names[0])
+        + ")",
+        where,
+    )
+
+
+def required_facts_collected(
+    ix: _Index, tree: Tree, order: list[int], reached: bytearray
+) -> Iterator[Finding]:
     """Every fact an outcome requires is collected on every path from the start to it.
 
     Walking the DAG in topological order, the facts available at a node are those collected
     on every path into it: the intersection, over its predecessors, of what was available
     there plus what that step collects. Fact sets are bit masks, so the walk is linear.
     """
-    tree = ix.tree
     if ix.start is None:
         return
     bit = {key: 1 << k for k, key in enumerate(tree.facts)}
@@ -241,7 +402,7 @@ def _nx_graph(ix: _Index) -> Any:
     if ix.explained is None:
         import networkx as nx
 
-        ids = [node.id for node in ix.tree.nodes]
+        ids = ix.ids
         ix.explained = nx.DiGraph()
         ix.explained.add_nodes_from(ix.position)
         ix.explained.add_edges_from(
@@ -255,8 +416,7 @@ def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
     import networkx as nx
 
     graph = _nx_graph(ix)
-    start = ix.tree.start
-    end_id = ix.tree.nodes[end].id
+    start, end_id = ix.start_name or "", ix.ids[end] or ""
     skip = {
         node_id
         for node_id, i in ix.position.items()
@@ -274,33 +434,51 @@ def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
 _STRUCTURE = (duplicate_nodes, start_exists, references_resolve)
 
 
-def findings(tree: Tree) -> list[Finding]:
-    """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
-    ix = _index(tree)
-    structural = [f for check in _STRUCTURE for f in check(ix)]
-    result = structural + node_findings(tree) + facts_used(ix) + tree_translations(tree)
+def graph_findings(ix: _Index) -> tuple[list[Finding], list[int] | None, bytearray]:
+    """The rules that need only the graph: those that also run on the partial index of a
+    tree whose shape is wrong. Also returns the topological order (None: there is a loop)
+    and what the start reaches, for the rules that need the whole tree."""
+    result = [f for check in _STRUCTURE for f in check(ix)]
+    result += start_is_not_outcome(ix)
     reached = reachable(ix)
     result += all_reachable(ix, reached)
     order = topological_order(ix)
     if order is None:  # only a tree with a cycle pays for finding it
-        result += acyclic(ix)
-    elif not structural:
-        result += required_facts_collected(ix, order, reached)
+        result += acyclic(ix, order)
+    return result, order, reached
+
+
+def findings(tree: Tree) -> list[Finding]:
+    """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
+    ix = _index(tree)
+    result, order, reached = graph_findings(ix)
+    result += node_findings(tree) + facts_used(ix, tree) + tree_translations(tree)
+    structural = ix.duplicates or ix.unresolved or ix.start is None
+    if order is not None and not structural:
+        result += required_facts_collected(ix, tree, order, reached)
     return result
+
+
+def _place(finding: Finding, smap: SourceMap | None, name: str) -> Problem:
+    if smap is None:
+        file, line, column = name, 0, 0
+    else:
+        file = smap.file
+        line, column = smap.locate(finding.path, key=finding.key)
+    message = finding.message
+    if finding.first is not None:
+        if smap is None:
+            first = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in finding.first)
+            message += f" (first at {first.lstrip('.')})"
+        else:
+            first_line, first_column = smap.locate(finding.first)
+            message += f" (first at line {first_line}, column {first_column})"
+    return Problem(finding.code, message, file, line, column, finding.severity)
 
 
 def check_tree(tree: Tree) -> list[Problem]:
     """All graph and content problems of a loaded tree, errors and warnings, in file order."""
     smap: SourceMap | None = tree.source
-    problems = []
-    for finding in findings(tree):
-        if smap is not None:
-            file = smap.file
-            line, column = smap.locate(finding.path, key=finding.key)
-        else:
-            file, line, column = f"<{tree.id}>", 0, 0
-        problems.append(
-            Problem(finding.code, finding.message, file, line, column, finding.severity)
-        )
+    problems = [_place(finding, smap, f"<{tree.id}>") for finding in findings(tree)]
     problems.sort(key=lambda p: (p.line, p.column))
     return problems

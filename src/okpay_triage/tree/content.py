@@ -38,6 +38,7 @@ class Finding:
     path: DataPath
     severity: ProblemSeverity = "error"
     key: bool = False  # point at the key rather than the value
+    first: DataPath | None = None  # where the first of two clashing definitions is
 
 
 def enough_options(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
@@ -47,6 +48,25 @@ def enough_options(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
             f"question '{node.id}' has {len(node.options)} option; a question "
             "needs at least two (use an input or outcome instead)",
             ("nodes", i, "options"),
+        )
+
+
+def answer_changes_something(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    """A question whose options all lead to one step asks for nothing: whatever the user
+    answers, the same step follows. A question bound to a fact keeps its answer, so it is
+    not warned about."""
+    if not isinstance(node, Question) or node.fact is not None:
+        return
+    options = node.options
+    first = options[0].next
+    if len(options) >= 2 and all(option.next == first for option in options):
+        yield Finding(
+            "answer-changes-nothing",
+            f"question '{node.id}': every option leads to '{first}', so the answer changes "
+            "nothing; lead the options to different steps, bind the question to a fact, or "
+            "show the text as info on the next step",
+            ("nodes", i, "options"),
+            "warning",
         )
 
 
@@ -201,6 +221,7 @@ def _node_texts(node: Any) -> Iterator[tuple[DataPath, Any]]:
 NodeRule = Callable[[Tree, int, Any], Iterator[Finding]]
 NODE_RULES: tuple[NodeRule, ...] = (
     enough_options,
+    answer_changes_something,
     distinct_answers,
     facts_declared,
     fact_types_fit,
