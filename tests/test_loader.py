@@ -49,6 +49,54 @@ class TestBadFiles:
         assert "q1" in cycle.message
         assert "i_email" in cycle.message
 
+    def test_every_tangled_loop_is_named_at_its_next(self) -> None:
+        """Three loops through one group of steps are three problems, each at the `next`
+        that goes back, each suggesting the unrolled retry."""
+        path = BAD / "tangled-loops.yaml"
+        loops = [p for p in read_tree(path).problems if p.code == "cycle"]
+        assert len(loops) == 3
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for loop, back_to in zip(loops, ["q1", "q2", "q1"], strict=True):
+            assert f"next: {back_to}" in lines[loop.line - 1][loop.column - 7 :]
+            assert f"goes back to '{back_to}'" in loop.message
+            assert f"'{back_to}_again'" in loop.message
+
+    def test_cut_off_steps_are_grouped_behind_their_roots(self) -> None:
+        """Two nodes with no way in are two problems; the steps only they lead to are listed
+        behind each, not reported one by one."""
+        found = [
+            (p.line, p.message)
+            for p in read_tree(BAD / "cut-off.yaml").problems
+            if p.code == "unreachable"
+        ]
+        behind = "cannot be reached from the start 'q1'; cut off with it: 'i_email', 'o_help'"
+        assert found == [
+            (15, f"node 'q_lost' has no way in, so it {behind}"),
+            (26, f"node 'i_again' has no way in, so it {behind}"),
+        ]
+
+    def test_an_answer_that_changes_nothing_is_a_warning(self) -> None:
+        """A question whose options all lead to one step is warned about, by name; bound
+        to a fact (its answer is kept), it is not."""
+        source = (DATA / "good" / "mini.yaml").read_text(encoding="utf-8")
+        same = source.replace("next: i_email", "next: o_done")
+        found = [p for p in parse_tree(same, "same.yaml").problems if p.code != "unreachable"]
+        assert [(p.code, p.severity) for p in found] == [("answer-changes-nothing", "warning")]
+        assert "question 'q1': every option leads to 'o_done'" in found[0].message
+        bound = same.replace(
+            "    kind: question\n", "    kind: question\n    fact: worked\n"
+        ).replace("facts:\n", "facts:\n  worked: {type: choice, label: {en: Worked, zh: 结果}}\n")
+        assert [p.code for p in parse_tree(bound, "bound.yaml").problems] == ["unreachable"]
+
+    def test_a_start_that_is_an_outcome_is_a_warning(self) -> None:
+        """`start` naming an outcome is a warning at `start` (the rest is then cut off)."""
+        source = (DATA / "good" / "mini.yaml").read_text(encoding="utf-8")
+        found = parse_tree(source.replace("start: q1", "start: o_done"), "t.yaml").problems
+        warning = next(p for p in found if p.code == "start-is-outcome")
+        assert warning.severity == "warning"
+        assert "outcome 'o_done'" in warning.message
+        assert source.splitlines()[warning.line - 1].startswith("start:")
+
     def test_unreachable_outcome_has_no_made_up_path(self) -> None:
         """An escalating outcome nothing leads to is unreachable, not missing its facts on
         a path that does not exist."""
