@@ -319,3 +319,83 @@ class TestBundled:
         assert str(problem) == "t.yaml:3:5: cycle: a -> a"
         warning = Problem("unused-fact", "x", "t.yaml", 1, 1, "warning")
         assert str(warning) == "t.yaml:1:1: unused-fact (warning): x"
+
+
+MINI = (DATA / "good" / "mini.yaml").read_text(encoding="utf-8")
+
+
+def _messages(text: str) -> list[tuple[str, str]]:
+    return [(p.code, p.message) for p in parse_tree(text, "t.yaml").problems]
+
+
+class TestMessages:
+    """Each message says what is wrong in the author's terms, never misleading."""
+
+    def test_an_id_starting_with_a_digit_is_told_the_real_rule(self) -> None:
+        """`2` is refused because an id starts with a letter, and the message says so."""
+        ((code, message),) = _messages(MINI.replace('id: "yes"', 'id: "2"'))
+        assert code == "invalid-id"
+        assert "'2' is not a valid id: it starts with a digit" in message
+        assert "starts with a lowercase ASCII letter" in message
+
+    def test_one_option_is_too_few_in_the_schema_too(self) -> None:
+        """The schema and the checker agree that a question needs two options."""
+        from okpay_triage.tree.model import Tree
+
+        question = Tree.model_json_schema()["$defs"]["Question"]
+        assert question["properties"]["options"]["minItems"] == 2
+        one = MINI.replace(
+            '      - {id: "yes", label: {en: "Yes", zh: "好了"}, next: o_done}\n', ""
+        )
+        codes = [code for code, _ in _messages(one)]
+        assert codes[0] == "too-few-options"
+
+    def test_an_unquoted_comma_in_a_text_says_to_quote_it(self) -> None:
+        """`{en: It works, it just fails}` is not "unknown key 'it just fails'"."""
+        broken = MINI.replace('{en: "Did it work?"', "{en: It works, it just fails")
+        ((code, message),) = _messages(broken)
+        assert code == "unknown-field"
+        assert "'it just fails' is read as a key" in message
+        assert "put the whole text in quotes" in message
+
+    def test_a_missing_kind_is_missing(self) -> None:
+        """No `kind` is a missing key; a misspelt kind is invalid, with the likely kind."""
+        assert _messages(MINI.replace("    kind: question\n", "", 1)) == [
+            ("missing-field", "node 'q1': required key 'kind' missing (question, input or outcome)")
+        ]
+        ((code, message),) = _messages(MINI.replace("kind: question", "kind: questoin"))
+        assert code == "invalid-kind"
+        assert message.endswith("(did you mean 'question'?)")
+
+    @pytest.mark.parametrize(
+        ("key", "hint"),
+        [("when", ""), ("nxet", ""), ("promt", " (did you mean 'prompt'?)")],
+    )
+    def test_did_you_mean_offers_only_keys_valid_there(self, key: str, hint: str) -> None:
+        """An unknown key on a question is offered only a question's keys: `when` gets no
+        'en', a `next` misspelt on a question is no guess either (questions have none)."""
+        broken = MINI.replace("    kind: question\n", f"    kind: question\n    {key}: x\n")
+        assert _messages(broken) == [("unknown-field", f"node 'q1': unknown key '{key}'{hint}")]
+
+    @pytest.mark.parametrize("loader", ["libyaml", "python"])
+    @pytest.mark.parametrize(
+        ("text", "says"),
+        [
+            ("a:\n  b: 1\n c: 2\n", "does not line up with the keys of the mapping"),
+            ("a:\n  b: 1\n   c: 2\n", "indented deeper than the keys before it"),
+            ("a:\n  - x: 1\n   - x: 3\n", "does not line up with the list that starts at line 2"),
+            ("a:\n  b: x\n  just text\n  c: 2\n", "the text at line 3 is not a 'key: value'"),
+            ("a: {en: Note: do this, zh: x}\n", "put the whole text in quotes"),
+            ('a: "abc\nb: 1\n', "its closing quote is missing"),
+        ],
+    )
+    def test_yaml_syntax_errors_are_in_plain_words(
+        self, monkeypatch: pytest.MonkeyPatch, loader: str, text: str, says: str
+    ) -> None:
+        """Indentation and quoting mistakes say what to change, with libyaml or without."""
+        if loader == "python":
+            monkeypatch.setattr("okpay_triage.tree.parse.YAML_LOADER", yaml.SafeLoader)
+        ((code, message),) = _messages(text)
+        assert code == "yaml-syntax"
+        assert says in message
+        assert "expected" not in message
