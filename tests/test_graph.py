@@ -241,3 +241,27 @@ def test_loops_are_named_the_same_under_every_hash_seed() -> None:
     assert output.count(": cycle: ") == 3
     for loop in ("q1 -> q2 -> q1", "q2 -> q2", "q1 -> q2 -> i_email -> q1"):
         assert f"loop forever: {loop} (" in output
+
+
+@SETTINGS
+@given(looped_trees(), st.data())
+def test_loops_are_found_beside_a_shape_error(data: dict[str, Any], draw: st.DataObject) -> None:
+    """A question stripped of its options (a shape error) does not stop the loop check:
+    the loops that do not pass through it are still named, and nothing is reported
+    unreachable, since its missing options might have led anywhere."""
+    questions = [node for node in data["nodes"] if node["kind"] == "question"]
+    if not questions:
+        return
+    stripped = draw.draw(st.sampled_from(questions))
+    graph = _oracle_graph(data)
+    graph.remove_node(stripped["id"])
+    graph.add_node(stripped["id"])
+    del stripped["options"]
+    result = parse_tree(json.dumps(data, ensure_ascii=False), "t.json", json_format=True)
+    codes = [p.code for p in result.problems]
+    assert "missing-field" in codes
+    assert "unreachable" not in codes
+    assert ("cycle" in codes) == (not nx.is_directed_acyclic_graph(graph))
+    closing = {tuple(_loop_steps(p.message)[-2:]) for p in result.problems if p.code == "cycle"}
+    graph.remove_edges_from(closing)
+    assert nx.is_directed_acyclic_graph(graph)

@@ -97,6 +97,21 @@ class TestBadFiles:
         assert "outcome 'o_done'" in warning.message
         assert source.splitlines()[warning.line - 1].startswith("start:")
 
+    def test_graph_checks_run_beside_shape_errors(self) -> None:
+        """A question without options does not hide the dangling `next` and the loop
+        elsewhere, and what its missing options would reach is not called unreachable."""
+        found = [(p.code, p.line) for p in read_tree(BAD / "missing-options.yaml").problems]
+        assert found == [("missing-field", 11), ("unknown-node", 18), ("cycle", 38)]
+
+    def test_unreachable_beside_a_shape_error_whose_edges_are_readable(self) -> None:
+        """A shape error that leaves every `next` readable (a bad option id) still lets an
+        unreachable node be reported."""
+        broken = MINI.replace('id: "yes"', 'id: "Yes"').replace("next: o_done", "next: o_help")
+        assert [(p.code, p.line) for p in parse_tree(broken, "t.yaml").problems] == [
+            ("invalid-id", 14),
+            ("unreachable", 21),
+        ]
+
     def test_unreachable_outcome_has_no_made_up_path(self) -> None:
         """An escalating outcome nothing leads to is unreachable, not missing its facts on
         a path that does not exist."""

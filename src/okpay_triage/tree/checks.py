@@ -52,6 +52,7 @@ class _Index:
     start: int | None  # the start's vertex, None when no node has that id
     outcomes: bytearray | None = None  # per vertex, 1 for an outcome (None: not yet known)
     wiring: list[list[tuple[int, DataPath]]] | None = None  # per vertex, (target, where)
+    edges_known: bool = True  # False: a step reached may lead where the index cannot see
     explained: Any = None  # the networkx graph, built the first time a problem needs it
 
 
@@ -217,7 +218,7 @@ def all_reachable(ix: _Index, reached: bytearray) -> Iterator[Finding]:
     """One problem per root cause: an unreachable node that no other unreachable node leads
     to (or, in a loop nothing leads into, its first node in the file), listing what is cut
     off with it, i.e. what can only be reached through it."""
-    if ix.start is None:
+    if ix.start is None or not ix.edges_known:
         return
     successors = ix.successors
     cut = [v for v in ix.position.values() if not reached[v]]
@@ -426,6 +427,114 @@ def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
         return list(nx.shortest_path(graph.subgraph(set(graph) - skip), start, end_id))
     except nx.NetworkXNoPath:  # only when the start itself collects it; cannot happen then
         return [start, end_id]
+
+
+# --------------------------------------------------------------------------- broken shape
+
+
+def partial_index(data: dict[str, Any]) -> _Index | None:
+    """The graph of a tree whose shape is wrong, read from the plain data: a node is a
+    vertex when it has an id that is a string, an edge is each `next` that is a string.
+
+    A step whose ways on cannot all be read (a question without a list of options, an
+    option or input without a `next`) may lead anywhere: when there is one, or a node has
+    no id that references could name, nothing is reported unreachable, since the missing
+    edges might reach it (and what is cut off could not be grouped behind its root).
+    Loops, unknown references and duplicate ids are real whatever the missing parts say.
+    None when there is no list of nodes to read.
+    """
+    nodes = data.get("nodes")
+    if not isinstance(nodes, list):
+        return None
+    ids: list[str | None] = [
+        node.get("id") if isinstance(node, dict) and isinstance(node.get("id"), str) else None
+        for node in nodes
+    ]
+    position: dict[str, int] = {}
+    duplicates: list[tuple[int, int]] = []
+    for i, node_id in enumerate(ids):
+        if node_id is not None:
+            first = position.setdefault(node_id, i)
+            if first != i:
+                duplicates.append((i, first))
+    successors: list[list[int]] = [[] for _ in nodes]
+    wiring: list[list[tuple[int, DataPath]]] = [[] for _ in nodes]
+    unresolved: list[tuple[str, str, DataPath]] = []
+    outcomes = bytearray(len(nodes))
+    unread = bytearray(len(nodes))  # 1: some way on from this step cannot be read
+    for i, node in enumerate(nodes):
+        references = _raw_references(node, i, outcomes, unread)
+        node_id = ids[i]
+        u = position[node_id] if node_id is not None else None
+        if u is not None and unread[i]:
+            unread[u] = 1
+        for target, where in references:
+            v = position.get(target)
+            if v is None:
+                unresolved.append((node_id or f"nodes[{i}]", target, where))
+            elif u is not None:
+                successors[u].append(v)
+                wiring[u].append((v, where))
+    start_name = data.get("start") if isinstance(data.get("start"), str) else None
+    ix = _Index(
+        None,
+        ids,
+        start_name,
+        position,
+        successors,
+        unresolved,
+        [None] * len(nodes),
+        duplicates,
+        position.get(start_name) if start_name is not None else None,
+        outcomes,
+        wiring,
+    )
+    ix.edges_known = None not in ids and not any(unread)
+    return ix
+
+
+def _raw_references(
+    node: Any, i: int, outcomes: bytearray, unread: bytearray
+) -> list[tuple[str, DataPath]]:
+    """The `next`s written in one node of plain data, with where each is; marks the node as
+    an outcome, or as having ways on that cannot be read."""
+    if not isinstance(node, dict):
+        unread[i] = 1
+        return []
+    kind = node.get("kind")
+    if kind == "outcome":
+        outcomes[i] = 1
+        return []
+    found: list[tuple[str, DataPath]] = []
+    options = node.get("options")
+    if isinstance(options, list):
+        for j, option in enumerate(options):
+            target = option.get("next") if isinstance(option, dict) else None
+            if isinstance(target, str):
+                found.append((target, ("nodes", i, "options", j, "next")))
+            else:
+                unread[i] = 1
+    elif kind == "question" or options is not None:
+        unread[i] = 1
+    if kind == "input" or "next" in node:
+        target = node.get("next")
+        if isinstance(target, str):
+            found.append((target, ("nodes", i, "next")))
+        else:
+            unread[i] = 1
+    return found
+
+
+def check_data(data: dict[str, Any], smap: SourceMap, broken: set[DataPath]) -> list[Problem]:
+    """The graph rules on a tree whose shape is wrong (`broken` holds where the schema's
+    problems are): what can still be checked is, so an author sees everything at once. A
+    finding at a place already reported is left out; the rules that need the whole tree
+    (the one-node rules, facts) wait until the shape is right."""
+    ix = partial_index(data)
+    if ix is None:
+        return []
+    found, _, _ = graph_findings(ix)
+    return [_place(f, smap, smap.file) for f in found if f.path not in broken]
 
 
 # --------------------------------------------------------------------------- public

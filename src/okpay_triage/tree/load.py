@@ -304,7 +304,7 @@ def _no_gc_pauses() -> Iterator[None]:
 def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
     from pydantic import ValidationError
 
-    from .checks import check_tree
+    from .checks import check_data, check_tree
     from .model import Tree
 
     parse = parse_json if json_format else parse_yaml
@@ -332,7 +332,11 @@ def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
         if json_format and depth_exceeds(data, MAX_DEPTH):
             message = f"nested more than {MAX_DEPTH} levels deep"
             return LoadResult(None, [Problem("too-deep", message, name, 1, 1)])
-        return LoadResult(None, _schema_problems(error, data, smap))
+        problems = _schema_problems(error, data, smap)
+        broken = {_data_path(item["loc"], data) for item in error.errors(include_url=False)}
+        problems += check_data(data, smap, broken)
+        problems.sort(key=lambda p: (p.line, p.column))
+        return LoadResult(None, problems)
     del data  # the plain data is no longer needed; free it before the checks allocate
     tree.set_source(smap)
     problems = check_tree(tree)
