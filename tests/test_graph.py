@@ -21,6 +21,7 @@ from typing import Any
 
 import networkx as nx
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -265,3 +266,15 @@ def test_loops_are_found_beside_a_shape_error(data: dict[str, Any], draw: st.Dat
     closing = {tuple(_loop_steps(p.message)[-2:]) for p in result.problems if p.code == "cycle"}
     graph.remove_edges_from(closing)
     assert nx.is_directed_acyclic_graph(graph)
+
+
+def test_loops_past_the_cap_are_counted() -> None:
+    """Past twenty, loops are counted in one last problem rather than listed."""
+    data = yaml.safe_load((BAD.parent / "good" / "mini.yaml").read_text(encoding="utf-8"))
+    for n in range(25):
+        data["nodes"].append({**data["nodes"][1], "id": f"i_loop{n}", "next": f"i_loop{n}"})
+    data["nodes"][1]["next"] = "i_loop0"
+    result = parse_tree(json.dumps(data, ensure_ascii=False), "t.json", json_format=True)
+    loops = [p.message for p in result.problems if p.code == "cycle"]
+    assert len(loops) == 21
+    assert loops[-1].startswith("... and 5 more loops")
