@@ -278,3 +278,10 @@ def test_loops_past_the_cap_are_counted() -> None:
     loops = [p.message for p in result.problems if p.code == "cycle"]
     assert len(loops) == 21
     assert loops[-1].startswith("... and 5 more loops")
+
+
+def test_every_bad_fixture_reports_the_same_under_every_hash_seed() -> None:
+    """`validate` over every bad fixture (loops, cut-off steps, paths that miss a fact,
+    shape errors beside graph errors) prints the same bytes under four hash seeds."""
+    paths = sorted(str(p) for p in BAD.iterdir() if p.name != "EXPECTED.yaml")
+    assert len({validate_under_seed(str(seed), paths) for seed in range(4)}) == 1

@@ -279,6 +279,8 @@ def topological_order(ix: _Index) -> list[int] | None:
     return order if len(order) == len(ix.position) else None
 
 
+#: How many steps of one loop are shown before the middle is elided.
+LOOP_SHOWN = 30
 #: How many loops are named one by one before the rest are counted.
 MAX_LOOPS = 20
 
@@ -344,8 +346,8 @@ def acyclic(ix: _Index, order: list[int] | None) -> Iterator[Finding]:
 
 def _loop(ix: _Index, steps: list[int], where: DataPath) -> Finding:
     names = [ix.ids[v] or "?" for v in steps]
-    if len(names) > SHOWN:
-        names = [*names[:5], f"... {len(names) - 10} more ...", *names[-5:]]
+    if len(names) > LOOP_SHOWN:  # a loop through a whole generated tree stays one line
+        names = [*names[:10], f"... {len(names) - 20} more ...", *names[-10:]]
     shown = " -> ".join([*names, names[0]])
     return Finding(
         "cycle",
