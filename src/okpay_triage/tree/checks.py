@@ -9,126 +9,35 @@ from the start collects it, i.e. the intersection over its predecessors. The rul
 at one node at a time (options, answer words, facts declared and fitting, translations) are
 in `tree.content`.
 
-A tree is read once: a single pass over its nodes builds `_Index`, the graph as flat lists
-indexed by node position, and `content.node_findings` runs each node through the one-node
-rules. The graph rules then work on those lists, which stay small and in cache however large
-the tree is. networkx explains what is wrong when something is (names the steps of a cycle,
-finds a path that misses a fact); a tree that passes never builds a networkx graph. Neither
-is on the start-up path of the command line.
+A tree is read once: a single pass over its nodes builds the graph as flat lists indexed by
+node position (`tree.graph`), and `content.node_findings` runs each node through the
+one-node rules. The graph rules then work on those lists, which stay small and in cache
+however large the tree is. When a loop is found, a depth-first search in file order names
+each one at the `next` that closes it; networkx finds the path that misses a fact; a tree
+that passes never builds a networkx graph. Neither is on the start-up path of the command
+line. A tree whose shape is wrong gets the graph rules too, on the graph its plain data
+gives (`check_data`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from okpay_triage.errors import Problem, did_you_mean
 
 from .content import Finding, node_findings, tree_translations
-from .model import Outcome, Question, Tree
+from .graph import Index, index_tree, partial_index, wiring_of
+from .model import Outcome, Tree
 
 if TYPE_CHECKING:
     from .parse import DataPath, SourceMap
 
 
-@dataclass
-class _Index:
-    """The tree as a graph of node positions: vertex i is `tree.nodes[i]`.
-
-    A node id defined twice is one vertex, the first definition; edges written on the
-    second are added to it, as they would be in a graph keyed by id. References that do not
-    resolve have no edge (`unresolved` keeps them for the error).
-    """
-
-    tree: Tree | None  # None for the partial index of a tree whose shape is wrong
-    ids: list[str | None]  # per vertex, the node's id (None: it has none that can be read)
-    start_name: str | None  # what `start` names
-    position: dict[str, int]  # node id -> index of its first definition
-    successors: list[list[int]]  # per vertex, the vertices its options or next lead to
-    unresolved: list[tuple[str, str, DataPath]]  # (from, to, where the reference is written)
-    collects: list[str | None]  # per node, the fact its step collects or is bound to
-    duplicates: list[tuple[int, int]]  # (index of a second definition, index of the first)
-    start: int | None  # the start's vertex, None when no node has that id
-    outcomes: bytearray | None = None  # per vertex, 1 for an outcome (None: not yet known)
-    wiring: list[list[tuple[int, DataPath]]] | None = None  # per vertex, (target, where)
-    edges_known: bool = True  # False: a step reached may lead where the index cannot see
-    explained: Any = None  # the networkx graph, built the first time a problem needs it
-
-
-def _index(tree: Tree) -> _Index:
-    nodes = tree.nodes
-    position: dict[str, int] = {}
-    duplicates: list[tuple[int, int]] = []
-    ids: list[str | None] = []
-    for i, node in enumerate(nodes):
-        first = position.setdefault(node.id, i)
-        ids.append(node.id)
-        if first != i:
-            duplicates.append((i, first))
-    successors: list[list[int]] = [[] for _ in nodes]
-    outcomes = bytearray(len(nodes))
-    unresolved: list[tuple[str, str, DataPath]] = []
-    collects: list[str | None] = []
-    find = position.get
-    for i, node in enumerate(nodes):
-        if isinstance(node, Outcome):
-            collects.append(None)
-            outcomes[i] = 1
-            continue
-        collects.append(node.fact)
-        targets = [o.next for o in node.options] if isinstance(node, Question) else [node.next]
-        out = successors[position[node.id]]
-        for j, target in enumerate(targets):
-            vertex = find(target)
-            if vertex is not None:
-                out.append(vertex)
-            else:
-                where: DataPath = (
-                    ("nodes", i, "options", j, "next")
-                    if isinstance(node, Question)
-                    else ("nodes", i, "next")
-                )
-                unresolved.append((node.id, target, where))
-    return _Index(
-        tree,
-        ids,
-        tree.start,
-        position,
-        successors,
-        unresolved,
-        collects,
-        duplicates,
-        find(tree.start),
-        outcomes,
-    )
-
-
-def _wiring(ix: _Index) -> list[list[tuple[int, DataPath]]]:
-    """Per vertex, each edge out with the place its `next` is written, in file order; built
-    only when a problem needs to point at an edge."""
-    if ix.wiring is None:
-        assert ix.tree is not None  # a partial index is built with its wiring
-        wiring: list[list[tuple[int, DataPath]]] = [[] for _ in ix.ids]
-        find = ix.position.get
-        for i, node in enumerate(ix.tree.nodes):
-            if isinstance(node, Outcome):
-                continue
-            out = wiring[ix.position[node.id]]
-            if isinstance(node, Question):
-                for j, option in enumerate(node.options):
-                    if (v := find(option.next)) is not None:
-                        out.append((v, ("nodes", i, "options", j, "next")))
-            elif (v := find(node.next)) is not None:
-                out.append((v, ("nodes", i, "next")))
-        ix.wiring = wiring
-    return ix.wiring
-
-
 # --------------------------------------------------------------------------- structure
 
 
-def duplicate_nodes(ix: _Index) -> Iterator[Finding]:
+def duplicate_nodes(ix: Index) -> Iterator[Finding]:
     for i, first in ix.duplicates:
         yield Finding(
             "duplicate-node",
@@ -138,7 +47,7 @@ def duplicate_nodes(ix: _Index) -> Iterator[Finding]:
         )
 
 
-def start_exists(ix: _Index) -> Iterator[Finding]:
+def start_exists(ix: Index) -> Iterator[Finding]:
     if ix.start is None and ix.start_name is not None:
         hint = did_you_mean(ix.start_name, ix.position)
         yield Finding(
@@ -148,7 +57,7 @@ def start_exists(ix: _Index) -> Iterator[Finding]:
         )
 
 
-def start_is_not_outcome(ix: _Index) -> Iterator[Finding]:
+def start_is_not_outcome(ix: Index) -> Iterator[Finding]:
     """A tree that starts at an outcome asks nothing: every session ends at once."""
     if ix.start is not None and ix.outcomes is not None and ix.outcomes[ix.start]:
         yield Finding(
@@ -160,7 +69,7 @@ def start_is_not_outcome(ix: _Index) -> Iterator[Finding]:
         )
 
 
-def references_resolve(ix: _Index) -> Iterator[Finding]:
+def references_resolve(ix: Index) -> Iterator[Finding]:
     for source, target, path in ix.unresolved:
         hint = did_you_mean(target, ix.position)
         yield Finding(
@@ -170,7 +79,7 @@ def references_resolve(ix: _Index) -> Iterator[Finding]:
         )
 
 
-def facts_used(ix: _Index, tree: Tree) -> list[Finding]:
+def facts_used(ix: Index, tree: Tree) -> list[Finding]:
     used = set(ix.collects)
     used.update(f for n in tree.nodes if isinstance(n, Outcome) for f in n.requires)
     return [
@@ -189,7 +98,7 @@ def facts_used(ix: _Index, tree: Tree) -> list[Finding]:
 # --------------------------------------------------------------------------- graph
 
 
-def reachable(ix: _Index) -> bytearray:
+def reachable(ix: Index) -> bytearray:
     """Per vertex, 1 when a walk from the start can reach it (none when the start is missing)."""
     reached = bytearray(len(ix.successors))
     if ix.start is None:
@@ -214,7 +123,7 @@ def _names(ids: list[str]) -> str:
     return shown + (f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else "")
 
 
-def all_reachable(ix: _Index, reached: bytearray) -> Iterator[Finding]:
+def all_reachable(ix: Index, reached: bytearray) -> Iterator[Finding]:
     """One problem per root cause: an unreachable node that no other unreachable node leads
     to (or, in a loop nothing leads into, its first node in the file), listing what is cut
     off with it, i.e. what can only be reached through it."""
@@ -262,7 +171,7 @@ def all_reachable(ix: _Index, reached: bytearray) -> Iterator[Finding]:
         yield Finding("unreachable", message, ("nodes", root, "id"))
 
 
-def topological_order(ix: _Index) -> list[int] | None:
+def topological_order(ix: Index) -> list[int] | None:
     """The vertices with every edge pointing forward, or None when there is a cycle
     (Kahn's algorithm: a vertex is placed once every edge into it has been)."""
     successors = ix.successors
@@ -290,7 +199,7 @@ _RETRY = (
 )
 
 
-def acyclic(ix: _Index, order: list[int] | None) -> Iterator[Finding]:
+def acyclic(ix: Index, order: list[int] | None) -> Iterator[Finding]:
     """Every loop, each pointed at the `next` that closes it; called only when the
     topological sort could not place every vertex.
 
@@ -303,7 +212,7 @@ def acyclic(ix: _Index, order: list[int] | None) -> Iterator[Finding]:
     placed = bytearray(len(ix.successors))
     for v in order or ():
         placed[v] = 1
-    wiring = _wiring(ix)
+    wiring = wiring_of(ix)
     on_path = bytearray(len(wiring))
     done = bytearray(len(wiring))
     loops: list[Finding] = []
@@ -344,7 +253,7 @@ def acyclic(ix: _Index, order: list[int] | None) -> Iterator[Finding]:
         )
 
 
-def _loop(ix: _Index, steps: list[int], where: DataPath) -> Finding:
+def _loop(ix: Index, steps: list[int], where: DataPath) -> Finding:
     names = [ix.ids[v] or "?" for v in steps]
     if len(names) > LOOP_SHOWN:  # a loop through a whole generated tree stays one line
         names = [*names[:10], f"... {len(names) - 20} more ...", *names[-10:]]
@@ -359,7 +268,7 @@ def _loop(ix: _Index, steps: list[int], where: DataPath) -> Finding:
 
 
 def required_facts_collected(
-    ix: _Index, tree: Tree, order: list[int], reached: bytearray
+    ix: Index, tree: Tree, order: list[int], reached: bytearray
 ) -> Iterator[Finding]:
     """Every fact an outcome requires is collected on every path from the start to it.
 
@@ -400,7 +309,7 @@ def required_facts_collected(
             )
 
 
-def _nx_graph(ix: _Index) -> Any:
+def _nx_graph(ix: Index) -> Any:
     """The same graph for networkx, keyed by node id, to explain a problem found."""
     if ix.explained is None:
         import networkx as nx
@@ -414,7 +323,7 @@ def _nx_graph(ix: _Index) -> Any:
     return ix.explained
 
 
-def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
+def _path_without(ix: Index, end: int, fact: str) -> list[str]:
     """The shortest walk from the start to `end` on which no step collects `fact`."""
     import networkx as nx
 
@@ -432,99 +341,6 @@ def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
 
 
 # --------------------------------------------------------------------------- broken shape
-
-
-def partial_index(data: dict[str, Any]) -> _Index | None:
-    """The graph of a tree whose shape is wrong, read from the plain data: a node is a
-    vertex when it has an id that is a string, an edge is each `next` that is a string.
-
-    A step whose ways on cannot all be read (a question without a list of options, an
-    option or input without a `next`) may lead anywhere: when there is one, or a node has
-    no id that references could name, nothing is reported unreachable, since the missing
-    edges might reach it (and what is cut off could not be grouped behind its root).
-    Loops, unknown references and duplicate ids are real whatever the missing parts say.
-    None when there is no list of nodes to read.
-    """
-    nodes = data.get("nodes")
-    if not isinstance(nodes, list):
-        return None
-    ids: list[str | None] = [
-        node.get("id") if isinstance(node, dict) and isinstance(node.get("id"), str) else None
-        for node in nodes
-    ]
-    position: dict[str, int] = {}
-    duplicates: list[tuple[int, int]] = []
-    for i, node_id in enumerate(ids):
-        if node_id is not None:
-            first = position.setdefault(node_id, i)
-            if first != i:
-                duplicates.append((i, first))
-    successors: list[list[int]] = [[] for _ in nodes]
-    wiring: list[list[tuple[int, DataPath]]] = [[] for _ in nodes]
-    unresolved: list[tuple[str, str, DataPath]] = []
-    outcomes = bytearray(len(nodes))
-    unread = bytearray(len(nodes))  # 1: some way on from this step cannot be read
-    for i, node in enumerate(nodes):
-        references = _raw_references(node, i, outcomes, unread)
-        node_id = ids[i]
-        u = position[node_id] if node_id is not None else None
-        if u is not None and unread[i]:
-            unread[u] = 1
-        for target, where in references:
-            v = position.get(target)
-            if v is None:
-                unresolved.append((node_id or f"nodes[{i}]", target, where))
-            elif u is not None:
-                successors[u].append(v)
-                wiring[u].append((v, where))
-    start_name = data.get("start") if isinstance(data.get("start"), str) else None
-    ix = _Index(
-        None,
-        ids,
-        start_name,
-        position,
-        successors,
-        unresolved,
-        [None] * len(nodes),
-        duplicates,
-        position.get(start_name) if start_name is not None else None,
-        outcomes,
-        wiring,
-    )
-    ix.edges_known = None not in ids and not any(unread)
-    return ix
-
-
-def _raw_references(
-    node: Any, i: int, outcomes: bytearray, unread: bytearray
-) -> list[tuple[str, DataPath]]:
-    """The `next`s written in one node of plain data, with where each is; marks the node as
-    an outcome, or as having ways on that cannot be read."""
-    if not isinstance(node, dict):
-        unread[i] = 1
-        return []
-    kind = node.get("kind")
-    if kind == "outcome":
-        outcomes[i] = 1
-        return []
-    found: list[tuple[str, DataPath]] = []
-    options = node.get("options")
-    if isinstance(options, list):
-        for j, option in enumerate(options):
-            target = option.get("next") if isinstance(option, dict) else None
-            if isinstance(target, str):
-                found.append((target, ("nodes", i, "options", j, "next")))
-            else:
-                unread[i] = 1
-    elif kind == "question" or options is not None:
-        unread[i] = 1
-    if kind == "input" or "next" in node:
-        target = node.get("next")
-        if isinstance(target, str):
-            found.append((target, ("nodes", i, "next")))
-        else:
-            unread[i] = 1
-    return found
 
 
 def check_data(data: dict[str, Any], smap: SourceMap, broken: set[DataPath]) -> list[Problem]:
@@ -545,7 +361,7 @@ def check_data(data: dict[str, Any], smap: SourceMap, broken: set[DataPath]) -> 
 _STRUCTURE = (duplicate_nodes, start_exists, references_resolve)
 
 
-def graph_findings(ix: _Index) -> tuple[list[Finding], list[int] | None, bytearray]:
+def graph_findings(ix: Index) -> tuple[list[Finding], list[int] | None, bytearray]:
     """The rules that need only the graph: those that also run on the partial index of a
     tree whose shape is wrong. Also returns the topological order (None: there is a loop)
     and what the start reaches, for the rules that need the whole tree."""
@@ -561,7 +377,7 @@ def graph_findings(ix: _Index) -> tuple[list[Finding], list[int] | None, bytearr
 
 def findings(tree: Tree) -> list[Finding]:
     """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
-    ix = _index(tree)
+    ix = index_tree(tree)
     result, order, reached = graph_findings(ix)
     result += node_findings(tree) + facts_used(ix, tree) + tree_translations(tree)
     structural = ix.duplicates or ix.unresolved or ix.start is None
