@@ -112,6 +112,11 @@ class TestBadFiles:
             ("unreachable", 21),
         ]
 
+    def test_a_key_the_kind_lacks_is_no_way_on(self) -> None:
+        """A stray `next` on a question is an unknown key, not an edge: it makes no loop."""
+        broken = MINI.replace("    kind: question\n", "    kind: question\n    next: q1\n")
+        assert [p.code for p in parse_tree(broken, "t.yaml").problems] == ["unknown-field"]
+
     def test_unreachable_outcome_has_no_made_up_path(self) -> None:
         """An escalating outcome nothing leads to is unreachable, not missing its facts on
         a path that does not exist."""

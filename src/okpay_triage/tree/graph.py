@@ -188,7 +188,9 @@ def _raw_references(
         outcomes[i] = 1
         return []
     found: list[tuple[str, DataPath]] = []
-    options = node.get("options")
+    # A key the kind does not have (`next` on a question) is an error of its own, and no
+    # way on: the engine would never follow it.
+    options = node.get("options") if kind != "input" else None
     if isinstance(options, list):
         for j, option in enumerate(options):
             target = option.get("next") if isinstance(option, dict) else None
@@ -198,7 +200,7 @@ def _raw_references(
                 unread[i] = 1
     elif kind == "question" or options is not None:
         unread[i] = 1
-    if kind == "input" or "next" in node:
+    if kind == "input" or (kind != "question" and "next" in node):
         target = node.get("next")
         if isinstance(target, str):
             found.append((target, ("nodes", i, "next")))
