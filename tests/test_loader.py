@@ -112,6 +112,11 @@ class TestBadFiles:
             ("unreachable", 21),
         ]
 
+    def test_a_reference_to_a_refused_id_is_not_a_second_error(self) -> None:
+        """A node whose id is refused (a Cyrillic o) is reported once: the `next` that
+        names it in ASCII is not also an unknown node."""
+        assert [p.code for p in read_tree(BAD / "lookalike-id.yaml").problems] == ["invalid-id"]
+
     def test_a_key_the_kind_lacks_is_no_way_on(self) -> None:
         """A stray `next` on a question is an unknown key, not an edge: it makes no loop."""
         broken = MINI.replace("    kind: question\n", "    kind: question\n    next: q1\n")

@@ -351,6 +351,9 @@ def check_data(data: dict[str, Any], smap: SourceMap, broken: set[DataPath]) -> 
     ix = partial_index(data)
     if ix is None:
         return []
+    refused = [name for i, name in enumerate(ix.ids) if name and ("nodes", i, "id") in broken]
+    if refused:  # a reference close to a refused id most likely means it: not a second error
+        ix.unresolved = [u for u in ix.unresolved if not did_you_mean(u[1], refused)]
     found, _, _ = graph_findings(ix)
     return [_place(f, smap, smap.file) for f in found if f.path not in broken]
 
