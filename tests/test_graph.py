@@ -202,6 +202,8 @@ def test_cut_off_steps_are_one_problem_per_root(data: dict[str, Any], draw: st.D
     assert no_way_in <= set(roots)  # every true root is reported; loops add their first step
     for root, *rest in found:
         assert set(rest) == nx.descendants(cut_graph, root)
+        # a root has no way in, or only from its own loop
+        assert all(nx.has_path(cut_graph, root, p) for p in cut_graph.predecessors(root))
     assert {name for names in found for name in names} == cut
 
 
@@ -285,3 +287,26 @@ def test_every_bad_fixture_reports_the_same_under_every_hash_seed() -> None:
     shape errors beside graph errors) prints the same bytes under four hash seeds."""
     paths = sorted(str(p) for p in BAD.iterdir() if p.name != "EXPECTED.yaml")
     assert len({validate_under_seed(str(seed), paths) for seed in range(4)}) == 1
+
+
+def test_a_loop_nothing_leads_into_is_one_root() -> None:
+    """Steps cut off behind a loop that nothing leads into are grouped behind the loop's
+    first step, even when one of them comes earlier in the file."""
+    data = yaml.safe_load((BAD.parent / "good" / "mini.yaml").read_text(encoding="utf-8"))
+    email = data["nodes"][1]
+    question = data["nodes"][0]
+    data["nodes"] += [
+        {**email, "id": "i_w", "next": "o_help"},
+        {**email, "id": "i_a", "next": "q_b"},
+        {
+            **question,
+            "id": "q_b",
+            "options": [
+                {**question["options"][0], "next": "i_a"},
+                {**question["options"][1], "next": "i_w"},
+            ],
+        },
+    ]
+    result = parse_tree(json.dumps(data, ensure_ascii=False), "t.json", json_format=True)
+    found = [_cut_off(p.message) for p in result.problems if p.code == "unreachable"]
+    assert found == [["i_a", "i_w", "q_b"]]

@@ -157,9 +157,9 @@ def all_reachable(ix: Index, reached: bytearray) -> Iterator[Finding]:
 
     for root in roots:
         groups.append((root, behind(root)))
-    for v in cut:  # loops with no way in from outside: their first node stands for them
-        if not covered[v]:
-            groups.append((v, behind(v)))
+    left = [v for v in cut if not covered[v]]
+    if left:  # loops with no way in from outside: the first node of each stands for it
+        groups += [(root, behind(root)) for root in _loop_roots(successors, left, reached)]
     start = ix.start_name
     for root, rest in groups:
         message = (
@@ -169,6 +169,18 @@ def all_reachable(ix: Index, reached: bytearray) -> Iterator[Finding]:
             names = [ix.ids[v] or "?" for v in sorted(rest)]
             message += f"; cut off with it: {_names(names)}"
         yield Finding("unreachable", message, ("nodes", root, "id"))
+
+
+def _loop_roots(successors: list[list[int]], left: list[int], reached: bytearray) -> list[int]:
+    """The first node (in file order) of each group of tangled steps among `left` that no
+    other step of `left` leads into: the sources of the condensation, which networkx finds."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(left)
+    graph.add_edges_from((u, v) for u in left for v in successors[u] if not reached[v])
+    groups = nx.condensation(graph)
+    return sorted(min(groups.nodes[c]["members"]) for c in groups if not groups.in_degree(c))
 
 
 def topological_order(ix: Index) -> list[int] | None:
