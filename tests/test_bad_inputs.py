@@ -185,7 +185,9 @@ class TestTreeFiles:
     def test_item_03_duplicates(self) -> None:
         """Item 3: a duplicate node id or mapping key is an error naming both places."""
         node = problem(BAD / "duplicate-node.yaml", "duplicate-node")
-        assert re.search(r"also nodes\[\d+\]", node.message)
+        first_node = re.search(r"first at line (\d+), column \d+", node.message)
+        assert first_node is not None
+        assert int(first_node.group(1)) < node.line
         key = problem(BAD / "duplicate-key.yaml", "duplicate-key")
         first = re.search(r"first at line (\d+)", key.message)
         assert first is not None

@@ -49,6 +49,79 @@ class TestBadFiles:
         assert "q1" in cycle.message
         assert "i_email" in cycle.message
 
+    def test_every_tangled_loop_is_named_at_its_next(self) -> None:
+        """Three loops through one group of steps are three problems, each at the `next`
+        that goes back, each suggesting the unrolled retry."""
+        path = BAD / "tangled-loops.yaml"
+        loops = [p for p in read_tree(path).problems if p.code == "cycle"]
+        assert len(loops) == 3
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for loop, back_to in zip(loops, ["q1", "q2", "q1"], strict=True):
+            assert f"next: {back_to}" in lines[loop.line - 1][loop.column - 7 :]
+            assert f"goes back to '{back_to}'" in loop.message
+            assert f"'{back_to}_again'" in loop.message
+
+    def test_cut_off_steps_are_grouped_behind_their_roots(self) -> None:
+        """Two nodes with no way in are two problems; the steps only they lead to are listed
+        behind each, not reported one by one."""
+        found = [
+            (p.line, p.message)
+            for p in read_tree(BAD / "cut-off.yaml").problems
+            if p.code == "unreachable"
+        ]
+        behind = "cannot be reached from the start 'q1'; cut off with it: 'i_email', 'o_help'"
+        assert found == [
+            (15, f"node 'q_lost' has no way in, so it {behind}"),
+            (26, f"node 'i_again' has no way in, so it {behind}"),
+        ]
+
+    def test_an_answer_that_changes_nothing_is_a_warning(self) -> None:
+        """A question whose options all lead to one step is warned about, by name; bound
+        to a fact (its answer is kept), it is not."""
+        source = (DATA / "good" / "mini.yaml").read_text(encoding="utf-8")
+        same = source.replace("next: i_email", "next: o_done")
+        found = [p for p in parse_tree(same, "same.yaml").problems if p.code != "unreachable"]
+        assert [(p.code, p.severity) for p in found] == [("answer-changes-nothing", "warning")]
+        assert "question 'q1': every option leads to 'o_done'" in found[0].message
+        bound = same.replace(
+            "    kind: question\n", "    kind: question\n    fact: worked\n"
+        ).replace("facts:\n", "facts:\n  worked: {type: choice, label: {en: Worked, zh: 结果}}\n")
+        assert [p.code for p in parse_tree(bound, "bound.yaml").problems] == ["unreachable"]
+
+    def test_a_start_that_is_an_outcome_is_a_warning(self) -> None:
+        """`start` naming an outcome is a warning at `start` (the rest is then cut off)."""
+        source = (DATA / "good" / "mini.yaml").read_text(encoding="utf-8")
+        found = parse_tree(source.replace("start: q1", "start: o_done"), "t.yaml").problems
+        warning = next(p for p in found if p.code == "start-is-outcome")
+        assert warning.severity == "warning"
+        assert "outcome 'o_done'" in warning.message
+        assert source.splitlines()[warning.line - 1].startswith("start:")
+
+    def test_graph_checks_run_beside_shape_errors(self) -> None:
+        """A question without options does not hide the dangling `next` and the loop
+        elsewhere, and what its missing options would reach is not called unreachable."""
+        found = [(p.code, p.line) for p in read_tree(BAD / "missing-options.yaml").problems]
+        assert found == [("missing-field", 11), ("unknown-node", 18), ("cycle", 38)]
+
+    def test_unreachable_beside_a_shape_error_whose_edges_are_readable(self) -> None:
+        """A shape error that leaves every `next` readable (a bad option id) still lets an
+        unreachable node be reported."""
+        broken = MINI.replace('id: "yes"', 'id: "Yes"').replace("next: o_done", "next: o_help")
+        assert [(p.code, p.line) for p in parse_tree(broken, "t.yaml").problems] == [
+            ("invalid-id", 14),
+            ("unreachable", 21),
+        ]
+
+    def test_a_reference_to_a_refused_id_is_not_a_second_error(self) -> None:
+        """A node whose id is refused (a Cyrillic o) is reported once: the `next` that
+        names it in ASCII is not also an unknown node."""
+        assert [p.code for p in read_tree(BAD / "lookalike-id.yaml").problems] == ["invalid-id"]
+
+    def test_a_key_the_kind_lacks_is_no_way_on(self) -> None:
+        """A stray `next` on a question is an unknown key, not an edge: it makes no loop."""
+        broken = MINI.replace("    kind: question\n", "    kind: question\n    next: q1\n")
+        assert [p.code for p in parse_tree(broken, "t.yaml").problems] == ["unknown-field"]
+
     def test_unreachable_outcome_has_no_made_up_path(self) -> None:
         """An escalating outcome nothing leads to is unreachable, not missing its facts on
         a path that does not exist."""
@@ -271,3 +344,83 @@ class TestBundled:
         assert str(problem) == "t.yaml:3:5: cycle: a -> a"
         warning = Problem("unused-fact", "x", "t.yaml", 1, 1, "warning")
         assert str(warning) == "t.yaml:1:1: unused-fact (warning): x"
+
+
+MINI = (DATA / "good" / "mini.yaml").read_text(encoding="utf-8")
+
+
+def _messages(text: str) -> list[tuple[str, str]]:
+    return [(p.code, p.message) for p in parse_tree(text, "t.yaml").problems]
+
+
+class TestMessages:
+    """Each message says what is wrong in the author's terms, never misleading."""
+
+    def test_an_id_starting_with_a_digit_is_told_the_real_rule(self) -> None:
+        """`2` is refused because an id starts with a letter, and the message says so."""
+        ((code, message),) = _messages(MINI.replace('id: "yes"', 'id: "2"'))
+        assert code == "invalid-id"
+        assert "'2' is not a valid id: it starts with a digit" in message
+        assert "starts with a lowercase ASCII letter" in message
+
+    def test_one_option_is_too_few_in_the_schema_too(self) -> None:
+        """The schema and the checker agree that a question needs two options."""
+        from okpay_triage.tree.model import Tree
+
+        question = Tree.model_json_schema()["$defs"]["Question"]
+        assert question["properties"]["options"]["minItems"] == 2
+        one = MINI.replace(
+            '      - {id: "yes", label: {en: "Yes", zh: "好了"}, next: o_done}\n', ""
+        )
+        codes = [code for code, _ in _messages(one)]
+        assert codes[0] == "too-few-options"
+
+    def test_an_unquoted_comma_in_a_text_says_to_quote_it(self) -> None:
+        """`{en: It works, it just fails}` is not "unknown key 'it just fails'"."""
+        broken = MINI.replace('{en: "Did it work?"', "{en: It works, it just fails")
+        ((code, message),) = _messages(broken)
+        assert code == "unknown-field"
+        assert "'it just fails' is read as a key" in message
+        assert "put the whole text in quotes" in message
+
+    def test_a_missing_kind_is_missing(self) -> None:
+        """No `kind` is a missing key; a misspelt kind is invalid, with the likely kind."""
+        assert _messages(MINI.replace("    kind: question\n", "", 1)) == [
+            ("missing-field", "node 'q1': required key 'kind' missing (question, input or outcome)")
+        ]
+        ((code, message),) = _messages(MINI.replace("kind: question", "kind: questoin"))
+        assert code == "invalid-kind"
+        assert message.endswith("(did you mean 'question'?)")
+
+    @pytest.mark.parametrize(
+        ("key", "hint"),
+        [("when", ""), ("nxet", ""), ("promt", " (did you mean 'prompt'?)")],
+    )
+    def test_did_you_mean_offers_only_keys_valid_there(self, key: str, hint: str) -> None:
+        """An unknown key on a question is offered only a question's keys: `when` gets no
+        'en', a `next` misspelt on a question is no guess either (questions have none)."""
+        broken = MINI.replace("    kind: question\n", f"    kind: question\n    {key}: x\n")
+        assert _messages(broken) == [("unknown-field", f"node 'q1': unknown key '{key}'{hint}")]
+
+    @pytest.mark.parametrize("loader", ["libyaml", "python"])
+    @pytest.mark.parametrize(
+        ("text", "says"),
+        [
+            ("a:\n  b: 1\n c: 2\n", "does not line up with the keys of the mapping"),
+            ("a:\n  b: 1\n   c: 2\n", "indented deeper than the keys before it"),
+            ("a:\n  - x: 1\n   - x: 3\n", "does not line up with the list that starts at line 2"),
+            ("a:\n  b: x\n  just text\n  c: 2\n", "the text at line 3 is not a 'key: value'"),
+            ("a: {en: Note: do this, zh: x}\n", "put the whole text in quotes"),
+            ('a: "abc\nb: 1\n', "its closing quote is missing"),
+        ],
+    )
+    def test_yaml_syntax_errors_are_in_plain_words(
+        self, monkeypatch: pytest.MonkeyPatch, loader: str, text: str, says: str
+    ) -> None:
+        """Indentation and quoting mistakes say what to change, with libyaml or without."""
+        if loader == "python":
+            monkeypatch.setattr("okpay_triage.tree.parse.YAML_LOADER", yaml.SafeLoader)
+        ((code, message),) = _messages(text)
+        assert code == "yaml-syntax"
+        assert says in message
+        assert "expected" not in message

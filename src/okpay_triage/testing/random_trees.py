@@ -228,7 +228,9 @@ def _question(
         "prompt": _text(draw, _QUESTION),
         "options": options,
     }
-    if draw(st.integers(0, 2)) == 0:  # bound to a choice fact a caller may already know
+    # Bound to a choice fact a caller may already know; always when every option leads to
+    # the same step, where only the fact makes the answer count (answer-changes-nothing).
+    if len(set(targets)) == 1 or draw(st.integers(0, 2)) == 0:
         fact_id = f"c_{node_id}"
         facts[fact_id] = {"type": "choice", "label": _text(draw)}
         node["fact"] = fact_id

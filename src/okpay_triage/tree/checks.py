@@ -9,102 +9,67 @@ from the start collects it, i.e. the intersection over its predecessors. The rul
 at one node at a time (options, answer words, facts declared and fitting, translations) are
 in `tree.content`.
 
-A tree is read once: a single pass over its nodes builds `_Index`, the graph as flat lists
-indexed by node position, and `content.node_findings` runs each node through the one-node
-rules. The graph rules then work on those lists, which stay small and in cache however large
-the tree is. networkx explains what is wrong when something is (names the steps of a cycle,
-finds a path that misses a fact); a tree that passes never builds a networkx graph. Neither
-is on the start-up path of the command line.
+A tree is read once: a single pass over its nodes builds the graph as flat lists indexed by
+node position (`tree.graph`), and `content.node_findings` runs each node through the
+one-node rules. The graph rules then work on those lists, which stay small and in cache
+however large the tree is. When a loop is found, a depth-first search in file order names
+each one at the `next` that closes it; networkx finds the path that misses a fact; a tree
+that passes never builds a networkx graph. Neither is on the start-up path of the command
+line. A tree whose shape is wrong gets the graph rules too, on the graph its plain data
+gives (`check_data`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from okpay_triage.errors import Problem, did_you_mean
 
 from .content import Finding, node_findings, tree_translations
-from .model import Outcome, Question, Tree
+from .graph import Index, index_tree, partial_index, wiring_of
+from .model import Outcome, Tree
 
 if TYPE_CHECKING:
     from .parse import DataPath, SourceMap
 
 
-@dataclass
-class _Index:
-    """The tree as a graph of node positions: vertex i is `tree.nodes[i]`.
-
-    A node id defined twice is one vertex, the first definition; edges written on the
-    second are added to it, as they would be in a graph keyed by id. References that do not
-    resolve have no edge (`unresolved` keeps them for the error).
-    """
-
-    tree: Tree
-    position: dict[str, int]  # node id -> index of its first definition
-    successors: list[list[int]]  # per vertex, the vertices its options or next lead to
-    unresolved: list[tuple[str, str, DataPath]]  # (from, to, where the reference is written)
-    collects: list[str | None]  # per node, the fact its step collects or is bound to
-    duplicates: list[tuple[int, int]]  # (index of a second definition, index of the first)
-    start: int | None  # the start's vertex, None when no node has that id
-    explained: Any = None  # the networkx graph, built the first time a problem needs it
-
-
-def _index(tree: Tree) -> _Index:
-    nodes = tree.nodes
-    position: dict[str, int] = {}
-    duplicates: list[tuple[int, int]] = []
-    for i, node in enumerate(nodes):
-        first = position.setdefault(node.id, i)
-        if first != i:
-            duplicates.append((i, first))
-    successors: list[list[int]] = [[] for _ in nodes]
-    unresolved: list[tuple[str, str, DataPath]] = []
-    collects: list[str | None] = []
-    find = position.get
-    for i, node in enumerate(nodes):
-        if isinstance(node, Outcome):
-            collects.append(None)
-            continue
-        collects.append(node.fact)
-        targets = [o.next for o in node.options] if isinstance(node, Question) else [node.next]
-        out = successors[position[node.id]]
-        for j, target in enumerate(targets):
-            vertex = find(target)
-            if vertex is not None:
-                out.append(vertex)
-            else:
-                where: DataPath = (
-                    ("nodes", i, "options", j, "next")
-                    if isinstance(node, Question)
-                    else ("nodes", i, "next")
-                )
-                unresolved.append((node.id, target, where))
-    return _Index(tree, position, successors, unresolved, collects, duplicates, find(tree.start))
-
-
 # --------------------------------------------------------------------------- structure
 
 
-def duplicate_nodes(ix: _Index) -> Iterator[Finding]:
-    nodes = ix.tree.nodes
+def duplicate_nodes(ix: Index) -> Iterator[Finding]:
     for i, first in ix.duplicates:
         yield Finding(
             "duplicate-node",
-            f"node id '{nodes[i].id}' is defined twice (also nodes[{first}])",
+            f"node id '{ix.ids[i]}' is defined twice",
             ("nodes", i, "id"),
+            first=("nodes", first, "id"),
         )
 
 
-def start_exists(ix: _Index) -> Iterator[Finding]:
-    if ix.start is None:
+def start_exists(ix: Index) -> Iterator[Finding]:
+    if ix.start is None and ix.start_name is not None:
+        hint = did_you_mean(ix.start_name, ix.position)
         yield Finding(
-            "unknown-start", f"start names '{ix.tree.start}', which is not a node", ("start",)
+            "unknown-start",
+            f"start names '{ix.start_name}', which is not a node{hint}",
+            ("start",),
         )
 
 
-def references_resolve(ix: _Index) -> Iterator[Finding]:
+def start_is_not_outcome(ix: Index) -> Iterator[Finding]:
+    """A tree that starts at an outcome asks nothing: every session ends at once."""
+    if ix.start is not None and ix.outcomes is not None and ix.outcomes[ix.start]:
+        yield Finding(
+            "start-is-outcome",
+            f"start names the outcome '{ix.start_name}', so every session ends before a "
+            "single question; start at the first question or input",
+            ("start",),
+            "warning",
+        )
+
+
+def references_resolve(ix: Index) -> Iterator[Finding]:
     for source, target, path in ix.unresolved:
         hint = did_you_mean(target, ix.position)
         yield Finding(
@@ -114,9 +79,9 @@ def references_resolve(ix: _Index) -> Iterator[Finding]:
         )
 
 
-def facts_used(ix: _Index) -> list[Finding]:
+def facts_used(ix: Index, tree: Tree) -> list[Finding]:
     used = set(ix.collects)
-    used.update(f for n in ix.tree.nodes if isinstance(n, Outcome) for f in n.requires)
+    used.update(f for n in tree.nodes if isinstance(n, Outcome) for f in n.requires)
     return [
         Finding(
             "unused-fact",
@@ -125,7 +90,7 @@ def facts_used(ix: _Index) -> list[Finding]:
             "warning",
             key=True,
         )
-        for fact_id in ix.tree.facts
+        for fact_id in tree.facts
         if fact_id not in used
     ]
 
@@ -133,7 +98,7 @@ def facts_used(ix: _Index) -> list[Finding]:
 # --------------------------------------------------------------------------- graph
 
 
-def reachable(ix: _Index) -> bytearray:
+def reachable(ix: Index) -> bytearray:
     """Per vertex, 1 when a walk from the start can reach it (none when the start is missing)."""
     reached = bytearray(len(ix.successors))
     if ix.start is None:
@@ -149,19 +114,76 @@ def reachable(ix: _Index) -> bytearray:
     return reached
 
 
-def all_reachable(ix: _Index, reached: bytearray) -> Iterator[Finding]:
-    if ix.start is None:
+#: How many steps a problem lists by name before it says "... and N more".
+SHOWN = 12
+
+
+def _names(ids: list[str]) -> str:
+    shown = ", ".join(f"'{name}'" for name in ids[:SHOWN])
+    return shown + (f" and {len(ids) - SHOWN} more" if len(ids) > SHOWN else "")
+
+
+def all_reachable(ix: Index, reached: bytearray) -> Iterator[Finding]:
+    """One problem per root cause: an unreachable node that no other unreachable node leads
+    to (or, in a loop nothing leads into, its first node in the file), listing what is cut
+    off with it, i.e. what can only be reached through it."""
+    if ix.start is None or not ix.edges_known:
         return
-    for node_id, i in ix.position.items():
-        if not reached[i]:
-            yield Finding(
-                "unreachable",
-                f"node '{node_id}' cannot be reached from the start '{ix.tree.start}'",
-                ("nodes", i, "id"),
-            )
+    successors = ix.successors
+    cut = [v for v in ix.position.values() if not reached[v]]
+    if not cut:
+        return
+    entered = bytearray(len(successors))  # 1: an unreachable node leads here
+    for u in cut:
+        for v in successors[u]:
+            if v != u:
+                entered[v] = 1
+    roots = [v for v in cut if not entered[v]]
+    covered = bytearray(len(successors))
+    groups: list[tuple[int, list[int]]] = []
+
+    def behind(root: int) -> list[int]:
+        seen = {root}
+        stack, found = [root], []
+        while stack:
+            for v in successors[stack.pop()]:
+                if v not in seen and not reached[v]:
+                    seen.add(v)
+                    found.append(v)
+                    stack.append(v)
+        for v in seen:
+            covered[v] = 1
+        return found
+
+    for root in roots:
+        groups.append((root, behind(root)))
+    left = [v for v in cut if not covered[v]]
+    if left:  # loops with no way in from outside: the first node of each stands for it
+        groups += [(root, behind(root)) for root in _loop_roots(successors, left, reached)]
+    start = ix.start_name
+    for root, rest in groups:
+        message = (
+            f"node '{ix.ids[root]}' has no way in, so it cannot be reached from the start '{start}'"
+        )
+        if rest:
+            names = [ix.ids[v] or "?" for v in sorted(rest)]
+            message += f"; cut off with it: {_names(names)}"
+        yield Finding("unreachable", message, ("nodes", root, "id"))
 
 
-def topological_order(ix: _Index) -> list[int] | None:
+def _loop_roots(successors: list[list[int]], left: list[int], reached: bytearray) -> list[int]:
+    """The first node (in file order) of each group of tangled steps among `left` that no
+    other step of `left` leads into: the sources of the condensation, which networkx finds."""
+    import networkx as nx
+
+    graph = nx.DiGraph()
+    graph.add_nodes_from(left)
+    graph.add_edges_from((u, v) for u in left for v in successors[u] if not reached[v])
+    groups = nx.condensation(graph)
+    return sorted(min(groups.nodes[c]["members"]) for c in groups if not groups.in_degree(c))
+
+
+def topological_order(ix: Index) -> list[int] | None:
     """The vertices with every edge pointing forward, or None when there is a cycle
     (Kahn's algorithm: a vertex is placed once every edge into it has been)."""
     successors = ix.successors
@@ -178,31 +200,94 @@ def topological_order(ix: _Index) -> list[int] | None:
     return order if len(order) == len(ix.position) else None
 
 
-def acyclic(ix: _Index) -> Iterator[Finding]:
-    """Each loop of the graph, named step by step; called once the topological sort has
-    found that there is one. networkx finds the strongly connected components."""
-    import networkx as nx
+#: How many steps of one loop are shown before the middle is elided.
+LOOP_SHOWN = 30
+#: How many loops are named one by one before the rest are counted.
+MAX_LOOPS = 20
 
-    graph = _nx_graph(ix)
-    for component in nx.strongly_connected_components(graph):
-        first = next(iter(component))
-        if len(component) == 1 and not graph.has_edge(first, first):
+_RETRY = (
+    "to let the user try again, unroll the retry: a new step such as '{0}_again' that "
+    "asks once more and leads on, never back"
+)
+
+
+def acyclic(ix: Index, order: list[int] | None) -> Iterator[Finding]:
+    """Every loop, each pointed at the `next` that closes it; called only when the
+    topological sort could not place every vertex.
+
+    A depth-first search in file order (roots, then options, in the order written) finds
+    each back edge: a `next` that leads to a step still on the search's path. Every loop
+    holds at least one, so cutting each named `next` removes every loop; the search and so
+    the output depend only on the file, never on hashing. The search visits only the
+    vertices the sort could not place: every loop lies among them.
+    """
+    placed = bytearray(len(ix.successors))
+    for v in order or ():
+        placed[v] = 1
+    wiring = wiring_of(ix)
+    on_path = bytearray(len(wiring))
+    done = bytearray(len(wiring))
+    loops: list[Finding] = []
+    extra: list[DataPath] = []
+    for root in ix.position.values():
+        if placed[root] or done[root]:
             continue
-        cycle = [u for u, _ in nx.find_cycle(graph.subgraph(component), first)]
-        shown = " -> ".join([*cycle, cycle[0]])
+        path = [root]
+        at = {root: 0}  # vertex -> its place on the path
+        edges = [iter(wiring[root])]
+        on_path[root] = 1
+        while edges:
+            step = next(edges[-1], None)
+            if step is None:
+                u = path.pop()
+                on_path[u] = 0
+                done[u] = 1
+                del at[u]
+                edges.pop()
+                continue
+            v, where = step
+            if on_path[v]:
+                if len(loops) < MAX_LOOPS:
+                    loops.append(_loop(ix, path[at[v] :], where))
+                else:
+                    extra.append(where)
+            elif not done[v] and not placed[v]:
+                at[v] = len(path)
+                path.append(v)
+                on_path[v] = 1
+                edges.append(iter(wiring[v]))
+    yield from loops
+    if extra:
         yield Finding(
-            "cycle", f"these steps loop forever: {shown}", ("nodes", ix.position[cycle[0]], "id")
+            "cycle",
+            f"... and {len(extra)} more loops like these; fix the ones named and validate again",
+            extra[0],
         )
 
 
-def required_facts_collected(ix: _Index, order: list[int], reached: bytearray) -> Iterator[Finding]:
+def _loop(ix: Index, steps: list[int], where: DataPath) -> Finding:
+    names = [ix.ids[v] or "?" for v in steps]
+    if len(names) > LOOP_SHOWN:  # a loop through a whole generated tree stays one line
+        names = [*names[:10], f"... {len(names) - 20} more ...", *names[-10:]]
+    shown = " -> ".join([*names, names[0]])
+    return Finding(
+        "cycle",
+        f"these steps loop forever: {shown} (this next goes back to '{names[0]}'; "
+        + _RETRY.format(names[0])
+        + ")",
+        where,
+    )
+
+
+def required_facts_collected(
+    ix: Index, tree: Tree, order: list[int], reached: bytearray
+) -> Iterator[Finding]:
     """Every fact an outcome requires is collected on every path from the start to it.
 
     Walking the DAG in topological order, the facts available at a node are those collected
     on every path into it: the intersection, over its predecessors, of what was available
     there plus what that step collects. Fact sets are bit masks, so the walk is linear.
     """
-    tree = ix.tree
     if ix.start is None:
         return
     bit = {key: 1 << k for k, key in enumerate(tree.facts)}
@@ -236,12 +321,12 @@ def required_facts_collected(ix: _Index, order: list[int], reached: bytearray) -
             )
 
 
-def _nx_graph(ix: _Index) -> Any:
+def _nx_graph(ix: Index) -> Any:
     """The same graph for networkx, keyed by node id, to explain a problem found."""
     if ix.explained is None:
         import networkx as nx
 
-        ids = [node.id for node in ix.tree.nodes]
+        ids = ix.ids
         ix.explained = nx.DiGraph()
         ix.explained.add_nodes_from(ix.position)
         ix.explained.add_edges_from(
@@ -250,13 +335,12 @@ def _nx_graph(ix: _Index) -> Any:
     return ix.explained
 
 
-def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
+def _path_without(ix: Index, end: int, fact: str) -> list[str]:
     """The shortest walk from the start to `end` on which no step collects `fact`."""
     import networkx as nx
 
     graph = _nx_graph(ix)
-    start = ix.tree.start
-    end_id = ix.tree.nodes[end].id
+    start, end_id = ix.start_name or "", ix.ids[end] or ""
     skip = {
         node_id
         for node_id, i in ix.position.items()
@@ -268,39 +352,75 @@ def _path_without(ix: _Index, end: int, fact: str) -> list[str]:
         return [start, end_id]
 
 
+# --------------------------------------------------------------------------- broken shape
+
+
+def check_data(data: dict[str, Any], smap: SourceMap, broken: set[DataPath]) -> list[Problem]:
+    """The graph rules on a tree whose shape is wrong (`broken` holds where the schema's
+    problems are): what can still be checked is, so an author sees everything at once. A
+    finding at a place already reported is left out; the rules that need the whole tree
+    (the one-node rules, facts) wait until the shape is right."""
+    ix = partial_index(data)
+    if ix is None:
+        return []
+    refused = [name for i, name in enumerate(ix.ids) if name and ("nodes", i, "id") in broken]
+    if refused:  # a reference close to a refused id most likely means it: not a second error
+        ix.unresolved = [u for u in ix.unresolved if not did_you_mean(u[1], refused)]
+    found, _, _ = graph_findings(ix)
+    return [_place(f, smap, smap.file) for f in found if f.path not in broken]
+
+
 # --------------------------------------------------------------------------- public
 
 
 _STRUCTURE = (duplicate_nodes, start_exists, references_resolve)
 
 
-def findings(tree: Tree) -> list[Finding]:
-    """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
-    ix = _index(tree)
-    structural = [f for check in _STRUCTURE for f in check(ix)]
-    result = structural + node_findings(tree) + facts_used(ix) + tree_translations(tree)
+def graph_findings(ix: Index) -> tuple[list[Finding], list[int] | None, bytearray]:
+    """The rules that need only the graph: those that also run on the partial index of a
+    tree whose shape is wrong. Also returns the topological order (None: there is a loop)
+    and what the start reaches, for the rules that need the whole tree."""
+    result = [f for check in _STRUCTURE for f in check(ix)]
+    result += start_is_not_outcome(ix)
     reached = reachable(ix)
     result += all_reachable(ix, reached)
     order = topological_order(ix)
     if order is None:  # only a tree with a cycle pays for finding it
-        result += acyclic(ix)
-    elif not structural:
-        result += required_facts_collected(ix, order, reached)
+        result += acyclic(ix, order)
+    return result, order, reached
+
+
+def findings(tree: Tree) -> list[Finding]:
+    """Every problem of `tree`, unplaced (paths into the tree, not file positions)."""
+    ix = index_tree(tree)
+    result, order, reached = graph_findings(ix)
+    result += node_findings(tree) + facts_used(ix, tree) + tree_translations(tree)
+    structural = ix.duplicates or ix.unresolved or ix.start is None
+    if order is not None and not structural:
+        result += required_facts_collected(ix, tree, order, reached)
     return result
+
+
+def _place(finding: Finding, smap: SourceMap | None, name: str) -> Problem:
+    if smap is None:
+        file, line, column = name, 0, 0
+    else:
+        file = smap.file
+        line, column = smap.locate(finding.path, key=finding.key)
+    message = finding.message
+    if finding.first is not None:
+        if smap is None:
+            first = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in finding.first)
+            message += f" (first at {first.lstrip('.')})"
+        else:
+            first_line, first_column = smap.locate(finding.first)
+            message += f" (first at line {first_line}, column {first_column})"
+    return Problem(finding.code, message, file, line, column, finding.severity)
 
 
 def check_tree(tree: Tree) -> list[Problem]:
     """All graph and content problems of a loaded tree, errors and warnings, in file order."""
     smap: SourceMap | None = tree.source
-    problems = []
-    for finding in findings(tree):
-        if smap is not None:
-            file = smap.file
-            line, column = smap.locate(finding.path, key=finding.key)
-        else:
-            file, line, column = f"<{tree.id}>", 0, 0
-        problems.append(
-            Problem(finding.code, finding.message, file, line, column, finding.severity)
-        )
+    problems = [_place(finding, smap, f"<{tree.id}>") for finding in findings(tree)]
     problems.sort(key=lambda p: (p.line, p.column))
     return problems

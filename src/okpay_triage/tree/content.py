@@ -1,6 +1,7 @@
 """The content rules of a tree: those that look at one node at a time, and its texts.
 
-A question offers at least two options and no word picks two of them; the facts a node
+A question's options lead to more than one step and no word picks two of them (that it has
+at least two is the schema's rule); the facts a node
 names are declared and of a type that fits the step; Chinese text is translated and takes
 full-width punctuation. `node_findings` runs every node through every rule here in a single
 pass (`tree.checks` calls it once, beside the graph rules); the texts outside the nodes
@@ -38,15 +39,25 @@ class Finding:
     path: DataPath
     severity: ProblemSeverity = "error"
     key: bool = False  # point at the key rather than the value
+    first: DataPath | None = None  # where the first of two clashing definitions is
 
 
-def enough_options(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
-    if isinstance(node, Question) and len(node.options) < 2:
+def answer_changes_something(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    """A question whose options all lead to one step asks for nothing: whatever the user
+    answers, the same step follows. A question bound to a fact keeps its answer, so it is
+    not warned about."""
+    if not isinstance(node, Question) or node.fact is not None:
+        return
+    options = node.options
+    first = options[0].next
+    if len(options) >= 2 and all(option.next == first for option in options):
         yield Finding(
-            "too-few-options",
-            f"question '{node.id}' has {len(node.options)} option; a question "
-            "needs at least two (use an input or outcome instead)",
+            "answer-changes-nothing",
+            f"question '{node.id}': every option leads to '{first}', so the answer changes "
+            "nothing; lead the options to different steps, bind the question to a fact, or "
+            "show the text as info on the next step",
             ("nodes", i, "options"),
+            "warning",
         )
 
 
@@ -200,7 +211,7 @@ def _node_texts(node: Any) -> Iterator[tuple[DataPath, Any]]:
 
 NodeRule = Callable[[Tree, int, Any], Iterator[Finding]]
 NODE_RULES: tuple[NodeRule, ...] = (
-    enough_options,
+    answer_changes_something,
     distinct_answers,
     facts_declared,
     fact_types_fit,

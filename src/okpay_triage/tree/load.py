@@ -62,14 +62,26 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
             elif (
                 kind == "string_pattern_mismatch" and last in ("id", "start", "next", "fact")
             ) or (kind == "string_pattern_mismatch" and _is_id_slot(path)):
-                shown = _shown(item.get("input"))
-                code = "invalid-id"
+                code, message = "invalid-id", f"{where}: {_id_problem(_lookup(data, path))}"
+            elif kind == "union_tag_not_found":
+                code = "missing-field"
+                message = f"{where}: required key 'kind' missing (question, input or outcome)"
+            elif kind == "union_tag_invalid":
+                line, column = smap.locate((*path, "kind"))
+                written = _lookup(data, (*path, "kind"))
+                hint = did_you_mean(str(written), _KINDS) if isinstance(written, str) else ""
+                code = "invalid-kind"
+                message = f"{where}: kind must be question, input or outcome{hint}"
+            elif kind == "too_short" and len(path) == 3 and path[2] == "options":
+                found = _lookup(data, path)
+                count = len(found) if isinstance(found, list) else 0
+                if isinstance(found, list) and len(found) >= 2:
+                    continue  # long enough as written: its entries' own errors say what is wrong
+                code = "too-few-options"
                 message = (
-                    f"{where}: {shown} is not a valid id (lowercase ASCII letters and "
-                    "digits, joined by single - or _; no spaces or look-alike characters)"
+                    f"{where}: a question needs at least two options, has "
+                    f"{count or 'none'} (with one way on, use an input or an outcome instead)"
                 )
-            elif kind in ("union_tag_invalid", "union_tag_not_found"):
-                code, message = "invalid-kind", f"{where}: kind must be question, input or outcome"
             elif kind in _MAPPING_TYPES:
                 code, message = "invalid-type", f"{where}: Input should be a mapping"
             elif kind == "too_short":
@@ -108,6 +120,28 @@ def error_text(item: Any) -> str:
     return message.removeprefix("Value error, ") if item["type"] == "value_error" else message
 
 
+_KINDS = ("question", "input", "outcome")
+
+
+def _id_problem(value: Any) -> str:
+    """Why `value` is not an id, and the rule (the pattern is `types.ID_PATTERN`)."""
+    rule = (
+        "an id starts with a lowercase ASCII letter, then lowercase letters and digits, "
+        "joined by single - or _ (e.g. q2, o_refund, step-2b)"
+    )
+    if isinstance(value, str) and value[:1].isdigit():
+        why = "it starts with a digit"
+    elif isinstance(value, str) and value.isascii() and value.lower() != value:
+        why = "it has capital letters"
+    elif isinstance(value, str) and not value.isascii():
+        why = "it has characters that are not ASCII, which can look like others or be invisible"
+    elif isinstance(value, str) and (" " in value or not value):
+        why = "it is empty or has spaces"
+    else:
+        why = "it does not fit the rule"
+    return f"{_shown(value)} is not a valid id: {why}; {rule}"
+
+
 def _is_id_slot(path: DataPath) -> bool:
     return (len(path) >= 2 and path[-2] in ("requires", "choices")) or (
         len(path) == 2 and path[0] == "facts"
@@ -125,18 +159,60 @@ def _unknown_key(path: DataPath, data: Any) -> tuple[str, str]:
     where = _describe(path[:-1], data)
     if key == "options" and isinstance(parent, dict) and parent.get("kind") == "outcome":
         return "outcome-with-options", f"{where}: an outcome is a leaf and has no options"
+    here = _keys_here(path[:-1], parent)
+    if here == ("en", "zh") and isinstance(parent, dict) and parent.get(key) in ("", None):
+        # `{en: It works, it just fails, zh: ...}`: YAML ends the text at the comma and
+        # reads the rest as a key with no value.
+        return "unknown-field", (
+            f"{where}: '{key}' is read as a key: this text has a ': ' or ',' that YAML reads "
+            "as structure; put the whole text in quotes"
+        )
+    if key in _all_keys():  # a real key, in the wrong place
+        owner = parent.get("kind") if isinstance(parent, dict) else None
+        hint = f" ({owner} nodes have no '{key}')" if isinstance(owner, str) else ""
+        if not hint and here:
+            hint = f" (here: {', '.join(here)})"
+    else:
+        # Only keys that are valid in this place are offered: 'en' is no guess for 'when'.
+        hint = did_you_mean(key, here)
+    return "unknown-field", f"{where}: unknown key '{key}'{hint}"
+
+
+def _record_keys(record: Any) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(record))
+
+
+def _keys_here(path: DataPath, parent: Any) -> tuple[str, ...]:
+    """The keys the format allows in the mapping at `path` (empty when unknown)."""
+    from .model import Fact, Input, Option, Outcome, Question, Tree
+
+    last = path[-1] if path else None
+    if not path:
+        return tuple(Tree.model_fields)
+    if len(path) == 2 and path[0] == "facts":
+        return tuple(Fact.model_fields)
+    if len(path) == 2 and path[0] == "nodes":
+        kinds = {"question": Question, "input": Input, "outcome": Outcome}
+        kind = parent.get("kind") if isinstance(parent, dict) else None
+        if isinstance(kind, str) and kind in kinds:
+            return _record_keys(kinds[kind])
+        return tuple(dict.fromkeys(k for record in kinds.values() for k in _record_keys(record)))
+    if len(path) == 4 and path[0] == "nodes" and path[2] == "options":
+        return _record_keys(Option)
+    if last in ("synonyms", "keywords") or isinstance(last, (str, int)):
+        return ("en", "zh")  # a text, or words in both languages
+    return ()
+
+
+@lru_cache(maxsize=1)
+def _all_keys() -> frozenset[str]:
     from .model import Fact, Input, Option, Outcome, Question, Tree, Words
 
     records: tuple[Any, ...] = (Input, Option, Outcome, Question, Words)  # dataclasses
-    candidates = {"en", "zh", *Fact.model_fields, *Tree.model_fields} | {
-        field.name for record in records for field in fields(record)
-    }
-    if key in candidates:  # a real key, in the wrong place
-        owner = parent.get("kind") if isinstance(parent, dict) else None
-        hint = f" ({owner} nodes have no '{key}')" if isinstance(owner, str) else ""
-    else:
-        hint = did_you_mean(key, sorted(candidates))
-    return "unknown-field", f"{where}: unknown key '{key}'{hint}"
+    return frozenset(
+        {"en", "zh", *Fact.model_fields, *Tree.model_fields}
+        | {name for record in records for name in _record_keys(record)}
+    )
 
 
 def _data_path(loc: tuple[str | int, ...], data: Any) -> DataPath:
@@ -228,7 +304,7 @@ def _no_gc_pauses() -> Iterator[None]:
 def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
     from pydantic import ValidationError
 
-    from .checks import check_tree
+    from .checks import check_data, check_tree
     from .model import Tree
 
     parse = parse_json if json_format else parse_yaml
@@ -256,7 +332,11 @@ def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
         if json_format and depth_exceeds(data, MAX_DEPTH):
             message = f"nested more than {MAX_DEPTH} levels deep"
             return LoadResult(None, [Problem("too-deep", message, name, 1, 1)])
-        return LoadResult(None, _schema_problems(error, data, smap))
+        problems = _schema_problems(error, data, smap)
+        broken = {_data_path(item["loc"], data) for item in error.errors(include_url=False)}
+        problems += check_data(data, smap, broken)
+        problems.sort(key=lambda p: (p.line, p.column))
+        return LoadResult(None, problems)
     del data  # the plain data is no longer needed; free it before the checks allocate
     tree.set_source(smap)
     problems = check_tree(tree)

@@ -162,7 +162,10 @@ class Question:
     ] = ()
     help: Text | None = None
     fact: Id | None = None
-    options: Annotated[tuple[Option, ...], Field(min_length=1)]
+    options: Annotated[
+        tuple[Option, ...],
+        Field(min_length=2, description="At least two: with one way on, use an input."),
+    ]
 
 
 @_record

@@ -261,7 +261,72 @@ def _syntax_problem(error: yaml.YAMLError, text: str, name: str) -> Problem:
         # its own limit of 1,000 levels before our limit can be seen in the events.
         message = f"nested more than {MAX_DEPTH} levels deep"
         return Problem("too-deep", message, name, line + 1, column + 1)
-    return Problem("yaml-syntax", f"YAML syntax error: {detail}", name, line + 1, column + 1)
+    context = getattr(error, "context_mark", None)
+    opened = f"line {context.line + 1}" if context is not None else "above"
+    message = _plain_syntax(detail, str(getattr(error, "context", "") or ""), opened)
+    return Problem("yaml-syntax", message, name, line + 1, column + 1)
+
+
+#: PyYAML's and libyaml's wording of the usual mistakes -> what to do about them.
+_SYNTAX = (
+    (
+        ("mapping values are not allowed",),
+        "a ': ' here makes YAML start a key where none can be: this line is indented "
+        "deeper than the keys before it, or a text on it holds ': ' (put the whole text in "
+        "quotes)",
+    ),
+    (
+        ("expected '-' indicator", "block collection"),
+        "this line does not line up with the list that starts at {opened}: every item of "
+        "a list starts with '- ' at the same column, and a key after the list lines up with "
+        "the key that holds it",
+    ),
+    (
+        ("did not find expected key", "expected <block end>"),
+        "this line does not line up with the keys of the mapping that starts at {opened}: "
+        "indent it exactly as the keys before it (or, after a quoted text, quote it whole)",
+    ),
+    (
+        ("could not find expected ':'",),
+        "the text at {opened} is not a 'key: value' line: a text that runs over several "
+        "lines must be quoted, or the ':' after a key is missing",
+    ),
+    (
+        ("expected ',' or '}'",),
+        "inside the {{...}} that starts at {opened}, a text has a ': ' or ',' that YAML "
+        "reads as structure, or the closing '}}' is missing; put the whole text in quotes",
+    ),
+    (
+        ("expected ',' or ']'",),
+        "inside the [...] that starts at {opened}, a text has a ': ' or ',' that YAML "
+        "reads as structure, or the closing ']' is missing; put the whole text in quotes",
+    ),
+    (
+        ("unexpected end of stream",),
+        "the file ends inside a quoted text that starts at {opened}: its closing quote is missing",
+    ),
+    (
+        ("cannot start any token",),
+        "a text cannot start with this character (@, ` or %) unless it is quoted; put the "
+        "whole text in quotes",
+    ),
+    (
+        ("unknown escape character",),
+        "a \\ in a double-quoted text starts an escape: write \\\\ for a backslash, or use "
+        "single quotes",
+    ),
+)
+
+
+def _plain_syntax(detail: str, context: str, opened: str) -> str:
+    for needles, message in _SYNTAX:
+        if any(needle in detail or needle in context for needle in needles):
+            if needles == ("expected '-' indicator", "block collection") and not (
+                "expected '-' indicator" in detail or "block end" in detail
+            ):
+                continue  # a list's own context, but not a list item out of line
+            return message.format(opened=opened)
+    return f"YAML syntax error: {detail}"
 
 
 # --------------------------------------------------------------------------- JSON
