@@ -179,6 +179,10 @@ def generated_tree(size: int) -> dict[str, Any]:
     add(last)
     for holder, _ in open_ends:  # everything still open leads to the closing outcome
         holder["next"] = "end"
+    for node in nodes:  # a closing question whose every answer leads to "end" keeps its
+        options = node.get("options", ())  # answer as the status fact, so it still matters
+        if options and "fact" not in node and {o["next"] for o in options} == {"end"}:
+            node["fact"] = "status"
     used = {node.get("fact") for node in nodes} | {"account_email"}
     return {
         "id": f"generated-{size}",

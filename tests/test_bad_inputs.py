@@ -23,6 +23,7 @@ from typing import Any, get_args
 
 import pexpect
 import pytest
+from benchmarks.treegen import generated_tree
 from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -42,8 +43,6 @@ from okpay_triage.text import visible
 from okpay_triage.tree.load import read_tree
 from okpay_triage.tree.plan import compile_tree
 from okpay_triage.types import FactType
-
-from .treegen import generated_tree
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from benchmarks.treegen import generated_tree
 
 from okpay_triage import Problem, TreeError, bundled_tree_ids, load_tree
 from okpay_triage.tree.load import DEFAULT_MAX_BYTES, parse_tree, read_tree
 from okpay_triage.tree.model import Question
-
-from .treegen import generated_tree
 
 DATA = Path(__file__).parent / "data"
 BAD = DATA / "bad"
