@@ -17,15 +17,17 @@ are cached as well, so a conversation pays them once.
 from __future__ import annotations
 
 import json
+import re
 import threading
 from functools import lru_cache
 from typing import Any
 
 from okpay_triage.errors import AnswerError, SessionError
+from okpay_triage.text import normalize
 from okpay_triage.tree.plan import CompiledTree, FactSpec, StepSpec
 from okpay_triage.types import Lang, Source
 
-from .context import bound_choice, bound_to_question
+from .context import bound_choice, bound_to_question, quoted
 
 SESSION_FORMAT = "okpay-triage/session"
 SESSION_VERSION = 1
@@ -94,8 +96,23 @@ def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -
     else:  # any other fact given up front is read as it would be typed
         again = _typed_again(spec, value)
     if again is None:
-        return "*" in value and spec.type not in ("money", "datetime", "choice")
+        shape = _MASKED_SHAPES.get(spec.type)
+        return shape is not None and shape.fullmatch(value) is not None
     return again == value
+
+
+#: What a value the engine masked looks like, by fact type, when it cannot be read again:
+#: an email or phone masked whole (``l***@example.com``, ``138****5678``, ``+44 ****0958``),
+#: an identifier with the card or phone number typed into it masked (``****1111``), a
+#: sensitive identifier's tail with a dropped secret's marker. Anything else beside a mask
+#: (free text after an email, say) was never kept by the engine.
+_ID_CHARS = r"[A-Za-z0-9._:-]"
+_MASKED_SHAPES = {
+    "email": re.compile(r"[^\s@*]?\*\*\*@[^\s@]+"),
+    "phone": re.compile(r"(?:\+\d{1,3} )?(?:1\d\d)?\*{4}\d{1,4}"),
+    "transaction_id": re.compile(rf"{_ID_CHARS}*\*{{4}}[^\s*]{{1,4}}(?: \[removed\])?{_ID_CHARS}*"),
+    "order_number": re.compile(rf"{_ID_CHARS}*\*{{4}}[^\s*]{{1,4}}(?: \[removed\])?{_ID_CHARS}*"),
+}
 
 
 @lru_cache(maxsize=1024)
@@ -194,6 +211,7 @@ def bundled_plan(tree_id: str) -> CompiledTree:
 
 
 _SOURCES = frozenset(("user", "context"))
+_TOP_LEVEL = frozenset(("format", "version", "tree", "lang", "context", "answers"))
 _DAMAGED = "the session file is damaged: a field is missing or of the wrong type"
 
 
@@ -207,7 +225,15 @@ def _read(text: str | bytes) -> dict[str, Any]:
         ) from None
     if type(data) is not dict or data.get("format") != SESSION_FORMAT:
         raise SessionError("this is not a saved okpay-triage session", code="not-a-session")
-    if data.get("version") != SESSION_VERSION:
+    unknown = sorted(set(data) - _TOP_LEVEL)
+    if unknown:
+        shown = ", ".join(repr(k)[:40] for k in unknown[:5])
+        raise SessionError(
+            f"the session file holds keys okpay-triage never writes ({shown}), "
+            "so it was changed by hand",
+            code="damaged",
+        )
+    if type(data.get("version")) is not int or data.get("version") != SESSION_VERSION:
         raise SessionError(
             f"unsupported session format version {data.get('version')!r}",
             code="unsupported-version",
@@ -316,9 +342,24 @@ def _replay(plan: CompiledTree, context: dict[str, str], key: StateKey) -> str:
     entries = key[3]
     known = _KNOWN.get((*key[:3], entries[:-1])) if entries else None
     node, first = (plan.start, 1) if known is None else (known, len(entries))
-    for number, (at, answer, _) in enumerate(entries[first - 1 :], first):
+    if known is None:  # (a remembered state had the same facts given up front)
+        unknown = [k for k in context if k not in plan.facts]
+        if unknown:
+            names = ", ".join(quoted(k) for k in unknown)
+            raise SessionError(f"the session file names facts this tree does not have: {names}")
+        for k, value in context.items():
+            _check_saved(plan, k, value, "in the facts given up front", given=True)
+    for number, (at, answer, source) in enumerate(entries[first - 1 :], first):
         spec = plan.steps.get(node)
         nxt = None if spec is None or at != node else _next(spec, answer)
+        if nxt is not None and spec is not None:
+            taken = _from_context(spec, context)
+            if (source == "context") != (taken is not None) or (taken not in (None, answer)):
+                raise SessionError(
+                    f"the session file is damaged: answer {number} says it came from "
+                    f"{'the facts given up front' if source == 'context' else 'the user'}, "
+                    "which it cannot have"
+                )
         if nxt is None or spec is None:
             raise SessionError(
                 f"the session file is damaged: answer {number} does not fit "
@@ -327,13 +368,17 @@ def _replay(plan: CompiledTree, context: dict[str, str], key: StateKey) -> str:
         if spec.kind == "input" and answer is not None and spec.fact is not None:
             _check_saved(plan, spec.fact, answer, f"answer {number}")
         node = nxt
-    if known is None:  # a remembered state had the same facts given up front
-        unknown = [k for k in context if k not in plan.facts]
-        if unknown:
-            raise SessionError(f"the session file names facts this tree does not have: {unknown}")
-        for k, value in context.items():
-            _check_saved(plan, k, value, "in the facts given up front", given=True)
     return node
+
+
+def _from_context(spec: StepSpec, context: dict[str, str]) -> str | None:
+    """The answer the engine takes for `spec` from the facts given up front, as
+    `context.answered_from_context` does; None when the user answers it."""
+    known = context.get(spec.fact) if spec.fact else None
+    if known is None or spec.kind != "question":
+        return known
+    index = spec.lookup.get(normalize(known))
+    return None if index is None else spec.options[index][0]
 
 
 def _next(spec: StepSpec, answer: str | None) -> str | None:
