@@ -174,6 +174,18 @@ def test_no_private_names_read_across_modules() -> None:
     assert wrong == []
 
 
+def test_modules_stay_small_or_say_why() -> None:
+    """A module over 400 lines owns two things, unless its docstring says why it does not."""
+    long = []
+    for name, path in MODULES.items():
+        text = path.read_text(encoding="utf-8")
+        if text.count("\n") > 400:
+            doc = ast.get_docstring(ast.parse(text)) or ""
+            if "over 400 lines" not in doc:
+                long.append(f"{name}: {text.count(chr(10))} lines")
+    assert long == []
+
+
 def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
