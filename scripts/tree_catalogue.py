@@ -13,7 +13,7 @@ from pathlib import Path
 
 from okpay_triage import bundled_tree_ids, load_tree
 from okpay_triage.authoring.diagram import to_mermaid
-from okpay_triage.tree.plan import compile_tree
+from okpay_triage.tree.plan import CompiledTree, compile_tree
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "trees.md"
 LEVELS = {
@@ -68,8 +68,40 @@ def catalogue() -> str:
                 f"| `{step.id}` | {cell(out.title[0])} | {cell(out.title[1])} | "
                 f"{LEVELS[out.escalate]} | {out.severity} | {needs} |"
             )
+        parts += _up_front(plan)
         parts += ["", "```mermaid", to_mermaid(plan, "en").rstrip(), "```"]
     return "\n".join(parts) + "\n"
+
+
+def _up_front(plan: CompiledTree) -> list[str]:
+    """The facts a caller can give up front (`Session.start(facts=...)`, `--fact`), with the
+    values each accepts: for a fact a question is bound to, that question's option ids."""
+    rows = [
+        "",
+        "Facts a caller can give up front:",
+        "",
+        "| fact | type | values |",
+        "|---|---|---|",
+    ]
+    for fact in plan.facts.values():
+        options = [
+            oid
+            for step in plan.steps.values()
+            if step.kind == "question" and step.fact == fact.id
+            for oid, _ in step.options
+        ]
+        values = ", ".join(f"`{o}`" for o in dict.fromkeys(options)) or {
+            "money": "an amount, e.g. `128.50 CNY`",
+            "datetime": "a time, e.g. `2026-11-20 14:30 +08:00`",
+            "email": "an email address",
+            "phone": "a phone number",
+            "account": "the registered phone number or email",
+            "transaction_id": "the id as the app shows it",
+            "order_number": "the number as the app or merchant shows it",
+            "choice": ", ".join(f"`{c}`" for c in fact.choices) or "one of the choices",
+        }.get(fact.type, "text as typed")
+        rows.append(f"| `{fact.id}` | {fact.type} | {values} |")
+    return rows
 
 
 def main(argv: list[str]) -> int:

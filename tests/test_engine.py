@@ -9,7 +9,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from okpay_triage import AnswerError, Session, SessionError, load_tree
+from okpay_triage import AnswerError, Session, SessionError, bundled_tree_ids, load_tree
 from okpay_triage.testing import SensitiveText, sensitive_text
 from okpay_triage.tree.load import parse_tree
 
@@ -349,3 +349,30 @@ class TestQuotingRefusedAnswers:
             messages.append(str(caught.value))
         for needle in found.needles:
             assert all(needle not in message for message in messages)
+
+
+class TestFactsUpFront:
+    """Issue 15 item 9: what a caller may pass up front, and one set of facts for any tree."""
+
+    @pytest.mark.parametrize("value", [None, [1], {"a": 1}, object()])
+    def test_non_text_values_are_refused_clearly(self, value: object) -> None:
+        """None and containers are refused with the fact named, never kept as "None"."""
+        with pytest.raises(AnswerError, match="amount") as caught:
+            Session.start(load_tree("fee-dispute"), facts={"amount": value})
+        assert caught.value.code == "bad-fact"
+
+    @pytest.mark.parametrize(("value", "kept"), [(128.5, "128.50 CNY"), (99, "99.00 CNY")])
+    def test_numbers_are_written_out(self, value: object, kept: str) -> None:
+        """A number is read as typed (here with the currency the caller passes separately)."""
+        session = Session.start(load_tree("fee-dispute"), facts={"amount": f"{value} CNY"})
+        assert session.facts["amount"] == kept
+
+    @given(tree_id=st.sampled_from(sorted(bundled_tree_ids())))
+    def test_one_set_of_facts_for_any_tree(self, tree_id: str) -> None:
+        """With ignore_unknown_facts, facts another tree declares are dropped, not refused."""
+        facts = {"account_email": "li.na@example.com", "no_such_fact": "x", "amount": "5 CNY"}
+        tree = load_tree(tree_id)
+        session = Session.start(tree, facts=facts, ignore_unknown_facts=True)
+        assert set(session.facts) <= set(tree.facts)
+        with pytest.raises(AnswerError):
+            Session.start(tree, facts=facts)

@@ -99,6 +99,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "The value given for “{fact}” was refused: {reason}",
         "“{fact}”的取值无效：{reason}",
     ),
+    "fact-not-text": (
+        "The value given for “{fact}” is {kind}, not text; leave the fact out when it is "
+        "not known.",
+        "“{fact}”的取值为 {kind}，不是文本；不知道时请不要传入该信息项。",
+    ),
     "fact-no-option": (
         "“{value}” does not name an option of the question this fact answers ({options}).",
         "“{value}”不对应该信息项所回答问题的任何选项（{options}）。",

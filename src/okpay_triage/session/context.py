@@ -38,7 +38,7 @@ def context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> st
             say("unknown-fact", lang, fact=quoted(key), known=", ".join(plan.facts)),
             code="unknown-fact",
         )
-    text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
+    text = _as_text(key, value, lang)
     if bound_to_question(plan, key):
         return bound_choice(plan, key, text, lang)
     from .values import parse_value
@@ -47,6 +47,28 @@ def context_value(plan: CompiledTree, key: str, value: object, lang: Lang) -> st
         return parse_value(spec, text, lang).value
     except AnswerError as error:
         raise AnswerError(say("bad-fact", lang, fact=key, reason=error), code="bad-fact") from None
+
+
+def _as_text(key: str, value: object, lang: Lang) -> str:
+    """A value given up front as the text it would be typed as. Strings, numbers and
+    `Decimal`s are written out; ``True``/``False`` are ``yes``/``no`` (a yes/no question bound
+    to the fact takes them); ``None`` and anything else (lists, dicts, dates) are refused:
+    a caller that has no value leaves the fact out."""
+    from decimal import Decimal
+
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, (str, int, float, Decimal)):
+        return str(value)
+    raise AnswerError(
+        say(
+            "fact-not-text",
+            lang,
+            fact=quoted(key),
+            kind="None" if value is None else type(value).__name__,
+        ),
+        code="bad-fact",
+    )
 
 
 def answered_from_context(

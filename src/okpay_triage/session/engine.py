@@ -112,8 +112,17 @@ class Session:
         *,
         lang: str = "en",
         facts: Mapping[str, object] | None = None,
+        ignore_unknown_facts: bool = False,
     ) -> Session:
         """A new session at the tree's start, with `facts` known up front.
+
+        Args:
+            tree: the tree to walk.
+            lang: ``"en"`` or ``"zh"``.
+            facts: fact ids to values known up front: text, numbers, ``True``/``False``
+                (``yes``/``no``); leave out a fact that is not known (``None`` is refused).
+            ignore_unknown_facts: drop facts this tree does not declare instead of refusing
+                them, so one set of a user's facts can start any tree.
 
         Raises:
             AnswerError: `lang` is not ``"en"``/``"zh"``, a fact id is unknown, or a value
@@ -123,9 +132,10 @@ class Session:
         if lang not in ("en", "zh"):
             raise AnswerError(f"lang must be 'en' or 'zh', not {lang!r}", code="bad-lang")
         language: Lang = "zh" if lang == "zh" else "en"
-        context = {
-            key: context_value(plan, key, value, language) for key, value in (facts or {}).items()
-        }
+        given = facts or {}
+        if ignore_unknown_facts:
+            given = {key: value for key, value in given.items() if key in plan.facts}
+        context = {key: context_value(plan, key, value, language) for key, value in given.items()}
         return cls(plan, language, context, (), plan.start, (), True)._advance()
 
     # ------------------------------------------------------------------ reading
