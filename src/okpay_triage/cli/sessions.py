@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 @click.option(
     "--save",
     type=A_FILE,
-    help="Save the session here after every answer (atomically).",
+    help="Save the session here after every answer (atomically). A file that already "
+    "exists is never overwritten: to go on with a saved session, use `resume FILE`.",
 )
 @PACKET
 @FORMAT
@@ -72,9 +73,10 @@ def run(
     """
     from okpay_triage.session.engine import Session
 
-    from .files import tree_for_run
+    from .files import refuse_to_overwrite, tree_for_run
 
     known = dict(_split_fact(item) for item in facts)
+    refuse_to_overwrite(save)
     _carry_on(
         lambda: Session.start(tree_for_run(tree), lang=lang, facts=known),
         answers,
@@ -179,9 +181,13 @@ def _carry_on(
 
 
 def _split_fact(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
+    from okpay_triage.text import valid_unicode
+
+    key, sep, value = valid_unicode(item).partition("=")
     if not sep or not key.strip():
-        raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--fact")
+        from .console import quoted
+
+        raise click.BadParameter(f"expected KEY=VALUE, got “{quoted(item)}”", param_hint="--fact")
     return key.strip(), value
 
 
