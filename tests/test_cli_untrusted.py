@@ -494,3 +494,17 @@ class TestHonestSaves:
         assert child.exitstatus == 1
         assert "No space left on device" in output
         assert "saved to" not in output
+
+
+def test_json_error_line_is_redacted() -> None:
+    """Item 36: the `error` line of `--json` quotes a refused answer redacted; what is left
+    is escaped, and the line is the same JSON value."""
+    result = invoke("run", "login-failure", "--json", "--answer", HOSTILE)
+    assert result.exit_code == 2
+    [error] = [
+        json.loads(line)
+        for line in result.output.splitlines()
+        if line.startswith("{") and json.loads(line)["event"] == "error"
+    ]
+    assert "****1111" in error["message"]
+    assert_safe(result.output)
