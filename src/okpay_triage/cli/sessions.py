@@ -206,7 +206,7 @@ def _emit_packet(
     from okpay_triage.packet.build import build_packet
     from okpay_triage.packet.render import format_for_path, render
 
-    from .console import echo
+    from .console import echo, shown
     from .exits import Failed
     from .files import write_atomically
 
@@ -219,4 +219,4 @@ def _emit_packet(
         write_atomically(path, data)
     except OSError as error:
         raise Failed(f"could not write the packet to {path}: {error.strerror or error}") from None
-    echo(wording.say("cli.packet-written", session.lang, path=path), err=True)
+    echo(shown(wording.say("cli.packet-written", session.lang, path=path)), err=True)
