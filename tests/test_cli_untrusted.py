@@ -508,3 +508,17 @@ def test_json_error_line_is_redacted() -> None:
     ]
     assert "****1111" in error["message"]
     assert_safe(result.output)
+
+
+def test_resume_does_not_overwrite_another_session(tmp_path: Path) -> None:
+    """Item 41: `resume A --save B` onto another saved session B is refused the same way;
+    `--save A` (the file itself) is how resume always saves."""
+    first = saved_session(tmp_path, "forgot")
+    other = tmp_path / "other.json"
+    other.write_bytes(first.read_bytes())
+    before = other.read_bytes()
+    result = invoke("resume", str(first), "--save", str(other), "--answer", "done")
+    assert result.exit_code == 1
+    assert "already holds a saved session" in result.output
+    assert other.read_bytes() == before
+    assert invoke("resume", str(first), "--save", str(first), "--answer", "done").exit_code == 0

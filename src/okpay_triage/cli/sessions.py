@@ -97,7 +97,7 @@ def run(
 @click.option(
     "--save",
     type=A_FILE,
-    help="Where to save (default: FILE itself).",
+    help="Where to save (default: FILE itself). A file that already exists is never overwritten.",
 )
 @PACKET
 @FORMAT
@@ -115,7 +115,10 @@ def resume(
     json_lines: bool,
 ) -> None:
     """Continue the session saved in FILE."""
-    from .files import read_session
+    from .files import read_session, refuse_to_overwrite
+
+    if save is not None and not _same_file(save, file):
+        refuse_to_overwrite(save)  # FILE itself is rewritten as it goes; another is not
 
     _carry_on(
         lambda: read_session(file, tree_path),
@@ -178,6 +181,13 @@ def _carry_on(
     config = read_config(config_path)
     session = drive(begin(), scripted(answers, answers_file), save, report, config)
     _emit_packet(session, packet_path, fmt, config, report.packet)
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except (OSError, RuntimeError):
+        return False
 
 
 def _split_fact(item: str) -> tuple[str, str]:
