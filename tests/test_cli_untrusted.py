@@ -411,11 +411,11 @@ class TestHonestSaves:
         assert "as saved before it" in output
         assert Session.from_json(save.read_text(encoding="utf-8")).transcript == []
 
-    @pytest.mark.parametrize("where", ["after mkstemp", "in fsync"])
+    @pytest.mark.parametrize("where", ["after mkstemp", "in write", "in fsync"])
     def test_interrupted_save_leaves_no_temporary_file(self, tmp_path: Path, where: str) -> None:
         """Item 41: SIGINT arriving just after the temporary file is made (where a race
-        once left it behind), or a KeyboardInterrupt in fsync: exit 130, no temporary
-        file, and the previous file intact."""
+        once left it behind), or a KeyboardInterrupt while writing or in fsync: exit 130,
+        no temporary file, and the previous file intact."""
         save = saved_session(tmp_path, "forgot")
         before = save.read_bytes()
         if where == "after mkstemp":
@@ -428,6 +428,8 @@ class TestHonestSaves:
                 "    return made\n"
                 "tempfile.mkstemp = mkstemp\n"
             )
+        elif where == "in write":
+            inject = "import os\ndef write(fd, data): raise KeyboardInterrupt\nos.write = write\n"
         else:
             inject = "import os\ndef fsync(fd): raise KeyboardInterrupt\nos.fsync = fsync\n"
         script = inject + "import sys\nfrom okpay_triage.cli import main\nmain(sys.argv[1:])\n"

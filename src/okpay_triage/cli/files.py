@@ -255,19 +255,25 @@ def write_atomically(path: Path, data: bytes) -> None:
             handle, temp = tempfile.mkstemp(
                 prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
             )
-        with os.fdopen(handle, "wb") as stream:
-            handle = None  # the stream owns it now
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
+        # The bare descriptor, not a file object: an interrupt at any point leaves one
+        # owner of it (a file object would close it a second time in the clean-up, and
+        # that error would hide the interrupt and skip the removal).
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+        os.fsync(handle)
+        os.close(handle)
+        handle = None
         os.replace(temp, target)
         temp = None
     except BaseException:
-        if handle is not None:
-            os.close(handle)
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+        with _interrupts_held():  # a second Ctrl-C cannot cut the clean-up short
+            if handle is not None:
+                with contextlib.suppress(OSError):
+                    os.close(handle)
+            if temp is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(temp)  # gone already if the rename had just happened
         raise
 
 
