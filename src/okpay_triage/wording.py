@@ -339,6 +339,16 @@ WORDS: dict[str, tuple[str, str]] = {
         "saved; continue with: okpay-triage resume {path}",
         "已保存；继续请运行：okpay-triage resume {path}",
     ),
+    "cli.saved-earlier": (
+        "the last answer was not saved ({reason}); {path} holds the session as saved before it; "
+        "continue with: okpay-triage resume {path}",
+        "最后的回答未能保存（{reason}）；{path} 中是此前保存的进度；"
+        "继续请运行：okpay-triage resume {path}",
+    ),
+    "cli.not-saved": (
+        "the session was not saved to {path} ({reason})",
+        "会话未能保存到 {path}（{reason}）",
+    ),
     "cli.escalate.no": ("No need to contact support.", "无需联系客服。"),
     "cli.escalate.if-unresolved": (
         "Contact support only if the steps above do not help.",

@@ -31,16 +31,35 @@ __all__ = ["KEYS_HINT", "cli", "main"]
 
 
 class _Group(click.Group):
-    """A click group that turns whatever stopped a command into its exit code."""
+    """A click group that turns whatever stopped a command into its exit code, and makes
+    click's own usage errors safe to print (they quote the arguments as given)."""
+
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.ClickException as error:
+            from .exits import made_safe
+
+            raise made_safe(error) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except click.ClickException as error:
+            from .exits import made_safe
+
+            raise made_safe(error) from None
         except (Exception, KeyboardInterrupt) as error:
             from .exits import STOPPING, stopped  # not at start-up: `--help` never stops
 
             if not isinstance(error, STOPPING):
-                raise  # click's own exits and usage errors, and bugs
+                raise  # click's own exits, and bugs
             raise stopped(error) from None
 
 

@@ -25,11 +25,23 @@ def shown(text: str) -> str:
     return visible(text)
 
 
+def quoted(text: str) -> str:
+    """User input made fit to quote in a message: redacted first (a card number to its last
+    four, a password dropped), then escaped for the terminal. Redaction comes first, so that
+    an escape can never split a number it would have masked."""
+    from okpay_triage.redaction import redact
+    from okpay_triage.text import valid_unicode, visible
+
+    return visible(redact(valid_unicode(text)))
+
+
 def json_line(data: object) -> str:
     """`data` as one line of JSON, Chinese kept readable, and every character a terminal
-    could act on (C1 controls, bidi overrides, zero-width, line separators) escaped."""
+    could act on (C1 controls, bidi overrides, zero-width, line separators) escaped. Lone
+    surrogates (bytes that were not UTF-8) become U+FFFD, so the line is valid UTF-8."""
     import json
 
-    from okpay_triage.text import json_escaped
+    from okpay_triage.text import json_escaped, valid_unicode
 
-    return json_escaped(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return json_escaped(valid_unicode(text))

@@ -14,7 +14,7 @@ from okpay_triage import wording
 
 from .console import echo, shown
 from .exits import AnswersRanOut, Interrupted, Quit
-from .files import save
+from .files import SaveFile
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -33,9 +33,10 @@ def drive(
 ) -> Session:
     """Step the session with the scripted answers, then the terminal or standard input,
     saving it to `path` after every answer; return it finished (anything else stops)."""
-    save(session, path, interactive=report.interactive)
+    saves = SaveFile(path, interactive=report.interactive)
+    saves.save(session)
     if report.interactive:
-        session = _interact(session, path, report)
+        session = _interact(session, saves, report)
     else:
         source = chain(answers, _stdin_lines())
         while not session.finished:
@@ -44,12 +45,12 @@ def drive(
             if answer is None:
                 report.pending(session)
                 raise AnswersRanOut(wording.say("cli.ran-out", session.lang))
-            session = _answer(session, answer, path, report)
+            session = _answer(session, answer, saves, report)
     report.outcome(session, config)
     return session
 
 
-def _answer(session: Session, answer: str, path: Path | None, report: Report) -> Session:
+def _answer(session: Session, answer: str, saves: SaveFile, report: Report) -> Session:
     """`session` moved on by `answer`, shown and saved. A refused answer is shown; at a
     terminal the same session is asked again, a script stops on the error."""
     from okpay_triage.errors import AnswerError
@@ -62,33 +63,38 @@ def _answer(session: Session, answer: str, path: Path | None, report: Report) ->
             return session
         raise
     report.answered(session, moved)
-    save(moved, path, interactive=report.interactive)
+    saves.save(moved)
     return moved
 
 
 def _stdin_lines() -> Iterator[str]:
+    from okpay_triage.text import valid_unicode
+
     for line in sys.stdin:
         if line.strip():
-            yield line.rstrip("\r\n")
+            # Bytes that are not UTF-8 arrive as lone surrogates (surrogateescape): replaced
+            # here, so no message or JSON line can carry them back out as raw bytes.
+            yield valid_unicode(line.rstrip("\r\n"))
 
 
-def _interact(session: Session, path: Path | None, report: Report) -> Session:
+def _interact(session: Session, saves: SaveFile, report: Report) -> Session:
     from okpay_triage.errors import AnswerError
+    from okpay_triage.text import valid_unicode
 
     echo(wording.say("cli.keys", session.lang), dim=True)
     while not session.finished:
         report.step(session)
         try:
-            line = input("> ")
+            line = valid_unicode(input("> "))
         except (KeyboardInterrupt, EOFError):
             echo()
-            resumable = wording.say("cli.saved-continue", session.lang, path=path) if path else None
-            raise Interrupted(resumable) from None
+            raise Interrupted(saves.where(session.lang)) from None
         command = line.strip().lower()
         if command == "q":
-            save(session, path, interactive=True)
-            if path:
-                echo(wording.say("cli.saved-to", session.lang, path=path))
+            if saves.path is not None:
+                # A save that fails here stops with its reason (exit 1), never "saved".
+                saves.save(session, must=True)
+                echo(shown(wording.say("cli.saved-to", session.lang, path=saves.path)))
             raise Quit
         if command == "?":
             node = session.node
@@ -99,7 +105,7 @@ def _interact(session: Session, path: Path | None, report: Report) -> Session:
                 session = session.back()
             except AnswerError as error:
                 echo(shown(str(error)), fg="yellow")
-            save(session, path, interactive=True)
+            saves.save(session)
             continue
-        session = _answer(session, line, path, report)
+        session = _answer(session, line, saves, report)
     return session

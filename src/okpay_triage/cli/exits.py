@@ -17,9 +17,9 @@ from typing import ClassVar
 
 import click
 
-from okpay_triage.errors import ConfigError, TreeError, TriageError
+from okpay_triage.errors import AnswerError, ConfigError, TreeError, TriageError
 
-from .console import echo, shown
+from .console import echo, quoted, shown
 
 
 class Stop(Exception):
@@ -81,6 +81,9 @@ def exit_code(error: BaseException) -> int:
 def _message(error: BaseException) -> str | None:
     if isinstance(error, (TreeError, ConfigError)):
         return str(error)  # already one `file:line:column: code: message` line per problem
+    if isinstance(error, AnswerError):
+        # A refused answer or up-front fact may be quoted in the message: redacted first.
+        return f"error: {quoted(str(error))}"
     if isinstance(error, TriageError):
         return f"error: {error}"
     if isinstance(error, Stop):
@@ -89,8 +92,20 @@ def _message(error: BaseException) -> str | None:
 
 
 def stopped(error: BaseException) -> click.exceptions.Exit:
-    """Print why `error` stopped the command and return the exit to raise."""
+    """Print why `error` stopped the command and return the exit to raise. Every message is
+    escaped as it is printed (a session file's node id may hold an escape sequence); those
+    that quote what a user typed are redacted before that (`console.quoted`)."""
     message = _message(error)
     if message is not None:
         echo(shown(message), err=True)
     return click.exceptions.Exit(exit_code(error))
+
+
+def made_safe(error: click.ClickException) -> click.ClickException:
+    """click's own usage error with its message redacted and escaped (it quotes the
+    arguments as given: `--lang 4111111111111111`, an option name holding an escape)."""
+    fields = vars(error)  # click declares these final; they are plain attributes
+    fields["message"] = quoted(error.message)
+    if isinstance(error, click.FileError):
+        fields["ui_filename"] = shown(error.ui_filename)
+    return error

@@ -11,7 +11,7 @@ import click
 
 from okpay_triage import wording
 
-from .console import echo, json_line, shown
+from .console import echo, json_line, quoted, shown
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -66,7 +66,7 @@ class Report:
         """An answer was not accepted: re-ask on a terminal; in a script show the step (the
         error itself ends the script)."""
         if self.interactive:
-            echo(shown(str(error)), fg="yellow")
+            echo(quoted(str(error)), fg="yellow")  # it may quote the answer: redacted
         else:
             show_step(session, err=True)
 
@@ -107,7 +107,11 @@ class JsonReport(Report):
         )
 
     def refused(self, session: Session, error: AnswerError) -> None:
-        self._emit("error", id=session.node.id, code=error.code, message=str(error))
+        from okpay_triage.redaction import redact
+
+        # The message may quote the answer: redacted (json_line escapes what is left).
+        message = redact(str(error))
+        self._emit("error", id=session.node.id, code=error.code, message=message)
 
     def pending(self, session: Session) -> None:
         self._emit("pending", id=session.node.id, session=_saved(session))

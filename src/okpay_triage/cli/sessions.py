@@ -46,7 +46,8 @@ if TYPE_CHECKING:
 @click.option(
     "--save",
     type=A_FILE,
-    help="Save the session here after every answer (atomically).",
+    help="Save the session here after every answer (atomically). A file that already "
+    "exists is never overwritten: to go on with a saved session, use `resume FILE`.",
 )
 @PACKET
 @FORMAT
@@ -72,9 +73,10 @@ def run(
     """
     from okpay_triage.session.engine import Session
 
-    from .files import tree_for_run
+    from .files import refuse_to_overwrite, tree_for_run
 
     known = dict(_split_fact(item) for item in facts)
+    refuse_to_overwrite(save)
     _carry_on(
         lambda: Session.start(tree_for_run(tree), lang=lang, facts=known),
         answers,
@@ -95,7 +97,7 @@ def run(
 @click.option(
     "--save",
     type=A_FILE,
-    help="Where to save (default: FILE itself).",
+    help="Where to save (default: FILE itself). A file that already exists is never overwritten.",
 )
 @PACKET
 @FORMAT
@@ -113,7 +115,10 @@ def resume(
     json_lines: bool,
 ) -> None:
     """Continue the session saved in FILE."""
-    from .files import read_session
+    from .files import read_session, refuse_to_overwrite
+
+    if save is not None and not _same_file(save, file):
+        refuse_to_overwrite(save)  # FILE itself is rewritten as it goes; another is not
 
     _carry_on(
         lambda: read_session(file, tree_path),
@@ -178,10 +183,21 @@ def _carry_on(
     _emit_packet(session, packet_path, fmt, config, report.packet)
 
 
+def _same_file(one: Path, other: Path) -> bool:
+    try:
+        return one.resolve() == other.resolve()
+    except (OSError, RuntimeError):
+        return False
+
+
 def _split_fact(item: str) -> tuple[str, str]:
-    key, sep, value = item.partition("=")
+    from okpay_triage.text import valid_unicode
+
+    key, sep, value = valid_unicode(item).partition("=")
     if not sep or not key.strip():
-        raise click.BadParameter(f"expected KEY=VALUE, got {item!r}", param_hint="--fact")
+        from .console import quoted
+
+        raise click.BadParameter(f"expected KEY=VALUE, got “{quoted(item)}”", param_hint="--fact")
     return key.strip(), value
 
 
@@ -200,7 +216,7 @@ def _emit_packet(
     from okpay_triage.packet.build import build_packet
     from okpay_triage.packet.render import format_for_path, render
 
-    from .console import echo
+    from .console import echo, shown
     from .exits import Failed
     from .files import write_atomically
 
@@ -213,4 +229,4 @@ def _emit_packet(
         write_atomically(path, data)
     except OSError as error:
         raise Failed(f"could not write the packet to {path}: {error.strerror or error}") from None
-    echo(wording.say("cli.packet-written", session.lang, path=path), err=True)
+    echo(shown(wording.say("cli.packet-written", session.lang, path=path)), err=True)
