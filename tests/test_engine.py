@@ -337,6 +337,14 @@ class TestQuotingRefusedAnswers:
         quote = message[message.index("“") + 1 : message.index("”")]
         assert len(quote) <= 41  # 40 characters and the "…" of a cut
 
+    @given(text=st.text(max_size=60))
+    def test_quoted_answer_is_always_valid_unicode(self, text: str) -> None:
+        """Lone surrogates in a refused answer never reach the message (it can be encoded)."""
+        try:
+            Session.start(load_tree("login-failure")).answer(text + "\udc80")
+        except AnswerError as error:
+            str(error).encode("utf-8")
+
     @settings(max_examples=100, deadline=None)
     @given(found=sensitive_text())
     def test_refused_fact_name_and_value(self, found: SensitiveText) -> None:

@@ -7,7 +7,7 @@ label or synonym); any other fact is parsed by `session.values` as if the user h
 from __future__ import annotations
 
 from okpay_triage.errors import AnswerError
-from okpay_triage.text import MAX_ANSWER_CHARS, normalize
+from okpay_triage.text import MAX_ANSWER_CHARS, normalize, valid_unicode
 from okpay_triage.tree.plan import CompiledTree
 from okpay_triage.types import Lang, Source
 from okpay_triage.wording import say
@@ -22,7 +22,7 @@ def quoted(text: str) -> str:
     terminal is the printer's job (the command line shows every message escaped)."""
     from okpay_triage.redaction import redact
 
-    safe = redact(text[: 4 * MAX_ANSWER_CHARS])  # what a typed answer may be at most
+    safe = redact(valid_unicode(text[: 4 * MAX_ANSWER_CHARS]))  # a typed answer's most
     return safe if len(safe) <= QUOTED_CHARS else safe[:QUOTED_CHARS].rstrip() + "…"
 
 
