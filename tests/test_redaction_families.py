@@ -382,3 +382,30 @@ def test_one_megabyte_of_the_new_families_does_not_hang(text: str) -> None:
     started = time.perf_counter()
     redact(text)
     assert time.perf_counter() - started < 10
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufffdpw@wd.pw:1\ufffdpw:0",  # a keyword inside a rejected value
+        "密碼“密碼“",  # a quoted value with no letter, digit or symbol
+        '密码"AAA0"',  # the placeholder in quotes on the next pass
+        'password I "AAA0"*',
+        "pwd is =0",  # a value that stops at the placeholder
+        "pwD wtelw=wwDe.coZ#",
+        "\u00dd@@ecom@m.password@e.acom@m.leom@",  # a keyword in an address
+        "0062611620)0@x.x\u0452",  # a digit before an address's mask
+        "m@13812345678.wd@m.cp",  # digits in an address's domain
+        "138 1204 3567-0038 1204 886807+",  # 00 inside a run
+        "+=378282246310(138) 0082246310004 5 ",
+        "动态码OT822846P0012468228468",  # 00 after a letter
+        "pwd +86 13806172839 q",  # a phone mask is no password
+        "coie：8;密碼42 code：8987e：242 42442",  # the word before "code" was dropped
+        "13812345678X+8613812345678",  # an X before "+" ends no ID
+    ],
+)
+def test_fuzzer_findings_are_idempotent(text: str) -> None:
+    """Inputs fuzz/fuzz_redaction.py found where a second pass changed the text."""
+    once = redact(text)
+    assert redact(once) == once
+    assert not scan(once).changed

@@ -24,20 +24,27 @@ from .base import DIGIT, SEPARATOR, country_code, mainland_mobile, mask_phone, s
 # inside it. A run after "+" or "00" may hold any groups (+44 20 7946 0958, 0044 20 ...).
 # Masked tails (****1234) are matched first so they are never re-read.
 _D = f"[{DIGIT}]"
-_S = f"(?:{SEPARATOR[:-1]}()]){{1,3}}+"
+_SEP1 = f"{SEPARATOR[:-1]}()]"
+_S = f"(?:{_SEP1}){{1,3}}+"
 # An ID may end in X; not one before "+", which may start a number masked into digits.
 _X = rf"[Xx\uff38\uff58](?![0-9A-Za-z{DIGIT}+\uff0b])"
-_END = r"(?!\*{4})"  # digits just before **** belong to a mask: 138****5678
+# Digits just before **** or ***@ belong to a mask: 138****5678, 1***@163.com.
+_END = r"(?!\*{4}|\*{3}[@\uff20])"
 _GROUP3 = rf"(?:{_D}{{3,}}+(?:{_X})?|{_D}{{1,2}}{_X}){_END}"  # three characters or more
 _RUN = rf"(?<!{_D})(?:[8\uff18][6\uff16]{_S})?{_GROUP3}(?:{_S}{_GROUP3})*"
+# "00" starts an international number only outside a run of digits ("3567-0038 ..." is the
+# rest of one, and stays so once the digits before it are masked) and not after a letter.
+_NOT_IN_RUN = "(?<![A-Za-z])" + "".join(f"(?<!{_D}{_SEP1 * n})" for n in range(4))
 _NUMBERS = re.compile(
     # The leading look-ahead lets the engine skip ahead to candidate characters quickly.
     rf"(?=[*+\uff0b0{DIGIT}])(?:\*{{4}}[0-9A-Za-z]{{4}}(?![0-9A-Za-z])"
-    rf"|(?:[+\uff0b]|(?<!{_D})[0\uff10]{{2}}(?=[1-9\uff11-\uff19]))"
+    rf"|(?:[+\uff0b]|{_NOT_IN_RUN}[0\uff10]{{2}}(?=[1-9\uff11-\uff19]))"
     rf"(?P<plus>{_D}++{_END}(?:{_S}{_D}++{_END})*)"
     rf"|(?P<run>{_RUN}))"
 )
 _RUNS = re.compile(_RUN)
+_DOMAIN_GOES_ON = re.compile(r"[0-9A-Za-z-]*\.[A-Za-z]")
+_DOMAIN_BEFORE = re.compile(r"[@\uff20]?[\w.-]*\Z")
 _DATE = re.compile(rf"{_D}{{4}}([-/.]){_D}{{2}}\1{_D}{{2}}(?!{_D})")  # 0039-01-01
 _GROUPS = re.compile(rf"{_D}+[Xx\uff38\uff58]?")
 # Full-width digits to ASCII, any X to "X".
@@ -98,9 +105,13 @@ def _mask_plus_run(text: str, m: re.Match[str], found: list[str]) -> list[tuple[
     return spans
 
 
-def _identifier_before(text: str, start: int) -> bool:
+def _identifier_before(text: str, start: int, end: int) -> bool:
     """Whether letters are glued before text[start], or joined by one "-" or "_": the digits
     are then part of an identifier token (TX13812345678, TX-13812345678-01)."""
+    if start and text[start - 1] in "@\uff20." and _DOMAIN_GOES_ON.match(text, end):
+        before = _DOMAIN_BEFORE.search(text, max(0, start - 64), start)
+        if before and before.group().startswith(("@", "\uff20")):
+            return True  # the domain of an address (a***@13812345678.wd): masked with it
     at = start = start - 1 if start > 1 and text[start - 1] in "-_" else start
     while at > 0 and at > start - 13 and text[at - 1].isascii() and text[at - 1].isalpha():
         at -= 1
@@ -113,7 +124,7 @@ def _mask_run(text: str, start: int, end: int, found: list[str]) -> list[tuple[i
     off = list(accumulate((len(digits) for _, _, digits in groups), initial=0))
     # Either side of a decimal point is part of an amount, never an identifier; the first
     # group of TX13812345678 is part of the transaction id.
-    first = 1 if _decimal_point(text, start - 1) or _identifier_before(text, start) else 0
+    first = 1 if _decimal_point(text, start - 1) or _identifier_before(text, start, end) else 0
     stop = len(groups) - (1 if _decimal_point(text, end) else 0)
     if len(groups) == 1:  # the common case: one block of digits
         kind = _classify(joined) if first < stop and 11 <= len(joined) <= 19 else None

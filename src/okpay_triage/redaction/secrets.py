@@ -83,7 +83,17 @@ _D = f"[{DIGIT}]"
 # Digits in groups: "482 913", "482-913", "1234 5678".
 _SPLIT = rf"{_D}{{2,6}}+(?:[ \-]{_D}{{2,6}}+){{1,3}}{_VALUE_END}"
 _CODE = rf"(?:{_SPLIT}|(?=[a-z]*{_D})[0-9a-z{DIGIT}]{{4,10}}+(?:-[0-9a-z]{{3,10}}+)?{_VALUE_END})"
-_IN_QUOTES = rf"[^{_QUOTES}\n]{{1,64}}+(?=[{_QUOTES}])"
+_PRINTABLE = r"[!-~\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
+# Never our own placeholder, quoted or not, as a value.
+_NOT_PLACEHOLDER = r"(?![\"'`]?\[removed\])"
+_VALUE_CHAR = rf"(?:{_NOT_PLACEHOLDER}{_PRINTABLE})"
+_STRONG = r"(?=[!-~]*?[0-9!@#$%^&*_=+~<>|\\/?])"
+# Quoted: up to the closing quote on the line, with a letter, digit or symbol in it (not
+# "“错误”"), never the placeholder.
+_IN_QUOTES = (
+    rf"(?=[^{_QUOTES}\n]{{0,63}}?{_PRINTABLE})(?:(?!\[removed\])[^{_QUOTES}\n]){{1,64}}+"
+    rf"(?=[{_QUOTES}])"
+)
 _VALUES = {
     "cvv": rf"{_D}{{3,4}}+{_VALUE_END}",
     "verification_code": _CODE,
@@ -91,9 +101,8 @@ _VALUES = {
     # Quoted: anything up to the closing quote on the line. Otherwise printable ASCII and
     # full-width letters and digits (not "，" or "！": Chinese punctuation), never our own
     # placeholder, and not an opening quote's partner.
-    "password_w": rf"(?(password_w_q){_IN_QUOTES}|(?=[!-~]*?[0-9!@#$%^&*_=+~<>|\\/?])[!-~]{{4,}}+)",
-    "password": rf"(?(password_q){_IN_QUOTES}"
-    r"|(?!\[removed\])[!-~\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]++)",
+    "password_w": rf"(?(password_w_q){_IN_QUOTES}|{_STRONG}{_VALUE_CHAR}{{4,}}+{_NOT_PLACEHOLDER})",
+    "password": rf"(?(password_q){_IN_QUOTES}|{_VALUE_CHAR}++{_NOT_PLACEHOLDER})",
     "code": _CODE,
 }
 _TRACK = r"%b[0-9]{12,19}\^[^^\n]{0,40}\^[^?\s]{0,100}\??|;[0-9]{12,19}=[0-9]{0,60}\??"
@@ -147,23 +156,32 @@ def drop_secrets(text: str, found: list[str]) -> str:
     if hint is None:
         return text
     spans: list[tuple[int, int, str]] = []
-    for m in _SECRET.finditer(lowered, max(0, hint.start() - _LEAD)):
+    pos = max(0, hint.start() - _LEAD)
+    rejected = -1  # the end of the last rejected value
+    while m := _SECRET.search(lowered, pos):
         branch = str(m.lastgroup).removesuffix("_v")  # each branch ends with its value group
         start = m.start() if branch == "track_data" else m.start(f"{branch}_v")
         value = text[start : m.end()]
-        if branch != "track_data" and not _accept(branch, m, lowered, value):
+        # A rejected value may hold a keyword of its own ("pw@wd.pw:1", an address, holds
+        # "pw:1"): look again from the value's start, once per value end, so that a long
+        # token is read at most twice (linear).
+        pos = start if m.end() != rejected else m.end()
+        dropped_to = spans[-1][1] if spans else 0
+        if branch != "track_data" and not _accept(branch, m, lowered, value, dropped_to):
+            rejected = m.end()
             continue
         if len(value) <= 5 and _COUNT_AFTER.match(lowered, m.end()):
             continue  # "密码 6 位", "PIN 1234 attempts": a length or a count, not a value
         spans.append((start, m.end(), PLACEHOLDER))
         found.append(_KIND.get(branch, branch))
+        pos = m.end()
     return splice(text, spans)
 
 
 _KIND = {"code": "verification_code", "password_w": "password"}
 
 
-def _accept(branch: str, m: re.Match[str], lowered: str, value: str) -> bool:
+def _accept(branch: str, m: re.Match[str], lowered: str, value: str, dropped_to: int) -> bool:
     keyword, sep = m.group(branch), m.group(f"{branch}_sep")
     quoted = m.group(f"{branch}_q")
     kind = _KIND.get(branch, branch)
@@ -172,7 +190,9 @@ def _accept(branch: str, m: re.Match[str], lowered: str, value: str) -> bool:
         return False  # "password changed 2026-11-20": a date after words, no value
     if branch == "code":
         before = _PREVIOUS_WORD.search(lowered, 0, m.start())
-        return before is None or before.group(1) in _CODE_AFTER
+        # A word already dropped is the placeholder on the next pass: no word at all.
+        word = "" if before is None or before.end(1) <= dropped_to else before.group(1)
+        return not word.isalpha() or word in _CODE_AFTER
     if kind != "password":
         return True
     if keyword in _WEAK_KEYWORDS and (words or not re.search("[:=\uff1a\uff1d]|is|was", sep)):
@@ -185,8 +205,10 @@ _LOCAL_THEN_AT = re.compile(r"[\w.%+'*-]*[@\uff20][\w-]+(?:\.[\w-]+)*\.[^\W\d_]{
 
 
 def _is_password(keyword: str, sep: str, value: str, quoted: bool, words: bool) -> bool:
-    if not sep and keyword.isascii() and _LOCAL_THEN_AT.match(value):
-        return False  # "password+tag@example.com" is an email address that starts with the word
+    if not sep and keyword.isascii() and (value[:1] in "@\uff20" or _LOCAL_THEN_AT.match(value)):
+        return False  # "password+tag@example.com", "m.password@": part of an email address
+    if "***" in value:
+        return False  # a mask redaction wrote (138****5678, a***@): never a value later
     word = value.rstrip(".,;:!?)]}'\"")
     if not any(c.isalnum() for c in word) or (word.isalpha() and word.lower() in _NOT_A_PASSWORD):
         return False
