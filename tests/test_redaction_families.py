@@ -402,6 +402,8 @@ def test_one_megabyte_of_the_new_families_does_not_hang(text: str) -> None:
         "pwd +86 13806172839 q",  # a phone mask is no password
         "coie：8;密碼42 code：8987e：242 42442",  # the word before "code" was dropped
         "13812345678X+8613812345678",  # an X before "+" ends no ID
+        "+138 1234 5678X-19902051990mp",  # a mask's tail never starts a run
+        "pw4111,pw@me.CVV119-0",  # keywords inside one rejected value after another
     ],
 )
 def test_fuzzer_findings_are_idempotent(text: str) -> None:

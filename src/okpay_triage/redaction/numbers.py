@@ -31,7 +31,7 @@ _X = rf"[Xx\uff38\uff58](?![0-9A-Za-z{DIGIT}+\uff0b])"
 # Digits just before **** or ***@ belong to a mask: 138****5678, 1***@163.com.
 _END = r"(?!\*{4}|\*{3}[@\uff20])"
 _GROUP3 = rf"(?:{_D}{{3,}}+(?:{_X})?|{_D}{{1,2}}{_X}){_END}"  # three characters or more
-_RUN = rf"(?<!{_D})(?:[8\uff18][6\uff16]{_S})?{_GROUP3}(?:{_S}{_GROUP3})*"
+_RUN = rf"(?<!{_D})(?<!\*{{4}})(?:[8\uff18][6\uff16]{_S})?{_GROUP3}(?:{_S}{_GROUP3})*"
 # "00" starts an international number only outside a run of digits ("3567-0038 ..." is the
 # rest of one, and stays so once the digits before it are masked) and not after a letter.
 _NOT_IN_RUN = "(?<![A-Za-z])" + "".join(f"(?<!{_D}{_SEP1 * n})" for n in range(4))

@@ -163,9 +163,9 @@ def drop_secrets(text: str, found: list[str]) -> str:
         start = m.start() if branch == "track_data" else m.start(f"{branch}_v")
         value = text[start : m.end()]
         # A rejected value may hold a keyword of its own ("pw@wd.pw:1", an address, holds
-        # "pw:1"): look again from the value's start, once per value end, so that a long
-        # token is read at most twice (linear).
-        pos = start if m.end() != rejected else m.end()
+        # "pw:1"): look again from the value's start; for a value over 64 characters only
+        # once per value end, so that a long token is read at most twice (linear).
+        pos = start if m.end() != rejected or m.end() - start <= 64 else m.end()
         dropped_to = spans[-1][1] if spans else 0
         if branch != "track_data" and not _accept(branch, m, lowered, value, dropped_to):
             rejected = m.end()
