@@ -215,7 +215,17 @@ class TestSensitiveText:
 
     @pytest.mark.parametrize(
         "kind",
-        ["card", "resident_id", "phone", "email", "password", "cvv", "pin", "verification_code"],
+        [
+            "card",
+            "resident_id",
+            "phone",
+            "email",
+            "iban",
+            "password",
+            "cvv",
+            "pin",
+            "verification_code",
+        ],
     )
     def test_generates(self, kind: str) -> None:
         """Each kind of personal data or secret turns up."""

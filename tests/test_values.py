@@ -163,6 +163,24 @@ class TestOthers:
         """BAD_INPUTS item 19: a long number failing Luhn is an order number, kept."""
         assert value(fact("order_number"), "2026112212345678901") == "2026112212345678901"
 
+    @pytest.mark.parametrize(
+        ("kind", "text"),
+        [
+            ("transaction_id", "TX13812345678"),
+            ("transaction_id", "TX-13812345678-01"),
+            ("order_number", "OD6222021234567894"),
+            ("order_number", "OKP-20261122-7F3A9C"),
+        ],
+    )
+    def test_identifier_shaped_like_personal_data_is_kept(self, kind: str, text: str) -> None:
+        """BAD_INPUTS item 42: digits glued to an identifier's letters are the identifier's,
+        not a phone or card, so the id typed at its own step is kept whole."""
+        assert value(fact(kind), text) == text
+
+    def test_bare_card_typed_as_an_identifier_is_still_masked(self) -> None:
+        """A card number typed at an id step, with no letters, is still a card."""
+        assert value(fact("transaction_id"), "6222021234567894") == "****7894"
+
     @pytest.mark.parametrize("text", ["ab", "has space", "x" * 65, "订单号"])
     def test_bad_identifiers(self, text: str) -> None:
         with pytest.raises(AnswerError):

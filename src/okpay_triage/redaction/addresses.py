@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .base import mask_email, mask_tail, splice
+from .base import SEPARATOR, mask_email, mask_tail, splice
 
 _AT = re.compile("[@\uff20]")
 _DOMAIN = re.compile(
@@ -50,10 +50,14 @@ def mask_emails(text: str, found: list[str]) -> str:
     return splice(text, spans)
 
 
+# Country code and check digits, then chunks of letters and digits, each glued or after a
+# run of up to three separators (GB82WEST 1234 5698 7654 32, GB82-WEST-1234..., tabs, dots).
+# Chunks are possessive, so a chunk boundary is only ever at a separator: linear.
+_IBAN_SEP = f"{SEPARATOR}{{1,3}}+"
 _IBAN = re.compile(
-    r"(?<![0-9A-Za-z])[A-Za-z]{2}[0-9]{2}(?:[0-9A-Za-z]{11,30}|(?: [0-9A-Za-z]{4}){2,7}"
-    r"(?: [0-9A-Za-z]{1,4})?)(?![0-9A-Za-z])"
+    rf"(?<![0-9A-Za-z])[A-Za-z]{{2}}[0-9]{{2}}[0-9A-Za-z]*+(?:{_IBAN_SEP}[0-9A-Za-z]++){{0,9}}"
 )
+_CHUNK = re.compile("[0-9A-Za-z]+")
 
 
 def mask_ibans(text: str, found: list[str]) -> str:
@@ -61,11 +65,11 @@ def mask_ibans(text: str, found: list[str]) -> str:
     pos = 0
     while m := _IBAN.search(text, pos):
         pos = m.start() + 1  # on failure, an IBAN may still start at a later word inside it
-        chunks = m.group().split(" ")
+        chunks = list(_CHUNK.finditer(text, m.start(), m.end()))
         for n in range(len(chunks), 0, -1):  # a following 4-letter word may have been taken
-            candidate = "".join(chunks[:n])
-            if len(candidate) >= 15 and _iban_valid(candidate):
-                end = m.start() + len(" ".join(chunks[:n]))
+            candidate = "".join(c.group() for c in chunks[:n])
+            if 15 <= len(candidate) <= 34 and _iban_valid(candidate):
+                end = chunks[n - 1].end()
                 spans.append((m.start(), end, mask_tail(candidate)))
                 found.append("iban")
                 pos = end

@@ -14,6 +14,9 @@ from functools import lru_cache
 PLACEHOLDER = "[removed]"
 #: A character class body: ASCII and full-width digits.
 DIGIT = "0-9\uff10-\uff19"
+#: A character class of what people put between the digits of one number: spaces, tabs,
+#: dashes, dots, slashes, middle dots, zero-width and soft-hyphen characters.
+SEPARATOR = "[ \t\u00a0\u3000\\-\u2010-\u2014\uff0d./\u00b7\u30fb\u200b-\u200d\u2060\ufeff\u00ad]"
 _MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _MOBILE_PREFIX = {11: "", 13: "86", 15: "0086"}  # by length: 13812345678, +86..., 0086...
 

@@ -15,30 +15,50 @@ from datetime import date
 from functools import lru_cache
 from itertools import accumulate
 
-from .base import DIGIT, country_code, mainland_mobile, mask_phone, splice
+from .base import DIGIT, SEPARATOR, country_code, mainland_mobile, mask_phone, splice
 
-# A "run" is groups of 3+ digits joined by single separators (shorter groups never belong to
-# a written card, ID or phone). Numbers are windows of whole groups, never a slice of one, so
-# a long order number never yields a card inside it. A run after "+" may hold any groups
-# (+44 20 7946 0958). Masked tails (****1234) are matched first so they are never re-read.
+# A "run" is groups of 3+ digits joined by runs of up to three separators (`SEPARATOR`:
+# spaces, tabs, dashes, dots, slashes, middle dots, zero-width and soft-hyphen characters,
+# parentheses); shorter groups never belong to a written card, ID or phone. Numbers are
+# windows of whole groups, never a slice of one, so a long order number never yields a card
+# inside it. A run after "+" or "00" may hold any groups (+44 20 7946 0958, 0044 20 ...).
+# Masked tails (****1234) are matched first so they are never re-read.
 _D = f"[{DIGIT}]"
-_S = "[ \u00a0\u3000\\-\u2010-\u2014\uff0d]"
-_X = rf"[Xx\uff38\uff58](?![0-9A-Za-z{DIGIT}])"  # an ID may end in X
-_END = r"(?!\*{4})"  # digits just before **** belong to a mask: 138****5678
+_SEP1 = f"{SEPARATOR[:-1]}()]"
+_S = f"(?:{_SEP1}){{1,3}}+"
+# An ID may end in X; not one before "+", which may start a number masked into digits.
+_X = rf"[Xx\uff38\uff58](?![0-9A-Za-z{DIGIT}+\uff0b])"
+# Digits just before **** or ***@ belong to a mask: 138****5678, 1***@163.com.
+_END = r"(?!\*{4}|\*{3}[@\uff20])"
 _GROUP3 = rf"(?:{_D}{{3,}}+(?:{_X})?|{_D}{{1,2}}{_X}){_END}"  # three characters or more
-_RUN = rf"(?<!{_D})(?:[8\uff18][6\uff16]{_S})?{_GROUP3}(?:{_S}{_GROUP3})*"
+_RUN = rf"(?<!{_D})(?<!\*{{4}})(?:[8\uff18][6\uff16]{_S})?{_GROUP3}(?:{_S}{_GROUP3})*"
+# "00" starts an international number only outside a run of digits ("3567-0038 ..." is the
+# rest of one, and stays so once the digits before it are masked) and not after a letter.
+_NOT_IN_RUN = "(?<![A-Za-z])" + "".join(f"(?<!{_D}{_SEP1 * n})" for n in range(4))
 _NUMBERS = re.compile(
     # The leading look-ahead lets the engine skip ahead to candidate characters quickly.
-    rf"(?=[*+\uff0b{DIGIT}])(?:\*{{4}}[0-9A-Za-z]{{4}}(?![0-9A-Za-z])"
-    rf"|[+\uff0b](?P<plus>{_D}++{_END}(?:{_S}{_D}++{_END})*)"
+    rf"(?=[*+\uff0b0{DIGIT}])(?:\*{{4}}[0-9A-Za-z]{{4}}(?![0-9A-Za-z])"
+    rf"|(?:[+\uff0b]|{_NOT_IN_RUN}[0\uff10]{{2}}(?=[1-9\uff11-\uff19]))"
+    rf"(?P<plus>{_D}++{_END}(?:{_S}{_D}++{_END})*)"
     rf"|(?P<run>{_RUN}))"
 )
 _RUNS = re.compile(_RUN)
-# Full-width digits to ASCII, any X to "X", every separator to one space (same length).
+_DOMAIN_GOES_ON = re.compile(r"[0-9A-Za-z-]*\.[A-Za-z]")
+_DOMAIN_BEFORE = re.compile(r"[@\uff20]?[\w.-]*\Z")
+_DATE = re.compile(rf"{_D}{{4}}([-/.]){_D}{{2}}\1{_D}{{2}}(?!{_D})")  # 0039-01-01
+_GROUPS = re.compile(rf"{_D}+[Xx\uff38\uff58]?")
+# Full-width digits to ASCII, any X to "X".
 _ASCII = str.maketrans(
     {**{0xFF10 + i: str(i) for i in range(10)}, 0xFF38: "X", 0xFF58: "X", 0x78: "X"}
-    | dict.fromkeys(map(ord, "\u00a0\u3000-\u2010\u2011\u2012\u2013\u2014\uff0d"), " ")
 )
+# Letters glued before digits make an identifier (TX13812345678, OKP20261122), unless they
+# are a word that introduces personal data (tel13812345678, card6222...).
+# fmt: off
+_DATA_WORDS = frozenset((
+    "tel", "mob", "mobile", "phone", "ph", "cell", "card", "no", "nr", "num", "number", "id",
+    "visa", "mc", "amex", "cup", "unionpay", "acct", "account", "sfz", "idcard",
+))
+# fmt: on
 # First two digits of a resident ID: the province-level division.
 # fmt: off
 _PROVINCES = frozenset((
@@ -59,16 +79,24 @@ def mask_numbers(text: str, found: list[str]) -> str:
     return splice(text, spans)
 
 
+def _groups(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The digit groups of text[start:end]: (start, end, ASCII digits)."""
+    return [
+        (g.start(), g.end(), g.group().translate(_ASCII))
+        for g in _GROUPS.finditer(text, start, end)
+    ]
+
+
 def _mask_plus_run(text: str, m: re.Match[str], found: list[str]) -> list[tuple[int, int, str]]:
-    base = m.start("plus")
-    digits = m.group("plus").translate(_ASCII).split(" ")
-    if _decimal_point(text, m.end()):
-        digits.pop()  # "+100.50" is an amount
-    used, phone = _plus_number(digits)
+    groups = _groups(text, m.start("plus"), m.end())
+    if _decimal_point(text, m.end()) or text[m.end() : m.end() + 1] == ":":
+        groups.pop()  # "+100.50" is an amount, "...00:00" a time
+    date = text[m.start()] not in "+\uff0b" and _DATE.match(text, m.start())  # 0039-01-01
+    used, phone = (0, "") if date else _plus_number([digits for _, _, digits in groups])
     spans: list[tuple[int, int, str]] = []
-    rest = base
+    rest = m.start()
     if used:
-        rest = base + sum(map(len, digits[:used])) + used - 1
+        rest = groups[used - 1][1]
         spans.append((m.start(), rest, phone))
         found.append("phone")
     if m.end() - rest >= 11:
@@ -77,14 +105,28 @@ def _mask_plus_run(text: str, m: re.Match[str], found: list[str]) -> list[tuple[
     return spans
 
 
+def _identifier_before(text: str, start: int, end: int) -> bool:
+    """Whether letters are glued before text[start], or joined by one "-" or "_": the digits
+    are then part of an identifier token (TX13812345678, TX-13812345678-01)."""
+    if start and text[start - 1] in "@\uff20." and _DOMAIN_GOES_ON.match(text, end):
+        before = _DOMAIN_BEFORE.search(text, max(0, start - 64), start)
+        if before and before.group().startswith(("@", "\uff20")):
+            return True  # the domain of an address (a***@13812345678.wd): masked with it
+    at = start = start - 1 if start > 1 and text[start - 1] in "-_" else start
+    while at > 0 and at > start - 13 and text[at - 1].isascii() and text[at - 1].isalpha():
+        at -= 1
+    return at < start and text[at:start].lower() not in _DATA_WORDS
+
+
 def _mask_run(text: str, start: int, end: int, found: list[str]) -> list[tuple[int, int, str]]:
-    digits = text[start:end].translate(_ASCII).split(" ")  # separators are single characters
-    joined = "".join(digits)
-    off = list(accumulate(map(len, digits), initial=0))  # group i is at start + off[i] + i
-    # Either side of a decimal point is part of an amount, never an identifier.
-    first = 1 if _decimal_point(text, start - 1) else 0
-    stop = len(digits) - (1 if _decimal_point(text, end) else 0)
-    if len(digits) == 1:  # the common case: one block of digits
+    groups = _groups(text, start, end)
+    joined = "".join(digits for _, _, digits in groups)
+    off = list(accumulate((len(digits) for _, _, digits in groups), initial=0))
+    # Either side of a decimal point is part of an amount, never an identifier; the first
+    # group of TX13812345678 is part of the transaction id.
+    first = 1 if _decimal_point(text, start - 1) or _identifier_before(text, start, end) else 0
+    stop = len(groups) - (1 if _decimal_point(text, end) else 0)
+    if len(groups) == 1:  # the common case: one block of digits
         kind = _classify(joined) if first < stop and 11 <= len(joined) <= 19 else None
         chosen = [(0, 1, kind)] if kind else []
     else:
@@ -95,7 +137,10 @@ def _mask_run(text: str, start: int, end: int, found: list[str]) -> list[tuple[i
         repl = "****" + number[-4:]  # mask_tail, for ASCII digits
         if kind == "phone":
             repl = (mainland_mobile(number) or number)[:3] + repl
-        spans.append((start + off[i] + i, start + off[e] + e - 1, repl))
+        begin, finish = groups[i][0], groups[e - 1][1]
+        if begin > 0 and text[begin - 1] == "(" and ")" in text[begin:finish]:
+            begin -= 1  # "(138) 1234-5678": the parenthesis goes with the number
+        spans.append((begin, finish, repl))
         found.append(kind)
     return spans
 

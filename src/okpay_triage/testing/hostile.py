@@ -124,16 +124,19 @@ def _grouped(digits: str, sizes: tuple[int, ...], sep: str) -> str:
 
 @st.composite
 def _card(draw: st.DrawFn) -> SensitiveText:
-    prefix, length = draw(st.sampled_from([("4", 16), ("51", 16), ("62", 16), ("62", 19)]))
+    prefix, length = draw(
+        st.sampled_from([("4", 16), ("42", 16), ("51", 16), ("62", 16), ("62", 19), ("37", 15)])
+    )
     size = length - len(prefix) - 1
     body = prefix + draw(st.text("0123456789", min_size=size, max_size=size))
     digits = body + luhn.calc_check_digit(body)  # the checksums redaction tests, from stdnum
-    style = draw(st.sampled_from(["plain", "space", "dash", "full"]))
+    style = draw(st.sampled_from(["plain", "space", "dash", "full", "mixed"]))
     typed = {
         "plain": digits,
         "space": _grouped(digits, (4, 4, 4, 4), " "),
         "dash": _grouped(digits, (4, 4, 4, 4), "-"),
         "full": _grouped(digits, (4, 4, 4, 4), " ").translate(_FULL_WIDTH),
+        "mixed": _grouped(digits, (4, 4, 4, 4), draw(_SEPARATORS)),
     }[style]
     return SensitiveText(typed, "card", (typed, digits[:-4]))
 
@@ -152,13 +155,16 @@ def _resident_id(draw: st.DrawFn) -> SensitiveText:
 @st.composite
 def _phone(draw: st.DrawFn) -> SensitiveText:
     number = "1" + draw(st.sampled_from("3456789")) + f"{draw(st.integers(0, 10**9 - 1)):09d}"
-    style = draw(st.sampled_from(["plain", "plus", "86", "space", "dash"]))
+    style = draw(st.sampled_from(["plain", "plus", "86", "space", "dash", "mixed", "paren", "00"]))
     typed = {
         "plain": number,
         "plus": "+86 " + _grouped(number, (3, 4, 4), " "),
         "86": "86" + number,
         "space": _grouped(number, (3, 4, 4), " "),
         "dash": _grouped(number, (3, 4, 4), "-"),
+        "mixed": _grouped(number, (3, 4, 4), draw(_SEPARATORS)),
+        "paren": f"+86 ({number[:3]}) {number[3:7]}-{number[7:]}",
+        "00": "0086 " + _grouped(number, (3, 4, 4), "."),
     }[style]
     return SensitiveText(typed, "phone", (typed, number))
 
@@ -170,6 +176,67 @@ def _email(draw: st.DrawFn) -> SensitiveText:
     domain = draw(st.sampled_from(["example.com", "mail.example.org", "例子.中国", "bücher.de"]))
     typed = f"{local}{tag}@{domain}"
     return SensitiveText(typed, "email", (typed, f"{local}{tag}@"))
+
+
+#: What people put between the digits of one number (BAD_INPUTS 35).
+_SEPARATORS = st.sampled_from(["  ", "\t", ".", "/", "·", "\u200b", "\u00ad", "-", " "])
+
+
+@st.composite
+def _iban(draw: st.DrawFn) -> SensitiveText:
+    from stdnum import iban
+
+    bank = draw(st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=4, max_size=4))
+    bban = bank + draw(st.text("0123456789", min_size=14, max_size=14))
+    number = "GB" + iban.calc_check_digits("GB00" + bban) + bban
+    typed = _grouped(number, (4, 4, 4, 4, 4), draw(_SEPARATORS))
+    return SensitiveText(typed, "iban", (typed, number[:-4]))
+
+
+# Keyword families x filler x quoting (BAD_INPUTS 34): simplified and traditional Chinese,
+# abbreviations, words and quotes between the keyword and the value.
+_SECRET_KEYWORDS = (
+    ("password", ("密码", "密碼", "口令", "password", "Password", "pwd", "passcode")),
+    ("password", ("pw", "pass")),  # words too: only before a colon or a copula
+    ("cvv", ("CVV", "cvc", "安全码", "安全碼")),
+    ("verification_code", ("验证码", "驗證碼", "OTP", "verification code", "動態碼")),
+    ("pin", ("PIN", "pin code", "PIN码")),
+)
+_FILLERS = {
+    "zh": ("", " ", "是", "就是", "一直是", "为", "：", "了，是"),
+    "en": (" ", ": ", " is ", " was ", " I used was ", " is still "),
+    "weak": (": ", " is ", "="),
+}
+_QUOTES = (("", ""), ("“", "”"), ("‘", "’"), ("「", "」"), ('"', '"'))
+
+
+@st.composite
+def _phrased_secret(draw: st.DrawFn) -> SensitiveText:
+    index = draw(st.integers(0, len(_SECRET_KEYWORDS) - 1))
+    kind, keywords = _SECRET_KEYWORDS[index]
+    keyword = draw(st.sampled_from(keywords))
+    script = "weak" if index == 1 else ("en" if keyword.isascii() else "zh")
+    filler = draw(st.sampled_from(_FILLERS[script]))
+    opening, closing = draw(st.sampled_from(_QUOTES))
+    if opening == '"' and script != "zh" and not filler.endswith((" ", ":", "=")):
+        opening = "“"
+    if kind == "password":
+        value = draw(st.text("abcdefghkmnpqrstuvwxyz", min_size=3, max_size=6)) + str(
+            draw(st.integers(100, 99_999))
+        )
+        bare = value
+    else:
+        size = {"cvv": 3, "pin": 4}.get(kind, 6)
+        bare = f"{draw(st.integers(0, 10**size - 1)):0{size}d}"
+        value = (
+            bare
+            if kind == "cvv"
+            else draw(st.sampled_from(["", " ", "-"])).join((bare[: size // 2], bare[size // 2 :]))
+        )
+    trailer = draw(st.sampled_from(["", "*", "[1]", "。"]))
+    typed = f"{keyword}{filler}{opening}{value}{closing}{trailer}"
+    needles = (typed, value, bare) if len(bare) >= 6 else (typed,)
+    return SensitiveText(typed, kind, needles)
 
 
 _SECRET_FORMS = (
@@ -202,10 +269,15 @@ def _secret(draw: st.DrawFn) -> SensitiveText:
 
 def sensitive_text() -> st.SearchStrategy[SensitiveText]:
     """Personal data or a secret, typed the ways people type it, alone or in a sentence:
-    Luhn-valid card numbers (UnionPay ``62`` too; spaces, dashes, full-width digits),
-    18-digit resident ID numbers (``x`` too, checksum valid or not), mainland mobile numbers
-    (``+86``, ``86``, grouped), emails (``+tags``, IDN domains), and a password, CVV, PIN or
-    verification code after its keyword."""
-    item = st.one_of(_card(), _resident_id(), _phone(), _email(), _secret())
+    Luhn-valid card numbers (Visa ``42``, UnionPay ``62``, Amex too; spaces, dashes, dots,
+    tabs, slashes, zero-width or soft-hyphen separators, full-width digits), 18-digit
+    resident ID numbers (``x`` too, checksum valid or not), mainland mobile numbers
+    (``+86``, ``0086``, ``86``, ``(138)``, any separators), emails (``+tags``, IDN domains),
+    IBANs with any separators, and a password, CVV, PIN or verification code after its
+    keyword: both scripts (密码, 密碼), abbreviations (pwd, pw, OTP), words or quotes between
+    keyword and value (就是, "I used was", “…”), codes split by a space or dash."""
+    item = st.one_of(
+        _card(), _resident_id(), _phone(), _email(), _iban(), _secret(), _phrased_secret()
+    )
     frame = st.sampled_from(["{}", "my number is {} thanks", "信息：{}。", "see {}", "{} 谢谢"])
     return st.builds(lambda found, f: found._replace(text=f.format(found.text)), item, frame)
