@@ -610,12 +610,15 @@ MOBILE_LIKE_CASE = "X138-20261122-7F3A9C"
 
 class TestRedactExcept:
     def test_the_case_ids_do_look_like_personal_data(self) -> None:
-        """Without the exception, both sample case ids would be masked once their digits
-        stand apart from the letter; glued to it, they are an identifier (BAD_INPUTS 42)."""
+        """Without the exception, both sample case ids would be masked: their digits go on
+        in separated groups after the letter, so they read as a card and a phone written
+        after a word, glued to it or not (a single glued block, TX13812345678, is an
+        identifier: BAD_INPUTS 42)."""
         assert redact(VISA_LIKE_CASE.replace("A", "A ")) == "A ****0002D"
         assert redact(MOBILE_LIKE_CASE.replace("X", "X ", 1)) == "X 138****1122-7F3A9C"
-        assert redact(VISA_LIKE_CASE) == VISA_LIKE_CASE
-        assert redact(MOBILE_LIKE_CASE) == MOBILE_LIKE_CASE
+        assert redact(VISA_LIKE_CASE) == "A****0002D"
+        assert redact(MOBILE_LIKE_CASE) == "X138****1122-7F3A9C"
+        assert redact("TX13812345678") == "TX13812345678"
 
     @pytest.mark.parametrize("case", [VISA_LIKE_CASE, MOBILE_LIKE_CASE])
     def test_kept_verbatim_and_the_rest_redacted(self, case: str) -> None:

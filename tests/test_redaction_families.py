@@ -15,7 +15,7 @@ import unicodedata
 
 import phonenumbers
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from stdnum import iban, luhn
 
@@ -411,3 +411,23 @@ def test_fuzzer_findings_are_idempotent(text: str) -> None:
     once = redact(text)
     assert redact(once) == once
     assert not scan(once).changed
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    word=st.text(
+        alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", min_size=1, max_size=6
+    ),
+    card=cards(),
+    sep=st.sampled_from([" ", "-", "  ", "\t", "."]),
+)
+def test_card_in_groups_after_a_glued_word_is_masked(word: str, card: str, sep: str) -> None:
+    """A card written in groups right after a word (x4111 1111 1111 1111) is masked: only a
+    single glued block is an identifier token."""
+    digits = "".join(c for c in card if c.isdigit())
+    chunks = [digits[i : i + 4] for i in range(0, len(digits), 4)]
+    if len(chunks[-1]) < 3:  # as cards are printed: no group of one or two digits
+        chunks[-2:] = [chunks[-2] + chunks[-1]]
+    grouped = sep.join(chunks)
+    out = redact(f"--{word}{grouped} end")
+    assert digits[:-4] not in "".join(c for c in out if c.isdigit())

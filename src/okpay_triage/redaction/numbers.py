@@ -123,8 +123,11 @@ def _mask_run(text: str, start: int, end: int, found: list[str]) -> list[tuple[i
     joined = "".join(digits for _, _, digits in groups)
     off = list(accumulate((len(digits) for _, _, digits in groups), initial=0))
     # Either side of a decimal point is part of an amount, never an identifier; the first
-    # group of TX13812345678 is part of the transaction id.
-    first = 1 if _decimal_point(text, start - 1) or _identifier_before(text, start, end) else 0
+    # group of TX13812345678 is part of the transaction id. Digits glued to letters that go
+    # on in separated groups (x4111 1111 1111 1111) are a number written after a word, not
+    # one identifier, so that group may start a card or phone like any other.
+    glued = len(groups) == 1 and _identifier_before(text, start, end)
+    first = 1 if _decimal_point(text, start - 1) or glued else 0
     stop = len(groups) - (1 if _decimal_point(text, end) else 0)
     if len(groups) == 1:  # the common case: one block of digits
         kind = _classify(joined) if first < stop and 11 <= len(joined) <= 19 else None
