@@ -74,7 +74,11 @@ def scan(text: str) -> Redaction:
     text = mask_emails(text, masked)
     text = mask_ibans(text, masked)
     text = mask_numbers(text, masked)
-    return Redaction(text, tuple(dict.fromkeys(secrets)), tuple(dict.fromkeys(masked)))
+    return Redaction(
+        text,
+        tuple(dict.fromkeys(secrets)) if secrets else (),
+        tuple(dict.fromkeys(masked)) if masked else (),
+    )
 
 
 def secrets_in(text: str) -> tuple[str, ...]:
