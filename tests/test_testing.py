@@ -62,11 +62,25 @@ def _shapes(data: Data) -> set[str]:
         "an outcome requiring two facts": any(len(n.get("requires", ())) >= 2 for n in outcomes),
         "a step reached two ways": any(targets.count(n["id"]) >= 2 for n in data["nodes"]),
         "twenty nodes or more": len(data["nodes"]) >= 20,
+        "a fact kept whole": any(f.get("keep") == "whole" for f in data["facts"].values()),
+        "a fact kept masked": any(f.get("keep") == "masked" for f in data["facts"].values()),
+        "an account from the caller": any(
+            f["type"] == "account" and f.get("from_caller") for f in data["facts"].values()
+        ),
     }
     return shapes | {name for name, holds in checks.items() if holds}
 
 
-FACT_TYPES = ("transaction_id", "order_number", "money", "datetime", "email", "phone", "text")
+FACT_TYPES = (
+    "transaction_id",
+    "order_number",
+    "money",
+    "datetime",
+    "email",
+    "phone",
+    "account",
+    "text",
+)
 SHAPES = [
     *(f"an input of type {t}" for t in FACT_TYPES),
     *(f"an outcome escalating {e}" for e in ("no", "if-unresolved", "yes", "urgent")),
@@ -78,6 +92,9 @@ SHAPES = [
     "an outcome requiring two facts",
     "a step reached two ways",
     "twenty nodes or more",
+    "a fact kept whole",
+    "a fact kept masked",
+    "an account from the caller",
 ]
 
 
