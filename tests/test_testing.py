@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
@@ -30,6 +30,7 @@ from okpay_triage.testing import (
 )
 from okpay_triage.tree.load import parse_tree
 from okpay_triage.tree.plan import compile_tree
+from okpay_triage.types import FactType
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -71,16 +72,7 @@ def _shapes(data: Data) -> set[str]:
     return shapes | {name for name, holds in checks.items() if holds}
 
 
-FACT_TYPES = (
-    "transaction_id",
-    "order_number",
-    "money",
-    "datetime",
-    "email",
-    "phone",
-    "account",
-    "text",
-)
+FACT_TYPES = tuple(t for t in get_args(FactType) if t != "choice")  # (choices: questions)
 SHAPES = [
     *(f"an input of type {t}" for t in FACT_TYPES),
     *(f"an outcome escalating {e}" for e in ("no", "if-unresolved", "yes", "urgent")),
