@@ -743,18 +743,28 @@ class TestSessionFiles:
         assert Session.from_json(session.to_json(), tree) == session
 
     @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-    @given(data=st.data(), fact_type=st.sampled_from(get_args(FactType)), sensitive=st.booleans())
+    @given(
+        data=st.data(),
+        fact_type=st.sampled_from(get_args(FactType)),
+        sensitive=st.booleans(),
+        keep=st.sampled_from([None, "whole", "masked"]),
+    )
     def test_item_32_every_kept_value_resumes(
         self,
         tmp_path_factory: pytest.TempPathFactory,
         data: st.DataObject,
         fact_type: str,
         sensitive: bool,
+        keep: str | None,
     ) -> None:
         """Item 32, the other side: no value the engine keeps, whatever was typed (valid
         values in every form, hostile text, personal data inside a text), is taken for a
-        hand edit on resume."""
-        fact: dict[str, Any] = {"type": fact_type, "sensitive": sensitive}
+        hand edit on resume, kept whole or masked."""
+        fact: dict[str, Any] = {"type": fact_type}
+        if sensitive:  # (an account fact, or one with keep, is always sensitive)
+            fact["sensitive"] = True
+        if keep is not None:
+            fact["keep"] = keep
         if fact_type == "choice":
             fact["choices"] = ["gold", "basic"]
         if fact_type == "money":

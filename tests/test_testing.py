@@ -8,7 +8,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import pytest
 import yaml
@@ -30,6 +30,7 @@ from okpay_triage.testing import (
 )
 from okpay_triage.tree.load import parse_tree
 from okpay_triage.tree.plan import compile_tree
+from okpay_triage.types import FactType
 
 ROOT = Path(__file__).resolve().parents[1]
 QUICK = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -62,11 +63,16 @@ def _shapes(data: Data) -> set[str]:
         "an outcome requiring two facts": any(len(n.get("requires", ())) >= 2 for n in outcomes),
         "a step reached two ways": any(targets.count(n["id"]) >= 2 for n in data["nodes"]),
         "twenty nodes or more": len(data["nodes"]) >= 20,
+        "a fact kept whole": any(f.get("keep") == "whole" for f in data["facts"].values()),
+        "a fact kept masked": any(f.get("keep") == "masked" for f in data["facts"].values()),
+        "an account from the caller": any(
+            f["type"] == "account" and f.get("from_caller") for f in data["facts"].values()
+        ),
     }
     return shapes | {name for name, holds in checks.items() if holds}
 
 
-FACT_TYPES = ("transaction_id", "order_number", "money", "datetime", "email", "phone", "text")
+FACT_TYPES = tuple(t for t in get_args(FactType) if t != "choice")  # (choices: questions)
 SHAPES = [
     *(f"an input of type {t}" for t in FACT_TYPES),
     *(f"an outcome escalating {e}" for e in ("no", "if-unresolved", "yes", "urgent")),
@@ -78,6 +84,9 @@ SHAPES = [
     "an outcome requiring two facts",
     "a step reached two ways",
     "twenty nodes or more",
+    "a fact kept whole",
+    "a fact kept masked",
+    "an account from the caller",
 ]
 
 

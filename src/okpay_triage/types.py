@@ -34,9 +34,14 @@ FactType = Literal[
     "datetime",
     "email",
     "phone",
+    "account",
     "text",
     "choice",
 ]
+
+#: How a personal fact is kept: "whole" (as given, normalised, for support; masked wherever
+#: it is only shown) or "masked" (kept masked, never in full).
+Keep = Literal["whole", "masked"]
 
 #: A packet's priority, from the outcome's escalation and severity.
 Priority = Literal["urgent", "high", "normal", "low"]

@@ -87,6 +87,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "Please enter a phone number, for example 138 1234 5678 or +44 20 7946 0958.",
         "请输入手机号码，例如 138 1234 5678 或 +44 20 7946 0958。",
     ),
+    "bad-account": (
+        "Please enter the mobile number or the email address the account is registered "
+        "with, for example 138 1234 5678, +852 9123 4567 or name@example.com.",
+        "请输入账户注册时使用的手机号码或邮箱地址，例如 138 1234 5678、+852 9123 4567 或 "
+        "name@example.com。",
+    ),
     "bad-choice": (
         "Please enter one of: {options}",
         "请输入以下之一：{options}",

@@ -82,7 +82,9 @@ class Report:
 class JsonReport(Report):
     """`--json`: every step, answer and the result as one JSON object per line on standard
     output, for a wrapper that drives the session through a pipe. Human messages still go
-    to standard error; the exit codes are the same."""
+    to standard error; the exit codes are the same. Values kept whole for support (an
+    account identifier) are shown masked in every event; only the saved session and the
+    packet an event carries hold them whole, as the session file and the packet do."""
 
     def __init__(self) -> None:
         super().__init__(interactive=False)
@@ -98,10 +100,11 @@ class JsonReport(Report):
 
     def answered(self, before: Session, after: Session) -> None:
         entry = after.transcript[before.depth]
+        typed = before.node.kind == "input" and entry.answer is not None
         self._emit(
             "answer",
             id=entry.node_id,
-            value=entry.answer,
+            value=entry.shown if typed else entry.answer,  # a value kept whole, masked
             shown=entry.shown,
             notices=list(after.notices),
         )
@@ -158,13 +161,14 @@ def _kept(session: Session, label: str, value: str) -> str:
 
 
 def _recorded(before: Session, after: Session) -> str | None:
-    """What the answer to `before`'s input step was kept as (masked), or None for a
-    question; shown back so the user sees exactly what support will see."""
+    """What the answer to `before`'s input step was kept as, as it may be shown (a value
+    kept whole for support masked), or None for a question; shown back normalised so the
+    user can go back if it is wrong."""
     node = before.node
     if node.kind != "input" or node.fact is None:
         return None
-    kept = after.facts.get(node.fact)
-    return kept if kept is not None else wording.say("label.skipped", before.lang)
+    entry = after.transcript[before.depth]
+    return entry.shown if entry.answer is not None else wording.say("label.skipped", before.lang)
 
 
 def show_step(session: Session, *, err: bool) -> None:

@@ -65,7 +65,7 @@ class TranscriptEntry(NamedTuple):
     answer: str | None  # None: an optional input the user skipped
     source: Source
     prompt: str
-    shown: str  # the answer as shown to a reader: the option label, or the value
+    shown: str  # as shown to a reader: the option label, or the value (masked if kept whole)
 
 
 #: Words that skip an optional input.
@@ -77,8 +77,9 @@ class Session:
 
     Start one with `Session.start`; `answer` and `back` return new sessions and never change
     this one. `node` is the step to show, `finished` and `outcome` say where it ended, and
-    `facts`, `shown_facts()` and `transcript` give what was collected (sensitive values
-    masked). `to_json` and `Session.from_json` carry it between requests or to a file.
+    `facts` gives what was collected as kept (identifiers given for support whole), and
+    `shown_facts()` and the transcript's `shown` as they may be shown (those masked).
+    `to_json` and `Session.from_json` carry it between requests or to a file.
     """
 
     __slots__ = ("_checked", "_context", "_entries", "_lang", "_node", "_notices", "_plan")
@@ -186,7 +187,9 @@ class Session:
 
     @property
     def facts(self) -> dict[str, str]:
-        """Facts collected so far by id, sensitive ones masked (context facts included)."""
+        """Facts collected so far by id, as kept (context facts included): a fact kept
+        whole for support (an account identifier, by default) as given, normalised; a
+        sensitive fact kept masked masked. For showing them, use `shown_facts`."""
         known = dict(self._context)
         for node_id, answer, _ in self._entries:
             fact = self._plan.steps[node_id].fact
@@ -209,8 +212,11 @@ class Session:
 
     def shown_facts(self) -> list[tuple[str, str]]:
         """Collected facts as a reader sees them: (label, value) in the session's language,
-        choice values shown by their option label."""
+        choice values shown by their option label, values kept whole masked."""
+        from .values import shown_value
+
         pick = 1 if self._lang == "zh" else 0
+        facts = self._plan.facts
         labels = {
             (step.fact, oid): label[pick]
             for step in self._plan.steps.values()
@@ -218,19 +224,23 @@ class Session:
             for oid, label in step.options
         }
         return [
-            (self.fact_label(key), labels.get((key, value), value))
+            (self.fact_label(key), labels.get((key, value), shown_value(facts[key], value)))
             for key, value in self.facts.items()
         ]
 
     @property
     def transcript(self) -> list[TranscriptEntry]:
-        """The answered steps in order."""
+        """The answered steps in order; `shown` masks a value kept whole."""
+        from .values import shown_value
+
         pick = 1 if self._lang == "zh" else 0
         entries = []
         for node_id, answer, source in self._entries:
             spec = self._plan.steps[node_id]
             shown = answer or ""
-            if spec.kind == "question":
+            if spec.kind == "input" and answer is not None and spec.fact is not None:
+                shown = shown_value(self._plan.facts[spec.fact], answer)
+            elif spec.kind == "question":
                 shown = next(label[pick] for oid, label in spec.options if oid == answer)
             entries.append(TranscriptEntry(node_id, answer, source, spec.prompt[pick], shown))
         return entries

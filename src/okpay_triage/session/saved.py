@@ -57,14 +57,20 @@ def _masked(value: str) -> bool:
 
 #: The longest value the engine keeps: a text fact's 4,000 characters and the "…" of a cut.
 _LONGEST_VALUE = 4001
+_ADDRESSES = frozenset(("account", "email", "phone"))  # whole, they are never masked
 
 
 def _check_saved(
     plan: CompiledTree, key: str, value: str, where: str, *, given: bool = False
 ) -> None:
-    """Refuse a saved value of fact `key` that the engine would not have kept."""
-    edited = "so the file was changed by hand"
-    if len(value) <= _LONGEST_VALUE and not _masked(value):
+    """Refuse a saved value of fact `key` that the engine would not have kept. An address
+    kept whole for support, or an id such as ``TX13812345678``, may look unmasked: that it
+    reads again as itself is its check."""
+    spec, edited = plan.facts[key], "so the file was changed by hand"
+    whole = spec.kept == "whole" and spec.type in _ADDRESSES
+    if len(value) <= _LONGEST_VALUE and not _masked(value) and not whole:
+        if _as_kept(plan, key, value, given=given):
+            return
         raise SessionError(
             f"the session file holds personal data that is not masked ({where}); "
             f"okpay-triage never saves that, {edited}",
@@ -95,7 +101,7 @@ def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -
             again = None
     else:  # any other fact given up front is read as it would be typed
         again = _typed_again(spec, value)
-    if again is None:
+    if again is None and not (spec.kept == "whole" and spec.type in _ADDRESSES):
         shape = _MASKED_SHAPES.get(spec.type)
         return shape is not None and shape.fullmatch(value) is not None
     return again == value

@@ -4,7 +4,10 @@ Each fact type has a parser that accepts the ways people really write a value (f
 digits, ``¥1,000.00``, ``2026年11月20日 14:30``, ``+86 138 1234 5678``) and refuses, with a
 message in the session language, what cannot be right (``NaN``, ``-5``, ``100.005``, a date
 in the future, a time with no zone). Secrets are dropped and personal data masked *before*
-a value is kept; sensitive facts are kept only in masked form.
+a value is kept. How a personal fact is kept is its `FactSpec.kept`: a fact kept "whole"
+(an account's registered mobile or email, a transaction id given for support) is kept as
+given, normalised, and masked only where it is shown (`shown_value`); a fact kept
+"masked" only in masked form.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from okpay_triage.types import Lang
 from okpay_triage.wording import kinds, say
 
 _ID = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
+#: An identifier of letters and digits only, with a letter: ``TX13812345678``.
+_GLUED_ID = re.compile(r"^(?=[0-9]*[A-Za-z])[A-Za-z0-9]+$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+$")
 _DATETIME = re.compile(
@@ -67,7 +72,13 @@ CLOCK_SLACK = timedelta(minutes=10)
 #: produce unchanged, which is what makes skipping the scan of the value safe.
 _CLEAN_BY_GRAMMAR = frozenset({"money", "datetime", "choice"})
 #: Types whose canonical value is one email address or one phone number, nothing else.
-_ONE_ADDRESS = frozenset({"email", "phone"})
+_ONE_ADDRESS = frozenset({"email", "phone", "account"})
+#: What may be typed as a phone number at an account step, once full-width forms are made
+#: plain: digits, spaces, ``+``, brackets, dots and dashes (``+86 (138) 1234-5678``).
+_PHONE_CHARS = re.compile(r"^\+?[0-9()\s.-]{5,40}$")
+#: An email at an account step: no ``*`` (the engine's masks are made of them) and no
+#: space or second ``@``.
+_ACCOUNT_EMAIL = re.compile(r"^[^@\s*]{1,64}@[^@\s.*]+(?:\.[^@\s.*]+)+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,32 +118,56 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
     if not kept.strip():
         raise AnswerError(say("required", lang), code="required")
     value = _PARSERS[spec.type](spec, kept if spec.type == "text" else text, lang, now)
+    keep = spec.kept
     if found is None and spec.type in _CLEAN_BY_GRAMMAR:
         pass  # secrets were looked for above; the canonical value holds nothing to mask
     elif found is None and spec.type in _ONE_ADDRESS:
-        # The parser keeps one address or number and nothing else: it is masked whole, as
-        # the scan would mask it (tests/test_values.py checks the two agree).
-        notices.append(say("masked", lang, kinds=kinds((spec.type,), lang)))
-        value = value if spec.sensitive else mask(spec.type, value)
+        # The parser keeps one address or number and nothing else: kept whole it is what
+        # support asked for; otherwise it is masked whole, as the scan would mask it
+        # (tests/test_values.py checks the two agree).
+        if keep != "whole":
+            notices.append(say("masked", lang, kinds=kinds((_address_kind(value),), lang)))
+            value = mask(spec.type, value)
     elif found is None:  # parsed from the text as typed: this is the value's one pass
+        # An identifier kept whole is still searched: a card number typed where an order
+        # number is asked is not what support asked for, and is masked like any other.
         found = scan(value)
-        if found.masked:
-            notices.append(say("masked", lang, kinds=kinds(found.masked, lang)))
-        value = value if spec.sensitive else found.text
+        masked = found.masked
+        if masked == ("phone",) and _GLUED_ID.match(value):
+            # TX13812345678: digits glued to the letters of an id are the id, not a phone
+            # (BAD_INPUTS 42); a card number inside an id is still masked.
+            masked = ()
+        if masked and keep != "masked":
+            notices.append(say("masked", lang, kinds=kinds(masked, lang)))
+        value = value if keep == "masked" or not masked else found.text
     elif was_cut:  # the cut may have split the placeholder, or left a number a PIN
         again = scan(value)
-        if again.masked and not found.masked and not spec.sensitive:
+        if again.masked and not found.masked and keep != "masked":
             notices.append(say("masked", lang, kinds=kinds(again.masked, lang)))
         value = again.text
-    if spec.sensitive:
+    if keep == "masked" and spec.type not in _ONE_ADDRESS:  # (those are masked above)
         value = mask(spec.type, value)
     return Parsed(value, tuple(notices))
 
 
-def mask(fact_type: str, value: str) -> str:
-    """The masked form in which a sensitive fact of `fact_type` is kept.
+def shown_value(spec: FactSpec, value: str) -> str:
+    """A kept value as it may be shown or counted (terminal, ``--json`` events, logs, a
+    packet's shareable preview): a value kept whole is masked, as `mask` masks its type;
+    any other is already as safe as it is kept."""
+    return mask(spec.type, value) if spec.kept == "whole" else value
 
-    An email keeps its first letter and domain, a phone its form (``138****5678``); money,
+
+def _address_kind(value: str) -> str:
+    """The kind of personal data one kept address is: an email, or a phone number."""
+    return "email" if "@" in value else "phone"
+
+
+def mask(fact_type: str, value: str) -> str:
+    """The masked form of a value of `fact_type`: how a fact kept masked is kept, and how
+    any personal value is shown.
+
+    An email keeps its first letter and domain, a phone its form (``138****5678``), an
+    account identifier whichever of the two it is; money,
     times and choices are kept. Any other value keeps ``****`` and the last four letters or
     digits of the user's own text, or all of it when it has no more than four. A secret
     redaction dropped from it is never part of that text: each ``[removed]`` is taken out
@@ -142,6 +177,8 @@ def mask(fact_type: str, value: str) -> str:
     """
     from okpay_triage.redaction import PLACEHOLDER, mask_email, mask_phone, mask_tail
 
+    if fact_type == "account":
+        fact_type = _address_kind(value)
     if fact_type == "email":
         return mask_email(value)
     if fact_type == "phone":
@@ -278,6 +315,44 @@ def _phone(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+def _account(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    """An account's registered mobile number or email: a phone as E.164 (mainland mobiles
+    with or without ``+86``/``0086``; other countries' numbers with their ``+`` code), an
+    email with its domain lower-cased."""
+    value = unicodedata.normalize("NFKC", text).strip()
+    refused = AnswerError(say("bad-account", lang), code="bad-value")
+    if "@" in value:
+        if len(value) > 254 or not _ACCOUNT_EMAIL.match(value):
+            raise refused
+        local, _, domain = value.rpartition("@")
+        return f"{local}@{domain.lower()}"
+    if not _PHONE_CHARS.match(value):
+        raise refused
+    digits = re.sub(r"\D", "", value)
+    if value.startswith("+"):
+        written = "+" + digits
+    elif digits.startswith("00"):  # 0086 138 ...: the international prefix
+        written = "+" + digits[2:]
+    elif len(digits) == 13 and digits.startswith("861"):  # 8613812345678
+        written = "+" + digits
+    else:
+        written = digits
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(written, "CN")
+    except phonenumbers.NumberParseException:
+        raise refused from None
+    kind = phonenumbers.number_type(number)
+    mobile = kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    if not phonenumbers.is_valid_number(number) or (number.country_code == 86 and not mobile):
+        raise refused  # a mainland account is registered by mobile, never a landline
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
 def _choice(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     value = normalize(text)
     for choice in spec.choices:
@@ -293,6 +368,7 @@ _PARSERS = {
     "datetime": _datetime,
     "email": _email,
     "phone": _phone,
+    "account": _account,
     "text": _free_text,
     "choice": _choice,
 }

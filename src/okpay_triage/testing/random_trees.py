@@ -107,6 +107,8 @@ def _fact(draw: st.DrawFn, fact_type: str) -> dict[str, Any]:
     personal = fact_type in ("transaction_id", "order_number", "email", "phone", "text")
     if personal and draw(st.booleans()):
         fact["sensitive"] = True
+    if (personal or fact_type == "account") and draw(st.integers(0, 3)) == 0:
+        fact["keep"] = draw(st.sampled_from(["whole", "masked"]))
     if draw(st.integers(0, 2)) == 0:
         fact["hint"] = _text(draw)
     if fact_type == "money":
@@ -267,6 +269,7 @@ def _outcomes(
         for target in nexts:
             available[target] = available[target] & passed if target in available else passed
     used = False
+    accounts = {k for k, fact in facts.items() if fact["type"] == "account"}
     for node in nodes.values():
         if node["kind"] != "outcome":
             continue
@@ -285,6 +288,15 @@ def _outcomes(
         if "caller_tier" in known and not used:
             requires = sorted({*requires, "caller_tier"})
         used = used or "caller_tier" in requires
+        if accounts and not accounts & set(requires):  # support needs the account
+            on_path = sorted(accounts & set(known))
+            if not on_path:  # not asked on every path into it: the caller knows it
+                facts["caller_account"] = {
+                    "type": "account",
+                    "label": _text(draw),
+                    "from_caller": True,
+                }
+            requires = sorted({*requires, on_path[0] if on_path else "caller_account"})
         if requires:
             node["requires"] = requires
         if draw(st.booleans()):
@@ -298,8 +310,10 @@ def tree_data(*, max_nodes: int = 25) -> st.SearchStrategy[dict[str, Any]]:
 
     Trees have at most `max_nodes` nodes (at least 3): questions (some bound to a choice
     fact), inputs of every fact type (some optional, some re-asking a fact on another
-    branch), outcomes of every escalation and severity whose `requires` are collected on
-    every path into them, sometimes a fact supplied by the caller, and texts in English and
+    branch; personal facts sometimes saying how they are kept), outcomes of every
+    escalation and severity whose `requires` are collected on every path into them,
+    sometimes a fact supplied by the caller (an account identifier, when a tree asks for
+    one on some paths only: escalating outcomes require one), and texts in English and
     Chinese. Every tree passes `check_tree` with no problems at all.
     """
     return _tree_data(max_nodes)

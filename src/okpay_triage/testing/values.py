@@ -64,9 +64,67 @@ def fact_values(spec: FactSpec) -> st.SearchStrategy[str]:
             st.sampled_from(["138", "139", "150", "186", "+86 137"]),
             st.integers(0, 99_999_999),
         )
+    if spec.type == "account":
+        return account_values()
     if spec.type == "choice" and spec.choices:
         return st.sampled_from(spec.choices)
     return st.lists(_WORDS, min_size=1, max_size=8).map(" ".join)
+
+
+#: Mainland mobile prefixes, and international mobiles (valid per phonenumbers) whose
+#: last four digits vary.
+_MAINLAND = ("130", "133", "135", "137", "138", "139", "150", "152", "158", "186", "188", "199")
+_ABROAD = ("+44 7911 12", "+1 415 555 ", "+65 9123 ", "+852 9123 ", "+81 90 1234 ", "+61 412 34")
+#: The ways people write a mainland mobile: ``{a}`` the first three digits, ``{b}`` the next
+#: four, ``{c}`` the last four.
+_FORMATS = (
+    "{a}{b}{c}",
+    "{a} {b} {c}",
+    "{a}-{b}-{c}",
+    "+86 {a} {b} {c}",
+    "+86{a}{b}{c}",
+    "0086 {a} {b} {c}",
+    "86{a}{b}{c}",
+    "({a}) {b}-{c}",
+    "+86 ({a}) {b}-{c}",
+    " {a}.{b}.{c} ",
+)
+
+
+def account_values() -> st.SearchStrategy[str]:
+    """An account's registered mobile number or email, as people type it: mainland mobiles in
+    every common format (``+86`` or not, brackets, dashes, full-width digits), international
+    mobiles with their ``+`` code, and emails with upper-case letters and ``+`` tags."""
+    mainland = st.builds(
+        _mainland_text,
+        st.sampled_from(_MAINLAND),
+        st.integers(0, 99_999_999),
+        st.sampled_from(_FORMATS),
+        st.booleans(),
+    )
+    abroad = st.builds(
+        lambda head, tail: f"{head}{tail:04d}", st.sampled_from(_ABROAD), st.integers(0, 9999)
+    )
+    emails = st.builds(
+        lambda user, tag, host: f"{user}{'+' + tag if tag else ''}@{host}.Example.com",
+        st.text("abcdefghijkLMNOP.", min_size=1, max_size=12).filter(_plain_local),
+        st.text("abcxyz", max_size=4),
+        st.text("abcdefghijklmnop", min_size=1, max_size=8),
+    )
+    return st.one_of(mainland, abroad, emails)
+
+
+def _mainland_text(prefix: str, rest: int, form: str, full_width: bool) -> str:
+    digits = f"{rest:08d}"
+    text = form.format(a=prefix, b=digits[:4], c=digits[4:])
+    return text.translate(_FULL_WIDTH) if full_width else text
+
+
+_FULL_WIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+
+def _plain_local(local: str) -> bool:
+    return not local.startswith(".") and not local.endswith(".") and ".." not in local
 
 
 def _no_secret(text: str) -> bool:

@@ -149,6 +149,25 @@ def fact_types_fit(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
         )
 
 
+def account_required(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    """Support cannot find a case without the account: when a tree declares an account
+    identifier, every escalating outcome requires one (the graph rule then checks it is
+    collected on every path in, or supplied by the caller). A warning for now: the bundled
+    trees do not declare one yet."""
+    if not isinstance(node, Outcome) or node.escalate == "no":
+        return
+    accounts = [key for key, fact in tree.facts.items() if fact.type == "account"]
+    if accounts and not any(f in accounts for f in node.requires):
+        yield Finding(
+            "account-not-required",
+            f"escalating outcome '{node.id}' does not require an account identifier; "
+            f"add {' or '.join(repr(a) for a in accounts)} to its requires, so support can "
+            "find the account without asking",
+            ("nodes", i, "requires" if node.requires else "escalate"),
+            "warning",
+        )
+
+
 def translations_present(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
     """Chinese text identical to the English was likely not translated; Chinese sentences
     take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
@@ -215,6 +234,7 @@ NODE_RULES: tuple[NodeRule, ...] = (
     distinct_answers,
     facts_declared,
     fact_types_fit,
+    account_required,
     translations_present,
 )
 

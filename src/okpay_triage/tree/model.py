@@ -20,11 +20,12 @@ from pydantic import (
     GetCoreSchemaHandler,
     PrivateAttr,
     StringConstraints,
+    model_validator,
 )
 from pydantic.dataclasses import dataclass
 from pydantic_core import core_schema
 
-from okpay_triage.types import ID_PATTERN, Escalation, FactType, Lang, Severity
+from okpay_triage.types import ID_PATTERN, Escalation, FactType, Keep, Lang, Severity
 
 if TYPE_CHECKING:
     from .parse import SourceMap
@@ -108,12 +109,29 @@ def _known_zone(name: str) -> str:
 
 
 class Fact(_Frozen):
-    """A declared fact: something a session collects, or a caller supplies up front."""
+    """A declared fact: something a session collects, or a caller supplies up front.
+
+    `keep` says how a personal fact is kept: ``whole`` (as given, normalised, in the session
+    and the packet to support; masked wherever it is only shown) or ``masked`` (kept masked).
+    Written, it makes the fact personal data, so `sensitive` is true; an ``account`` fact is
+    personal data and kept whole unless it says otherwise. ``sensitive: false`` beside either
+    is a contradiction, refused at that fact. Unwritten, `keep` is left out of the tree's
+    data (and its content hash), so trees that do not use it hash as they did before it.
+    """
 
     type: FactType
     label: Text
     sensitive: bool = Field(
-        default=False, description="Personal data: stored and shown masked, never in full."
+        default=False,
+        description="Personal data: shown masked, never in full; kept masked unless `keep` "
+        "says whole (true for an account fact, and for any fact that writes `keep`).",
+    )
+    keep: Keep | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Personal facts: 'whole' keeps the value as given (normalised) for "
+        "support and masks it only where shown; 'masked' keeps it masked. Default: 'whole' "
+        "for an account fact, 'masked' for any other sensitive fact.",
     )
     from_caller: bool = Field(
         default=False,
@@ -137,6 +155,20 @@ class Fact(_Frozen):
     choices: tuple[Id, ...] = Field(
         default=(), description="Choice facts: the allowed values (default: the bound options)."
     )
+
+    @model_validator(mode="after")
+    def _personal(self) -> Fact:
+        """An account fact, and one that says how it is kept, is personal data."""
+        if self.sensitive or not (self.type == "account" or self.keep is not None):
+            return self
+        if "sensitive" in self.model_fields_set:
+            raise ValueError(
+                "a fact of type account, or one with keep, is personal data and always "
+                "sensitive (shown masked); remove 'sensitive: false' (keep: whole already "
+                "keeps it whole for support)"
+            )
+        object.__setattr__(self, "sensitive", True)  # frozen: set once, while validating
+        return self
 
 
 @_record

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from okpay_triage.text import normalize
-from okpay_triage.types import Escalation, FactType, Severity, StepKind
+from okpay_triage.types import Escalation, FactType, Keep, Severity, StepKind
 
 if TYPE_CHECKING:
     from .model import Tree
@@ -76,6 +76,19 @@ class FactSpec(NamedTuple):
     default_currency: str | None = None
     assume_timezone: str | None = None
     choices: tuple[str, ...] = ()
+    keep: Keep | None = None  # as written in the tree; `kept` is what applies
+
+    @property
+    def kept(self) -> Keep | None:
+        """How the value is kept: "whole" (as given, normalised; masked only where shown),
+        "masked", or None for a fact that is not personal data (kept as typed, redacted).
+        An account fact is kept whole unless its `keep` says masked; any other sensitive
+        fact masked unless its `keep` says whole."""
+        if self.keep is not None:
+            return self.keep
+        if self.type == "account":
+            return "whole"
+        return "masked" if self.sensitive else None
 
 
 class OutcomeSpec(NamedTuple):
@@ -262,6 +275,7 @@ def _fact(key: str, fact: Any) -> FactSpec:
         default_currency=fact.default_currency,
         assume_timezone=fact.assume_timezone,
         choices=tuple(fact.choices),
+        keep=fact.keep,
     )
 
 
