@@ -44,9 +44,9 @@ _HOMES = {
     "TreeError": "errors",
     "TriageError": "errors",
     "Session": "session.engine",
-    "Step": "session.engine",
-    "Outcome": "session.engine",
-    "TranscriptEntry": "session.engine",
+    "Step": "session.views",
+    "Outcome": "session.views",
+    "TranscriptEntry": "session.views",
     "Fact": "tree.model",
     "Tree": "tree.model",
     "bundled_tree_ids": "tree.bundled",
@@ -77,7 +77,8 @@ if TYPE_CHECKING:
     from .packet.build import build_packet
     from .packet.render import EscalationPacket
     from .redaction import redact
-    from .session.engine import Outcome, Session, Step, TranscriptEntry
+    from .session.engine import Session
+    from .session.views import Outcome, Step, TranscriptEntry
     from .suggest import suggest_trees
     from .tree.bundled import bundled_tree_ids
     from .tree.checks import check_tree

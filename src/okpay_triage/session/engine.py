@@ -13,59 +13,22 @@ session's language for anything a user typed wrongly.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from okpay_triage.errors import AnswerError
 from okpay_triage.text import normalize
 from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
-from okpay_triage.types import Escalation, Lang, Severity, Source, StepKind
+from okpay_triage.types import Lang
 from okpay_triage.wording import say
 
 from .context import answered_from_context, context_value, quoted
 from .saved import Entry, dump, remember, restore
+from .views import Outcome, Step, TranscriptEntry
 
 if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
 
 __all__ = ["Outcome", "Session", "Step", "TranscriptEntry"]
-
-
-class Step(NamedTuple):
-    """The current step, in the session's language."""
-
-    id: str
-    kind: StepKind
-    prompt: str
-    options: list[tuple[str, str]]
-    fact: str | None
-    help: str | None
-    info: list[str]
-    optional: bool
-    hint: str | None
-    remaining: int
-
-
-class Outcome(NamedTuple):
-    """Where the session ended, in the session's language."""
-
-    id: str
-    title: str
-    cause: str
-    steps: list[str]
-    escalate: Escalation
-    severity: Severity
-    requires: list[str]
-    attachments: list[str]
-
-
-class TranscriptEntry(NamedTuple):
-    """One answered step: the option id or fact value, and where the answer came from."""
-
-    node_id: str
-    answer: str | None  # None: an optional input the user skipped
-    source: Source
-    prompt: str
-    shown: str  # as shown to a reader: the option label, or the value (masked if kept whole)
 
 
 #: Words that skip an optional input.
