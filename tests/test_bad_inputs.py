@@ -38,6 +38,7 @@ from okpay_triage import (
 )
 from okpay_triage.cli import cli
 from okpay_triage.packet.build import build_packet
+from okpay_triage.session import saved
 from okpay_triage.testing import fact_values, hostile_text, sensitive_text
 from okpay_triage.text import visible
 from okpay_triage.tree.load import read_tree
@@ -786,6 +787,7 @@ class TestSessionFiles:
             session = at.answer(typed)
         except AnswerError:
             return  # refused as typed: nothing was kept
+        saved.forget()  # the full checks of a file, not the memory of a state just made
         assert Session.from_json(session.to_json(), tree) == session
 
     @pytest.mark.parametrize("failure", ["disk full", "no permission", "a directory"])
