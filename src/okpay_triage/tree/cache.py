@@ -20,7 +20,7 @@ from pathlib import Path
 from .bundled import bundled_path
 from .plan import CompiledTree
 
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 
 def cache_dir() -> Path | None:
