@@ -155,8 +155,8 @@ def build_packet(
     key_facts = tuple(f for f in facts if f.id not in (*_CONTACT_LOG, _REQUESTED))
 
     tx = next((f.shown for f in facts if f.type == "transaction_id"), None)
-    money = [f for f in facts if f.type == "money"]
-    amount = next((f.shown for f in money if "amount" in f.id), money[0].shown if money else None)
+    # The transaction's amount only: a balance or a fee is not "the amount" of the case.
+    amount = next((f.shown for f in facts if f.type == "money" and "amount" in f.id), None)
     known = [f"{say('label.subject-tx', lang)} {tx}"] if tx else []
     known += [amount] if amount else []
     known_both = [v for v in (tx, amount) if v]
