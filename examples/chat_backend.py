@@ -395,6 +395,7 @@ def describe_outcome(session: Session) -> Json:
         "packet": None,
     }
     if outcome.escalate != "no":
+        # The reference is derived from the session: a retried request gets the same one.
         packet = build_packet(session)
         reply["packet"] = {
             "case_id": packet.case_id,

@@ -116,10 +116,10 @@ class TestRunPacket:
     def test_bad_config_file_exits_1_before_any_question(self, tmp_path: Path) -> None:
         """An invalid config is reported as file:line:column before the session starts."""
         config = tmp_path / "okpay.yaml"
-        config.write_text("timezone: Asia/Shanghai\nworkdays: [mon]\n", "utf-8")
+        config.write_text("timezone: Asia/Shanghai\nworking_day: [mon]\n", "utf-8")
         result = invoke("run", "login-failure", "--config", str(config), "--format", "text")
         assert result.exit_code == 1
-        assert f"{config}:2:1: unknown-field: workdays" in result.output
+        assert f"{config}:2:1: unknown-field: working_day" in result.output
 
     def test_unwritable_packet_path_exits_1(self, tmp_path: Path) -> None:
         """A packet that cannot be written is a clear error."""

@@ -61,7 +61,13 @@ def test_defaults_invent_nothing() -> None:
     assert in_app.en == "usually within 24 hours"
     assert "24 小时" in email.zh
     assert "通常" in in_app.zh
-    assert config.complaint_trees == ("fee-dispute",)
+    assert config.hours_are_example
+    assert config.workdays == ()
+    # Complaints per outcome: fee-dispute's appeals, not its questions (o_fee_unclear).
+    assert config.complaint_trees == (
+        "fee-dispute:o_fee_differs_from_quote",
+        "fee-dispute:o_fee_against_policy",
+    )
 
 
 # --------------------------------------------------------------------------- overriding

@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import re
 from collections import deque
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
@@ -30,6 +31,7 @@ from okpay_triage import (
     bundled_tree_ids,
     load_tree,
 )
+from okpay_triage.packet.build import ACCOUNT_FACTS, case_reference
 from okpay_triage.packet.model import scrub
 from okpay_triage.packet.render import escape_markdown
 from okpay_triage.packet.routing import PRIORITY, next_opening, within_hours
@@ -211,8 +213,12 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     assert packet.tree.id == tree_id
     assert packet.tree.hash == session.plan.hash
 
-    # Every collected fact, masked, in every rendering; required-but-missing ones listed.
-    assert [fact.id for fact in packet.facts] == list(session.facts)
+    # Every collected fact in every rendering, the account identifier first; required but
+    # missing ones listed.
+    ids = [fact.id for fact in packet.facts]
+    assert sorted(ids) == sorted(session.facts)
+    accounts = [i for i in ids if i in ACCOUNT_FACTS]
+    assert ids[: len(accounts)] == accounts
     rendered = renderings(packet)
     for kind, body in rendered.items():
         for fact in packet.facts:
@@ -301,20 +307,61 @@ def test_naive_now_is_refused() -> None:
         build_packet(session, now=datetime(2025, 11, 24, 10, 30))
 
 
-@pytest.mark.parametrize("case_id", ["", "okp-1", "OKP-2025-ABC", "OKP-20251124-7F3A9C\r\nBcc: x"])
+@pytest.mark.parametrize(
+    "case_id",
+    ["", "-12345", "ZD 12345", "工单12345", "Z" * 65, "OKP-20251124-7F3A9C\r\nBcc: x"],
+)
 def test_bad_case_id_is_refused(case_id: str) -> None:
-    """An injected case id must have the documented form (it goes into the subject)."""
+    """An external ticket id must have the documented form (it goes into the subject)."""
     with pytest.raises(PacketError, match="case_id"):
         build_packet(drive("login-failure", "o_reset_done"), now=WEEKDAY, case_id=case_id)
 
 
-def test_case_id_is_random_and_dated() -> None:
-    """Without `case_id`: OKP-<local date>-<6 hex digits>, different each time."""
+def test_case_reference_is_derived_from_the_session() -> None:
+    """Without `case_id`: OKP-<10 hex digits> made from the session, the same whenever the
+    packet is built (a retried request the next day mints no second case), also for the
+    session read back from its JSON; different answers give a different reference."""
     session = drive("login-failure", "o_reset_done")
-    late = datetime(2025, 11, 23, 17, 0, tzinfo=UTC)  # already the 24th in Shanghai
-    ids = {build_packet(session, now=late).case_id for _ in range(20)}
-    assert len(ids) == 20
-    assert all(i.startswith("OKP-20251124-") and len(i) == 19 for i in ids)
+    late = datetime(2025, 11, 23, 17, 0, tzinfo=UTC)
+    refs = {
+        build_packet(session, now=late).case_id,
+        build_packet(session, now=late + timedelta(days=1)).case_id,
+        build_packet(Session.from_json(session.to_json()), now=WEEKDAY).case_id,
+        case_reference(session),
+    }
+    assert len(refs) == 1
+    (ref,) = refs
+    assert re.fullmatch(r"OKP-[0-9A-F]{10}", ref)
+    assert build_packet(session, now=WEEKDAY).case_kind == "reference"
+    others = {
+        case_reference(drive("login-failure", outcome))
+        for outcome in ("o_reset_done", "o_still_cannot_log_in")
+    }
+    assert len(others) == 2
+    assert case_reference(drive("login-failure", "o_reset_done", "zh")) != ref
+
+
+def test_case_reference_is_said_to_be_made_by_this_tool() -> None:
+    """The reference is labelled as made by this tool, not as an OKPAY case or ticket."""
+    en = build_packet(drive("login-failure", "o_still_cannot_log_in"), now=WEEKDAY)
+    zh = build_packet(drive("login-failure", "o_still_cannot_log_in", "zh"), now=WEEKDAY)
+    assert f"Reference (made by this tool): {en.case_id}" in en.to_text()
+    assert f"参考编号（由本工具生成）：{zh.case_id}" in zh.to_text()
+    assert "案件" not in zh.to_text() + zh.to_markdown()
+
+
+@pytest.mark.parametrize("ticket", ["ZD-12345", "12345", "jira:SUP-77", "INC0012345.1"])
+def test_external_ticket_ids_are_accepted(ticket: str) -> None:
+    """A ticketing system's id is used as it is and labelled as the ticket id."""
+    for lang, label in (("en", "Ticket ID: "), ("zh", "工单编号：")):
+        session = drive("login-failure", "o_still_cannot_log_in", lang)
+        packet = build_packet(session, now=WEEKDAY, case_id=ticket)
+        assert packet.case_id == ticket
+        assert packet.case_kind == "ticket"
+        assert packet.subject.endswith(f"– {ticket}")
+        assert f"{label}{ticket}" in packet.to_text()
+        assert "made by this tool" not in packet.to_text()
+        assert EscalationPacket.model_validate_json(packet.to_json()) == packet
 
 
 def test_case_prefix_is_configurable() -> None:
@@ -322,7 +369,7 @@ def test_case_prefix_is_configurable() -> None:
     packet = build_packet(
         drive("login-failure", "o_reset_done"), now=WEEKDAY, config=Config(case_prefix="ACME")
     )
-    assert packet.case_id.startswith("ACME-20251124-")
+    assert re.fullmatch(r"ACME-[0-9A-F]{10}", packet.case_id)
 
 
 def test_created_at_is_now_in_the_configured_zone() -> None:
@@ -689,9 +736,9 @@ def test_urgent_outside_hours_says_when_agents_answer() -> None:
     assert packet.priority == "urgent"
     assert not packet.channel.open_now
     assert "whatever the time" in packet.channel.reason
-    assert "Monday 1 December 2025, 09:00" in packet.channel.response_time
+    assert "tomorrow 09:00" in packet.channel.response_time  # Monday, said from Sunday
     assert packet.written_record is not None
-    assert "next working day" in packet.written_record.response_time
+    assert "once support opens" in packet.written_record.response_time
     assert packet.next_working_day == at(NEXT_MON, 9)
     assert [a.channel for a in packet.alternatives] == ["phone", "in_app"]  # fastest first
 
@@ -802,9 +849,17 @@ def test_working_hours_text_follows_the_configuration() -> None:
     )
     packet = route("login-failure", "o_still_cannot_log_in", WEEKDAY, config)
     assert packet.working_hours == (
-        "Monday, Wednesday, Friday 08:30–17:00 (Europe/London), except public holidays"
+        "Monday, Wednesday, Friday 08:30–17:00 (Europe/London; example hours: check the "
+        "official OKPAY app or website for the actual hours), except public holidays"
     )
     zh = build_packet(
         drive("login-failure", "o_still_cannot_log_in", "zh"), now=WEEKDAY, case_id=CASE
     )
-    assert zh.working_hours == "周一–周五 09:00–18:00（Asia/Shanghai）"
+    assert zh.working_hours == (
+        "周一至周五 09:00至18:00（北京时间；示例时间，实际以官方 OKPAY 应用或网站为准）"
+    )
+    real = config.model_copy(update={"hours_are_example": False, "workdays": ["2025-12-27"]})
+    assert route("login-failure", "o_still_cannot_log_in", WEEKDAY, real).working_hours == (
+        "Monday, Wednesday, Friday 08:30–17:00 (Europe/London), except public holidays; "
+        "open on make-up working days too"
+    )

@@ -8,15 +8,10 @@ packet tells the user to use the contacts shown in the official OKPAY app or web
 
 The shipped defaults are written out in ``trees/_config.yaml`` (installed as
 ``okpay_triage/trees/_config.yaml``); `Config()` has exactly the same values, and a test
-keeps the two equal. A deployment overrides them from Python::
-
-    config = Config().model_copy(update={"timezone": "Europe/London"})
-    config = Config(holidays=[date(2026, 10, 1)])
-
-or from a YAML/JSON file that names only what differs (nested mappings are merged over the
-defaults)::
-
-    config = load_config("okpay.yaml")
+keeps the two equal. A deployment overrides them from Python
+(``Config(holidays=[date(2026, 10, 1)])``, ``config.model_copy(update={...})``) or from a
+YAML/JSON file that names only what differs, merged over the defaults
+(``load_config("okpay.yaml")``).
 
 Config files are untrusted input read like tree files: safe YAML only (no tags, anchors or
 aliases, one document, duplicate keys refused), with every problem reported as
@@ -121,8 +116,7 @@ class ChannelConfig(_Frozen):
     @field_validator("contact", mode="before")
     @classmethod
     def _null(cls, value: object) -> object:
-        # Config files keep every scalar as the string written, so YAML's null spellings
-        # arrive as text; no real contact is spelled like that.
+        # Config files keep scalars as written: YAML's null spellings arrive as text.
         if isinstance(value, str) and value.strip() in ("", "~", "null", "Null", "NULL"):
             return None
         return value
@@ -180,12 +174,10 @@ TreeRef = Annotated[str, StringConstraints(pattern=TREE_REF_PATTERN)]
 class Config(_Frozen):
     """Where and when support can be reached, for routing escalation packets.
 
-    Working days and hours in an IANA time zone, holidays, the channels a deployment offers
-    with their contact details and expected reply times, and the case id prefix. The
-    defaults are those of ``trees/_config.yaml`` and invent no contact: with none
-    configured, a packet points to the contacts in the official app or website. Override
-    from Python (``Config(holidays=[...])``, ``model_copy(update=...)``) or from a file with
-    `load_config`. Invalid values raise pydantic's `ValidationError` here, and a
+    Working days and hours in an IANA time zone (an example until `hours_are_example` is
+    false), holidays and make-up working days, the channels with their contact details and
+    reply times, and the reference prefix. The defaults are ``trees/_config.yaml``'s and
+    invent no contact. Invalid values raise pydantic's `ValidationError` here, and a
     `ConfigError` with file positions from `load_config`.
     """
 
@@ -200,15 +192,20 @@ class Config(_Frozen):
     holidays: tuple[date, ...] = Field(
         default=(), description="Days without support hours (ISO dates, local)."
     )
+    workdays: tuple[date, ...] = Field(
+        default=(), description="Make-up working days (调休) outside working_days (ISO dates)."
+    )
+    hours_are_example: bool = Field(
+        default=True, description="The hours are an example: packets say so. Set false."
+    )
     channels: Channels = Channels()
     complaint_trees: tuple[TreeRef, ...] = Field(
-        default=("fee-dispute",),
-        description="Complaints and appeals, routed to a written channel (in-app feedback, "
-        "then email): a tree id, or 'tree-id:outcome-id' for a single outcome. Urgent outcomes "
-        "still go to the fastest live channel.",
+        default=("fee-dispute:o_fee_differs_from_quote", "fee-dispute:o_fee_against_policy"),
+        description="Older way to mark complaints (use `complaint: true` on the outcome): a "
+        "tree id, or 'tree-id:outcome-id' for one outcome, routed to a written channel.",
     )
     case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,9}$")] = Field(
-        default="OKP", description="Case ids look like OKP-20261122-7F3A9C."
+        default="OKP", description="References look like OKP-7F3A9C2B41."
     )
 
     @field_validator("working_days")
@@ -218,7 +215,7 @@ class Config(_Frozen):
             raise ValueError("a day is listed twice")
         return tuple(sorted(value, key=WEEKDAYS.index))
 
-    @field_validator("holidays")
+    @field_validator("holidays", "workdays")
     @classmethod
     def _sorted_holidays(cls, value: tuple[date, ...]) -> tuple[date, ...]:
         return tuple(sorted(set(value)))
@@ -259,8 +256,15 @@ class Config(_Frozen):
         """The configured time zone."""
         return _zone(self.timezone)
 
+    def is_working_day(self, day: date) -> bool:
+        """Whether support works on `day` (local): a working weekday that is not a holiday,
+        or a make-up working day."""
+        if day in self.workdays:
+            return True
+        return WEEKDAYS[day.weekday()] in self.working_days and day not in self.holidays
+
     def is_complaint(self, tree_id: str, outcome_id: str) -> bool:
-        """Whether the outcome is a complaint or appeal that wants a written channel."""
+        """Whether `complaint_trees` lists the outcome (outcomes say `complaint: true`)."""
         return tree_id in self.complaint_trees or f"{tree_id}:{outcome_id}" in (
             self.complaint_trees
         )

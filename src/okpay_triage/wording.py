@@ -200,8 +200,20 @@ WORDS: dict[str, tuple[str, str]] = {
         "不属于紧急情况：书面提交可以附上以下信息和截图，并留下记录。",
     ),
     "packet.why.after_hours": (
-        "Outside working hours: a written request is queued and handled from the next working day.",
-        "当前为非工作时间：书面提交会进入排队，并从下一个工作日开始处理。",
+        "Outside working hours: a written request is queued and handled once support opens.",
+        "当前为非工作时间：书面提交会进入排队，待客服开始服务后处理。",
+    ),
+    "packet.why.outcome": (
+        "The advice for this outcome names this channel.",
+        "本结果的建议指定了此渠道。",
+    ),
+    "packet.why.outcome-off": (
+        "The advice names {name}, but it is not offered here.",
+        "建议中指定的{name}在此未提供。",
+    ),
+    "packet.why.outcome-closed": (
+        "The advice names {name}, but it is not staffed now.",
+        "建议中指定的{name}当前无人值守。",
     ),
     "packet.alt.chat": ("a live conversation with an agent", "与客服实时沟通"),
     "packet.alt.phone": ("if you prefer to explain by voice", "如果您更愿意通过电话说明"),
@@ -217,12 +229,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "packet.rt.self_help": ("none needed", "无需等待答复"),
     "packet.rt.closed": (
         "{base}; it is outside working hours now, so an agent may not answer until {next}",
-        "{base}；当前为非工作时间，客服可能要到{next}才能答复",
+        "{base}；当前为非工作时间，客服可能要到{next} 才能答复",
     ),
     "packet.rt.queued": (
-        "{base}; sent outside working hours, so a reply is likely from the next working "
-        "day, {next}",
-        "{base}；在非工作时间提交，预计从下一个工作日{next}起答复",
+        "{base}; sent outside working hours, so a reply is likely once support opens, {next}",
+        "{base}；在非工作时间提交，预计在客服开始服务（{next}）后答复",
     ),
     "packet.summary.urgent": (
         "{title}. {cause} Please act on this at once: the user has been told to contact "
@@ -251,10 +262,37 @@ WORDS: dict[str, tuple[str, str]] = {
         "涉及银行卡或银行账户时只提供末四位。只使用官方 OKPAY 应用或网站上显示的"
         "（或本资料中列出的）联系方式，不要使用消息或搜索结果中的联系方式。",
     ),
-    "packet.hours": ("{days} {opens}–{closes} ({zone})", "{days} {opens}–{closes}（{zone}）"),
+    "packet.hours": ("{days} {opens}–{closes} ({zone})", "{days} {opens}至{closes}（{zone}）"),
     "packet.hours.holidays": (", except public holidays", "，法定节假日除外"),
+    "packet.hours.workdays": (
+        "; open on make-up working days too",
+        "；调休上班日照常服务",
+    ),
+    "packet.hours.example": (
+        "{zone}; example hours: check the official OKPAY app or website for the actual hours",
+        "{zone}；示例时间，实际以官方 OKPAY 应用或网站为准",
+    ),
+    "packet.range": ("{first}–{last}", "{first}至{last}"),
+    "packet.today": ("today {time}", "今天 {time}"),
+    "packet.tomorrow": ("tomorrow {time}", "明天 {time}"),
+    "packet.time": ("{time} ({zone})", "{time}（{zone}）"),
+    "packet.time.about": ("about {time}", "约 {time}"),
+    "packet.time.unknown": ("unknown (the user does not remember)", "不详（用户不记得）"),
+    "packet.zone.Asia/Shanghai": ("Asia/Shanghai", "北京时间"),
     # ------------------------------------------------------------------ packet labels
-    "label.case": ("Case", "案件编号"),
+    "label.case": ("Reference (made by this tool)", "参考编号（由本工具生成）"),
+    "label.ticket": ("Ticket ID", "工单编号"),
+    "label.preview": (
+        "Preview: personal data is masked. Send support the full packet, not this one.",
+        "预览：个人信息已隐藏。发给客服时请使用完整资料，而不是本预览。",
+    ),
+    "label.subject-tx": ("transaction", "交易ID"),
+    "label.said": ("From the user's answers", "根据用户的回答"),
+    "label.contact-log": (
+        "Channels already tried and earlier tickets",
+        "已联系过的渠道和此前的工单号",
+    ),
+    "label.requested": ("What the user asks support to do", "用户希望客服如何处理"),
     "label.created": ("Created", "创建时间"),
     "label.priority": ("Priority", "优先级"),
     "label.outcome": ("Outcome", "诊断结果"),
@@ -275,8 +313,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "label.hours": ("Working hours", "工作时间"),
     "label.now-in": ("now within working hours", "当前为工作时间"),
     "label.now-out": (
-        "now outside working hours; the next working day opens {next}",
-        "当前为非工作时间；下一个工作日于{next}开始",
+        "now outside working hours; support opens {next}",
+        "当前为非工作时间；客服将于{next} 开始服务",
     ),
     "label.facts": ("Key facts", "关键信息"),
     "label.fact": ("Fact", "信息项"),
@@ -386,7 +424,7 @@ DAYS: tuple[tuple[str, str], ...] = (
     ("Sunday", "周日"),
 )
 
-_MONTHS = (
+MONTHS = (
     "January",
     "February",
     "March",
@@ -440,6 +478,6 @@ def format_when(moment: datetime, lang: Lang | str, *, weekday: bool = False) ->
             return f"{moment.year}年{moment.month}月{moment.day}日（{name}）{clock}（{zone}）"
         return f"{moment:%Y-%m-%d} {clock}（{zone}）"
     if weekday:
-        name, month = day_name(moment.weekday(), lang), _MONTHS[moment.month - 1]
+        name, month = day_name(moment.weekday(), lang), MONTHS[moment.month - 1]
         return f"{name} {moment.day} {month} {moment.year}, {clock} ({zone})"
     return f"{moment:%Y-%m-%d} {clock} ({zone})"

@@ -15,11 +15,17 @@ from okpay_triage.text import header_safe
 from .markdown import to_markdown
 from .model import PacketContent
 from .plain import to_text
+from .preview import masked
 
 
-def to_email(packet: PacketContent, *, markdown: bool = False) -> EmailMessage:
+def to_email(
+    packet: PacketContent, *, markdown: bool = False, preview: bool = False
+) -> EmailMessage:
     """The packet as an email: bilingual subject, To only from the configuration, plain-text
-    body (UTF-8), and with `markdown` the Markdown rendering as an alternative part."""
+    body (UTF-8), and with `markdown` the Markdown rendering as an alternative part; with
+    `preview`, the shareable preview (personal data masked)."""
+    if preview:
+        packet = masked(packet)
     message = EmailMessage()
     message["Subject"] = header_safe(packet.email_subject)
     if packet.email_to:
@@ -29,8 +35,9 @@ def to_email(packet: PacketContent, *, markdown: bool = False) -> EmailMessage:
     message["X-OKPAY-Priority"] = packet.priority
     # Mostly-ASCII English reads better quoted-printable; Chinese is shorter in base64.
     cte = "base64" if packet.lang == "zh" else "quoted-printable"
-    message.set_content(to_text(packet), charset="utf-8", cte=cte)
+    message.set_content(to_text(packet, preview=preview), charset="utf-8", cte=cte)
     if markdown:
-        message.add_alternative(to_markdown(packet), subtype="markdown", charset="utf-8", cte=cte)
+        text = to_markdown(packet, preview=preview)
+        message.add_alternative(text, subtype="markdown", charset="utf-8", cte=cte)
     message["Content-Language"] = "zh-CN" if packet.lang == "zh" else "en"
     return message

@@ -12,8 +12,9 @@ import re
 
 from okpay_triage.wording import format_when, say
 
-from .model import ChannelAdvice, PacketContent
-from .pieces import hours_state, outcome_line, safe, tree_line, unnumbered, verbatim
+from .model import ChannelAdvice, PacketContent, PacketFact
+from .pieces import hours_state, outcome_line, paren, safe, tree_line, unnumbered, verbatim
+from .preview import masked
 
 _MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>|~&])")
 # What can open a block at the start of a line: heading, list, quote, thematic break,
@@ -75,13 +76,19 @@ def _md_advice(advice: ChannelAdvice, title: str, lang: str) -> list[str]:
     return out
 
 
-def to_markdown(packet: PacketContent) -> str:
-    """The packet as GitHub-flavoured Markdown (see the module docstring for the escaping)."""
+def to_markdown(packet: PacketContent, *, preview: bool = False) -> str:
+    """The packet as GitHub-flavoured Markdown (see the module docstring for the escaping);
+    with `preview`, the shareable preview: personal data masked (`preview.masked`)."""
+    if preview:
+        packet = masked(packet)
     lang = packet.lang
     colon = "：" if lang == "zh" else ": "
     out = [f"# {_md(packet.subject)}", ""]
+    if preview:
+        out += [f"> **{say('label.preview', lang)}**", ""]
+    reference = "case" if packet.case_kind == "reference" else "ticket"
     meta = [
-        ("case", packet.case_id),
+        (reference, packet.case_id),
         ("created", _md(format_when(packet.created_at, lang))),
         ("priority", f"**{say('label.pri.' + packet.priority, lang)}**"),
         ("outcome", _md(packet.outcome.title) + outcome_line(packet, code=True)),
@@ -91,6 +98,53 @@ def to_markdown(packet: PacketContent) -> str:
     out += [f"- **{say(f'label.{key}', lang)}**{colon}{value}" for key, value in meta]
 
     out += ["", f"## {say('label.summary', lang)}", "", _md(packet.summary), ""]
+
+    out += [f"## {say('label.facts', lang)}", ""]
+    if packet.facts:
+        out += [f"| {say('label.fact', lang)} | {say('label.value', lang)} |", "|---|---|"]
+        out += [_md_fact_row(fact, lang) for fact in packet.facts]
+        out.append("")
+    if packet.statements:
+        out += [f"**{say('label.said', lang)}**{colon}", ""]
+        out += [f"- {_md(item.text)}" for item in packet.statements]
+        out.append("")
+    if not packet.facts and not packet.statements:
+        out += [say("label.facts-none", lang), ""]
+
+    if packet.contact_log:
+        out += [f"## {say('label.contact-log', lang)}", ""]
+        out += [f"- {_md(fact.shown)}" for fact in packet.contact_log]
+        out.append("")
+    if packet.requested_response:
+        out += [f"## {say('label.requested', lang)}", ""]
+        out += [_md(packet.requested_response.shown), ""]
+
+    out += [f"## {say('label.missing', lang)}", ""]
+    if packet.missing_facts:
+        out += [say("label.missing-ask", lang), ""]
+        out += [f"- {_md(item.label)}" for item in packet.missing_facts]
+    else:
+        out.append(say("label.missing-none", lang))
+    out.append("")
+
+    out += [f"## {say('label.tried', lang)}", ""]
+    if packet.steps_tried:
+        for number, step in enumerate(packet.steps_tried, 1):
+            if step.statement:
+                out.append(f"{number}. {_md(step.statement)}")
+            else:
+                out.append(f"{number}. {_md(step.question)} → **{_md(step.result)}**")
+            out += [f"   - {_md(line)}" for line in unnumbered(step.instructions)]
+    else:
+        out.append(say("label.tried-none", lang))
+    out.append("")
+
+    out += [f"## {say('label.attachments', lang)}", ""]
+    if packet.attachments:
+        out += [f"- [ ] {_md(item)}" for item in packet.attachments]
+    else:
+        out.append(say("label.attachments-none", lang))
+    out.append("")
 
     out += [f"## {say('label.contact', lang)}", ""]
     first = "recommended" if packet.contact_needed else "no-contact"
@@ -108,42 +162,6 @@ def to_markdown(packet: PacketContent) -> str:
             out.append(f"  - {say('label.response', lang)}{colon}{_md(alt.response_time)}")
         out.append("")
     out += [_hours_line(packet), ""]
-
-    out += [f"## {say('label.facts', lang)}", ""]
-    if packet.facts:
-        out += [f"| {say('label.fact', lang)} | {say('label.value', lang)} |", "|---|---|"]
-        for fact in packet.facts:
-            label = _md(fact.label)
-            if fact.source == "context":
-                label += f" ({say('label.given', lang)})"
-            out.append(f"| {label} | {_md(fact.shown)} |")
-    else:
-        out.append(say("label.facts-none", lang))
-    out.append("")
-
-    out += [f"## {say('label.missing', lang)}", ""]
-    if packet.missing_facts:
-        out += [say("label.missing-ask", lang), ""]
-        out += [f"- {_md(item.label)}" for item in packet.missing_facts]
-    else:
-        out.append(say("label.missing-none", lang))
-    out.append("")
-
-    out += [f"## {say('label.tried', lang)}", ""]
-    if packet.steps_tried:
-        for number, step in enumerate(packet.steps_tried, 1):
-            out.append(f"{number}. {_md(step.question)} → **{_md(step.result)}**")
-            out += [f"   - {_md(line)}" for line in unnumbered(step.instructions)]
-    else:
-        out.append(say("label.tried-none", lang))
-    out.append("")
-
-    out += [f"## {say('label.attachments', lang)}", ""]
-    if packet.attachments:
-        out += [f"- [ ] {_md(item)}" for item in packet.attachments]
-    else:
-        out.append(say("label.attachments-none", lang))
-    out.append("")
 
     out += [f"## {say('label.diagnosis', lang)}", ""]
     out += [f"**{say('label.cause', lang)}**{colon}{_md(packet.outcome.cause)}", ""]
@@ -166,6 +184,13 @@ def to_markdown(packet: PacketContent) -> str:
 
     out += [f"## {say('label.privacy', lang)}", "", _md(packet.privacy_reminder), ""]
     return "\n".join(line.rstrip() for line in out)
+
+
+def _md_fact_row(fact: PacketFact, lang: str) -> str:
+    label = _md(fact.label)
+    if fact.source == "context":
+        label += paren(say("label.given", lang), lang)
+    return f"| {label} | {_md(fact.shown)} |"
 
 
 def _hours_line(packet: PacketContent) -> str:

@@ -32,7 +32,9 @@ PACKET_FORMAT: Final = "okpay-triage/packet"
 
 #: The longest single text a packet keeps (answers are capped well below this on input).
 MAX_TEXT = 5000
-CASE_ID_PATTERN = r"^[A-Z][A-Z0-9]{1,9}-[0-9]{8}-[0-9A-F]{6}$"
+#: A case reference: one made by this tool (``OKP-7F3A9C2B41``; older packets
+#: ``OKP-20261122-7F3A9C``) or an external ticket id passed in (``ZD-12345``, ``12345``).
+CASE_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$"
 
 
 def scrub(text: str, keep: str | None = None) -> str:
@@ -103,13 +105,25 @@ class PacketOutcome(_Frozen):
 
 
 class PacketFact(_Frozen):
-    """One collected fact: `value` as kept (masked), `shown` as a reader sees it (the option
-    label for a choice)."""
+    """One collected fact: `value` as the session keeps it, `shown` as a reader sees it (the
+    option label for a choice, a time in the configured zone). `sensitive`: personal data,
+    masked in a shareable preview (`preview.masked`), whole for support."""
 
     id: Identifier
     label: SafeText
     value: SafeText
     shown: SafeText
+    source: Source
+    type: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")] = "text"
+    sensitive: bool = False
+
+
+class PacketStatement(_Frozen):
+    """What an answer tells support, in the tree's third-person words (an option's
+    ``packet`` phrasing): "The user says they applied within the refund window"."""
+
+    node_id: Identifier
+    text: SafeText
     source: Source
 
 
@@ -120,6 +134,7 @@ class PacketAnswer(_Frozen):
     question: SafeText
     answer: SafeText | None
     source: Source
+    fact: Identifier | None = None  # the fact the step collects, if any
 
 
 class TriedStep(_Frozen):
@@ -129,6 +144,7 @@ class TriedStep(_Frozen):
     instructions: tuple[SafeText, ...]
     question: SafeText
     result: SafeText
+    statement: SafeText | None = None  # the answer's packet phrasing, when it has one
 
 
 class MissingFact(_Frozen):
@@ -153,19 +169,23 @@ class ChannelAdvice(_Frozen):
 class PacketContent(_Frozen):
     """What support needs to act on a case without asking back, built by `build_packet`.
 
-    A frozen record in the session's language: case id and creation time, the tree (id,
-    version, hash), the outcome with its cause and escalation, a priority, the recommended
-    channel with the reason, expected reply time and alternatives for the time it was made,
-    a subject line and summary, the facts (masked), the transcript with each answer's
-    source, the steps already tried, an attachments checklist, the facts still missing and a
-    privacy reminder. Every text is redacted, once: as it enters the session, or as the
-    packet is made when it is made by hand or read from JSON. Render it with `to_markdown`,
-    `to_text`, `to_email` or `model_dump_json`.
+    A frozen record in the session's language: case reference (made by this tool from the
+    session, or an external ticket id) and creation time, the tree (id, version, hash), the
+    outcome with its cause and escalation, a priority, the recommended channel with the
+    reason, expected reply time and alternatives for the time it was made, a subject line
+    and summary, the key facts (account identifier first) and what the answers tell support,
+    the channels already tried and what the user asks for, the transcript with each
+    answer's source, the steps already tried, an attachments checklist, the facts still
+    missing and a privacy reminder. Every text is redacted, once: as it enters the session,
+    or as the packet is made when it is made by hand or read from JSON. Render it with
+    `to_markdown`, `to_text`, `to_email` or `model_dump_json`.
     """
 
     format: Literal["okpay-triage/packet"] = PACKET_FORMAT
     format_version: Literal[1] = 1
     case_id: Annotated[str, StringConstraints(pattern=CASE_ID_PATTERN)]
+    #: "reference": made by this tool from the session; "ticket": an external id passed in.
+    case_kind: Literal["reference", "ticket"] = "reference"
     created_at: AwareDatetime
     timezone: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_+/-]{1,64}$")]
     lang: Lang
@@ -184,6 +204,9 @@ class PacketContent(_Frozen):
     email_to: OneLine | None  # the configured email contact
     summary: SafeText
     facts: tuple[PacketFact, ...]
+    statements: tuple[PacketStatement, ...] = ()
+    contact_log: tuple[PacketFact, ...] = ()
+    requested_response: PacketFact | None = None
     transcript: tuple[PacketAnswer, ...]
     steps_tried: tuple[TriedStep, ...]
     attachments: tuple[SafeText, ...]

@@ -12,7 +12,9 @@ import re
 from typing import TYPE_CHECKING
 
 from okpay_triage.text import unix_newlines, valid_unicode, visible
-from okpay_triage.wording import format_when, say
+from okpay_triage.wording import say
+
+from .routing import opening_words, zone_name
 
 if TYPE_CHECKING:
     from .model import PacketContent
@@ -73,4 +75,27 @@ def hours_state(packet: PacketContent) -> str:
     lang = packet.lang
     if packet.next_working_day is None:
         return say("label.now-in", lang)
-    return say("label.now-out", lang, next=format_when(packet.next_working_day, lang, weekday=True))
+    opening = opening_words(packet.next_working_day, packet.created_at, lang)
+    return say("label.now-out", lang, next=opening)
+
+
+def readable_time(value: str, zone: str, lang: str) -> str:
+    """A kept date-time value as a reader wants it, in the configured `zone`:
+    ``2026-11-30 15:00（北京时间）`` / ``2026-11-30 15:00 (Asia/Shanghai)``; an approximate
+    one (``~2026-11-30T15:00+08:00``) said to be about that time, ``unknown`` said so. Any
+    other text is returned as it is. (The one place packets show times: it will call the
+    session's own display of natural times once that exists.)"""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    text = value.strip()
+    if text.lower() == "unknown":
+        return say("packet.time.unknown", lang)
+    about = text.startswith("~")
+    try:
+        moment = datetime.fromisoformat(text.removeprefix("~"))
+        local = moment.astimezone(ZoneInfo(zone)) if moment.tzinfo else moment
+    except (ValueError, KeyError):
+        return value
+    shown = say("packet.time", lang, time=f"{local:%Y-%m-%d %H:%M}", zone=zone_name(zone, lang))
+    return say("packet.time.about", lang, time=shown) if about else shown

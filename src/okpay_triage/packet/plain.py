@@ -11,7 +11,8 @@ import unicodedata
 from okpay_triage.wording import format_when, say
 
 from .model import ChannelAdvice, PacketContent
-from .pieces import hours_state, outcome_line, safe, tree_line, unnumbered, verbatim
+from .pieces import hours_state, outcome_line, paren, safe, tree_line, unnumbered, verbatim
+from .preview import masked
 
 
 def _width(text: str) -> int:
@@ -41,14 +42,20 @@ def _text_advice(advice: ChannelAdvice, title: str, lang: str) -> list[str]:
     return out
 
 
-def to_text(packet: PacketContent) -> str:
-    """The packet as plain text: the email body, readable in any viewer."""
+def to_text(packet: PacketContent, *, preview: bool = False) -> str:
+    """The packet as plain text: the email body, readable in any viewer; with `preview`,
+    the shareable preview: personal data masked (`preview.masked`)."""
+    if preview:
+        packet = masked(packet)
     lang = packet.lang
     colon = "：" if lang == "zh" else ": "
     subject = _block(packet.subject)
     out = [subject, "=" * min(_width(subject), 78), ""]
+    if preview:
+        out += [say("label.preview", lang), ""]
+    reference = "case" if packet.case_kind == "reference" else "ticket"
     meta = [
-        ("case", packet.case_id),
+        (reference, packet.case_id),
         ("created", format_when(packet.created_at, lang)),
         ("priority", say("label.pri." + packet.priority, lang)),
         ("outcome", _block(packet.outcome.title) + outcome_line(packet, code=False)),
@@ -58,6 +65,56 @@ def to_text(packet: PacketContent) -> str:
     out += [f"{say(f'label.{key}', lang)}{colon}{value}" for key, value in meta]
 
     out += ["", *_heading(say("label.summary", lang), lang), _block(packet.summary), ""]
+
+    out += [*_heading(say("label.facts", lang), lang)]
+    for fact in packet.facts:
+        label = _block(fact.label)
+        if fact.source == "context":
+            label += paren(say("label.given", lang), lang)
+        out.append(f"  {label}{colon}{_block(fact.shown, '  ')}")
+    if packet.statements:
+        out.append(f"{say('label.said', lang)}{colon}")
+        out += [f"  - {_block(item.text, '    ')}" for item in packet.statements]
+    if not packet.facts and not packet.statements:
+        out.append(say("label.facts-none", lang))
+    out.append("")
+
+    if packet.contact_log:
+        out += [*_heading(say("label.contact-log", lang), lang)]
+        out += [f"  - {_block(fact.shown, '    ')}" for fact in packet.contact_log]
+        out.append("")
+    if packet.requested_response:
+        out += [*_heading(say("label.requested", lang), lang)]
+        out += [_block(packet.requested_response.shown), ""]
+
+    out += [*_heading(say("label.missing", lang), lang)]
+    if packet.missing_facts:
+        out.append(say("label.missing-ask", lang))
+        out += [f"  - {_block(item.label, '  ')}" for item in packet.missing_facts]
+    else:
+        out.append(say("label.missing-none", lang))
+    out.append("")
+
+    out += [*_heading(say("label.tried", lang), lang)]
+    if packet.steps_tried:
+        for number, step in enumerate(packet.steps_tried, 1):
+            if step.statement:
+                out.append(f"{number}. {_block(step.statement, '  ')}")
+                out += [f"     - {_block(line, '     ')}" for line in unnumbered(step.instructions)]
+                continue
+            out.append(f"{number}. {_block(step.question, '  ')}")
+            out += [f"     - {_block(line, '     ')}" for line in unnumbered(step.instructions)]
+            out.append(f"   {say('label.result', lang)}{colon}{_block(step.result, '   ')}")
+    else:
+        out.append(say("label.tried-none", lang))
+    out.append("")
+
+    out += [*_heading(say("label.attachments", lang), lang)]
+    if packet.attachments:
+        out += [f"  [ ] {_block(item, '    ')}" for item in packet.attachments]
+    else:
+        out.append(say("label.attachments-none", lang))
+    out.append("")
 
     out += [*_heading(say("label.contact", lang), lang)]
     first = "recommended" if packet.contact_needed else "no-contact"
@@ -76,42 +133,6 @@ def to_text(packet: PacketContent) -> str:
             )
     out += [_hours_line(packet), ""]
 
-    out += [*_heading(say("label.facts", lang), lang)]
-    if packet.facts:
-        for fact in packet.facts:
-            label = _block(fact.label)
-            if fact.source == "context":
-                label += f" ({say('label.given', lang)})"
-            out.append(f"  {label}{colon}{_block(fact.shown, '  ')}")
-    else:
-        out.append(say("label.facts-none", lang))
-    out.append("")
-
-    out += [*_heading(say("label.missing", lang), lang)]
-    if packet.missing_facts:
-        out.append(say("label.missing-ask", lang))
-        out += [f"  - {_block(item.label, '  ')}" for item in packet.missing_facts]
-    else:
-        out.append(say("label.missing-none", lang))
-    out.append("")
-
-    out += [*_heading(say("label.tried", lang), lang)]
-    if packet.steps_tried:
-        for number, step in enumerate(packet.steps_tried, 1):
-            out.append(f"{number}. {_block(step.question, '  ')}")
-            out += [f"     - {_block(line, '     ')}" for line in unnumbered(step.instructions)]
-            out.append(f"   {say('label.result', lang)}{colon}{_block(step.result, '   ')}")
-    else:
-        out.append(say("label.tried-none", lang))
-    out.append("")
-
-    out += [*_heading(say("label.attachments", lang), lang)]
-    if packet.attachments:
-        out += [f"  [ ] {_block(item, '    ')}" for item in packet.attachments]
-    else:
-        out.append(say("label.attachments-none", lang))
-    out.append("")
-
     out += [*_heading(say("label.diagnosis", lang), lang)]
     out.append(f"{say('label.cause', lang)}{colon}{_block(packet.outcome.cause)}")
     out.append(f"{say('label.advice', lang)}{colon}")
@@ -126,7 +147,7 @@ def to_text(packet: PacketContent) -> str:
         answer = (
             say("label.skipped", lang) if entry.answer is None else _block(entry.answer, "     ")
         )
-        source = "" if entry.source == "user" else f" ({say('label.src.context', lang)})"
+        source = "" if entry.source == "user" else paren(say("label.src.context", lang), lang)
         out.append(f"{number:>2}. {_block(entry.question, '   ')}")
         out.append(f"    → {answer}{source}")
     out.append("")

@@ -19,6 +19,7 @@ from .mail import to_email
 from .markdown import escape_markdown, to_markdown
 from .model import PacketContent
 from .plain import to_text
+from .preview import masked
 
 __all__ = [
     "FORMATS",
@@ -26,6 +27,7 @@ __all__ = [
     "escape_markdown",
     "format_for_path",
     "header_value",
+    "masked",
     "render",
     "to_email",
     "to_json",
@@ -37,40 +39,46 @@ __all__ = [
 class EscalationPacket(PacketContent):
     """What support needs to act on a case without asking back, built by `build_packet`.
 
-    A frozen record in the session's language: case id and creation time, the tree (id,
-    version, hash), the outcome with its cause and escalation, a priority, the recommended
-    channel with the reason, expected reply time and alternatives for the time it was made,
-    a subject line and summary, the facts, the transcript with each answer's source, the
-    steps already tried, an attachments checklist, the facts still missing and a privacy
-    reminder. Render it with `to_markdown`, `to_text`, `to_email` or `model_dump_json`.
+    A frozen record in the session's language (see `model.PacketContent` for its fields).
+    Render it with `to_markdown`, `to_text`, `to_json` or `to_email`; each takes `preview`
+    for the shareable preview with personal data masked (`preview()` gives that packet).
     """
 
-    def to_markdown(self) -> str:
-        """The packet as Markdown; user text is escaped so it cannot change the structure."""
-        return to_markdown(self)
+    def to_markdown(self, *, preview: bool = False) -> str:
+        """The packet as Markdown; user text is escaped so it cannot change the structure.
+        With `preview`, the shareable preview: personal data masked."""
+        return to_markdown(self, preview=preview)
 
-    def to_text(self) -> str:
-        """The packet as plain text (the email body)."""
-        return to_text(self)
+    def to_text(self, *, preview: bool = False) -> str:
+        """The packet as plain text (the email body); `preview` masks personal data."""
+        return to_text(self, preview=preview)
 
-    def to_json(self, *, indent: int | None = 2) -> str:
+    def to_json(self, *, indent: int | None = 2, preview: bool = False) -> str:
         """`model_dump_json`, with invisible and bidi characters written as JSON escapes so
-        the text is also safe to print on a terminal."""
-        return json_escaped(self.model_dump_json(indent=indent))
+        the text is also safe to print on a terminal; `preview` masks personal data."""
+        return to_json(self, indent=indent, preview=preview)
 
-    def to_email(self, *, markdown: bool = False) -> EmailMessage:
+    def preview(self) -> EscalationPacket:
+        """The shareable preview: this packet with every personal fact masked, wherever it
+        appears (`preview.masked`). The packet itself, for support, keeps them whole."""
+        return masked(self)
+
+    def to_email(self, *, markdown: bool = False, preview: bool = False) -> EmailMessage:
         """A ready-to-send `email.message.EmailMessage`: bilingual subject, To only from the
         configuration (left out when none is configured), plain-text UTF-8 body, and with
-        `markdown` the Markdown rendering as an alternative part."""
-        return to_email(self, markdown=markdown)
+        `markdown` the Markdown rendering as an alternative part; `preview` masks personal
+        data."""
+        return to_email(self, markdown=markdown, preview=preview)
 
 
 # --------------------------------------------------------------------------- texts
 
 
-def to_json(packet: PacketContent, *, indent: int | None = 2) -> str:
+def to_json(packet: PacketContent, *, indent: int | None = 2, preview: bool = False) -> str:
     """`packet.model_dump_json`, with invisible and bidi characters as ``\\uXXXX`` escapes
-    (the same JSON value, but safe to print on a terminal)."""
+    (the same JSON value, but safe to print on a terminal); `preview` masks personal data."""
+    if preview:
+        packet = masked(packet)
     return json_escaped(packet.model_dump_json(indent=indent))
 
 
@@ -92,11 +100,14 @@ def format_for_path(path: str | PurePath) -> Format:
     return _SUFFIXES.get(PurePath(path).suffix.lower(), "markdown")
 
 
-def render(packet: EscalationPacket, fmt: Format) -> bytes:
-    """The packet in format `fmt`, as the bytes of a file (UTF-8; an email as RFC 5322)."""
+def render(packet: EscalationPacket, fmt: Format, *, preview: bool = False) -> bytes:
+    """The packet in format `fmt`, as the bytes of a file (UTF-8; an email as RFC 5322);
+    with `preview`, the shareable preview, personal data masked (the packet for support
+    keeps it whole)."""
     if fmt == "email":
-        return to_email(packet).as_bytes()
+        return to_email(packet, preview=preview).as_bytes()
     if fmt == "json":
-        return (to_json(packet) + "\n").encode("utf-8")
-    text = to_text(packet) if fmt == "text" else to_markdown(packet)
-    return text.encode("utf-8")
+        return (to_json(packet, preview=preview) + "\n").encode("utf-8")
+    if fmt == "text":
+        return to_text(packet, preview=preview).encode("utf-8")
+    return to_markdown(packet, preview=preview).encode("utf-8")

@@ -25,7 +25,7 @@ from pydantic import (
 from pydantic.dataclasses import dataclass
 from pydantic_core import core_schema
 
-from okpay_triage.types import ID_PATTERN, Escalation, FactType, Keep, Lang, Severity
+from okpay_triage.types import ID_PATTERN, ChannelId, Escalation, FactType, Keep, Lang, Severity
 
 if TYPE_CHECKING:
     from .parse import SourceMap
@@ -179,6 +179,13 @@ class Option:
     label: Text
     synonyms: Words = Words()
     next: Id
+    packet: Annotated[
+        Text | None,
+        Field(
+            description='What this answer tells support, in the third person ("The user '
+            "says they applied within the refund window\"); listed in the packet's key facts."
+        ),
+    ] = None
 
 
 @_record
@@ -232,6 +239,16 @@ class Outcome:
     attachments: Annotated[
         tuple[Text, ...], Field(description="What to attach when escalating, e.g. screenshots.")
     ] = ()
+    channel: Annotated[
+        ChannelId | None,
+        Field(
+            description="The channel the steps advise; the packet recommends it, adjusted "
+            "only for working hours and urgency."
+        ),
+    ] = None
+    complaint: Annotated[
+        bool, Field(description="A complaint or appeal: routed to a written channel.")
+    ] = False
 
 
 Node = Annotated[Question | Input | Outcome, Field(discriminator="kind")]

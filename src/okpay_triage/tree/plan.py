@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from okpay_triage.text import normalize
-from okpay_triage.types import Escalation, FactType, Keep, Severity, StepKind
+from okpay_triage.types import ChannelId, Escalation, FactType, Keep, Severity, StepKind
 
 if TYPE_CHECKING:
     from .model import Tree
@@ -99,6 +99,8 @@ class OutcomeSpec(NamedTuple):
     severity: Severity
     requires: tuple[str, ...]
     attachments: tuple[Pair, ...]
+    channel: ChannelId | None = None
+    complaint: bool = False
 
 
 class StepSpec(NamedTuple):
@@ -110,6 +112,7 @@ class StepSpec(NamedTuple):
     fact: str | None = None
     optional: bool = False
     options: tuple[tuple[str, Pair], ...] = ()  # (option id, label)
+    phrasings: tuple[Pair | None, ...] = ()  # per option: what it tells support, or None
     nexts: tuple[str, ...] = ()  # per option for a question; one for an input
     lookup: Mapping[str, int] = NO_WORDS  # answer word -> option index
     remaining: int = 0  # the most questions and inputs left before an outcome
@@ -206,6 +209,8 @@ def _step_from(data: dict[str, Any]) -> StepSpec:
             severity=out["severity"],
             requires=tuple(out["requires"]),
             attachments=tuple(_pair_of(a) for a in out["attachments"]),
+            channel=out["channel"],
+            complaint=bool(out["complaint"]),
         )
     )
     return StepSpec(
@@ -217,6 +222,7 @@ def _step_from(data: dict[str, Any]) -> StepSpec:
         fact=data["fact"],
         optional=bool(data["optional"]),
         options=tuple((str(o), _pair_of(label)) for o, label in data["options"]),
+        phrasings=tuple(None if p is None else _pair_of(p) for p in data["phrasings"]),
         nexts=tuple(data["nexts"]),
         lookup={str(k): int(v) for k, v in data["lookup"].items()},
         remaining=int(data["remaining"]),
@@ -294,6 +300,8 @@ def _step(node: Any) -> StepSpec:
             node.severity,
             tuple(node.requires),
             tuple(_pair(a) for a in node.attachments),
+            node.channel,
+            node.complaint,
         )
         return StepSpec(prompt=_pair(node.title), outcome=outcome, **common)
     if node.kind == "input":
@@ -310,6 +318,7 @@ def _step(node: Any) -> StepSpec:
         info=tuple(_pair(i) for i in node.info),
         fact=node.fact,
         options=options,
+        phrasings=tuple(_pair(o.packet) if o.packet else None for o in node.options),
         nexts=tuple(o.next for o in node.options),
         lookup=answer_lookup(node.options),
         **common,
