@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from okpay_triage.errors import AnswerError
@@ -22,6 +22,8 @@ from okpay_triage.text import MAX_ANSWER_CHARS, clean, normalize
 from okpay_triage.tree.plan import FactSpec
 from okpay_triage.types import Lang
 from okpay_triage.wording import kinds, say
+
+from .kept import UNKNOWN
 
 _ID = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -175,15 +177,23 @@ def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     currencies = {_CURRENCY_WORDS.get(m.lower(), m.upper()) for m in _CURRENCY_RE.findall(text)}
     number = _CURRENCY_RE.sub(" ", text).strip()
-    if not _NUMBER.match(number) or len(currencies) > 1:
+    if _NUMBER.match(number) and len(currencies) <= 1:  # the fast path: 128.50 CNY, ¥1,000
+        amount, currency = Decimal(number.replace(",", "")), min(currencies, default=None)
+    else:  # 三百元, 1.2万元, 128.5 yuan, 没显示: the spoken forms' grammar
+        from .amounts import NONE_WORDS, spoken_amount
+
+        said = text.lower()
+        none = spec.allow_zero and said in NONE_WORDS
+        spoken = (Decimal(0), None) if none else spoken_amount(said)
+        if spoken is None:
+            raise AnswerError(say("bad-money", lang), code="bad-value")
+        amount, currency = spoken
+    zero_ok = spec.allow_zero and amount == 0
+    if (amount <= 0 and not zero_ok) or amount >= _MAX_AMOUNT:
         raise AnswerError(say("bad-money", lang), code="bad-value")
-    try:
-        amount = Decimal(number.replace(",", ""))
-    except InvalidOperation:
-        raise AnswerError(say("bad-money", lang), code="bad-value") from None
-    if amount <= 0 or amount >= _MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+    if amount != amount.quantize(Decimal("0.01")):
         raise AnswerError(say("bad-money", lang), code="bad-value")
-    currency = currencies.pop() if currencies else spec.default_currency
+    currency = currency or spec.default_currency
     allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
     if currency is None or (spec.currencies and currency not in spec.currencies):
         raise AnswerError(
@@ -194,6 +204,16 @@ def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
 
 def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
+    now = now or datetime.now(UTC)
+    approximate = text.startswith("~")  # the kept form of "about ..."
+    kept = text if text == UNKNOWN else _iso_time(spec, text[approximate:], lang, now)
+    if kept is None:  # not an ISO date or time: 昨天下午3点, 2 hours ago, about noon
+        kept, approximate = _spoken_time(spec, text, lang, now)
+    return f"~{kept}" if approximate and kept != UNKNOWN else kept
+
+
+def _iso_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> str | None:
+    """The kept form of an ISO-like date or time (the fast path), None if it is not one."""
     if not text.isascii():  # the Chinese forms: 2026年11月20日 14点30
         text = re.sub(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", r"\1-\2-\3", text)
         text = re.sub(r"(\d)\s*[点时]\s*(\d)", r"\1:\2", text)
@@ -201,9 +221,8 @@ def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> st
         text = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", text)
     match = _DATETIME.match(text)
     if not match:
-        raise AnswerError(say("bad-datetime", lang), code="bad-value")
+        return None
     year, month, day, hour, minute, second, zone = match.groups()
-    now = now or datetime.now(UTC)
     try:
         day_only = date(int(year), int(month), int(day))
         tz = _zone(zone or spec.assume_timezone) if hour is not None else UTC
@@ -234,6 +253,30 @@ def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> st
     if moment > latest:
         raise AnswerError(say("future", lang), code="bad-value")
     return moment.isoformat(timespec="minutes")
+
+
+def _spoken_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> tuple[str, bool]:
+    """The kept form of a time as people say it, and whether it is approximate."""
+    from .times import hedged, natural_time
+
+    said, approximate, unknown = hedged(text.lower())
+    if unknown:
+        return UNKNOWN, False
+    iso = _iso_time(spec, said, lang, now)  # about 2026-11-20 14:30
+    if iso is not None:
+        return iso, approximate
+    zone = _zone(spec.assume_timezone)
+    when = None if zone is None else natural_time(said, zone, now)
+    if when is None:
+        raise AnswerError(say("bad-datetime", lang), code="bad-value")
+    if when.moment is None:
+        assert when.day is not None  # a When holds a moment or a day
+        if when.day > now.astimezone(zone).date():
+            raise AnswerError(say("future", lang), code="bad-value")
+        return when.day.isoformat(), approximate
+    if when.moment > now + CLOCK_SLACK:
+        raise AnswerError(say("future", lang), code="bad-value")
+    return when.moment.isoformat(timespec="minutes"), approximate or when.approximate
 
 
 @lru_cache(maxsize=256)

@@ -76,6 +76,8 @@ class FactSpec(NamedTuple):
     default_currency: str | None = None
     assume_timezone: str | None = None
     choices: tuple[str, ...] = ()
+    allow_zero: bool = False
+    not_before: str | None = None
 
 
 class OutcomeSpec(NamedTuple):
@@ -262,6 +264,8 @@ def _fact(key: str, fact: Any) -> FactSpec:
         default_currency=fact.default_currency,
         assume_timezone=fact.assume_timezone,
         choices=tuple(fact.choices),
+        allow_zero=fact.allow_zero,
+        not_before=fact.not_before,
     )
 
 
