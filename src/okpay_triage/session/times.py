@@ -358,27 +358,10 @@ def _in_part(hour: int, part: str | None, said_ampm: bool) -> int | None:
 #: Answers that say the time is not remembered: kept as ``unknown``, never a dead end.
 UNKNOWN_WORDS = frozenset(
     {
-        "不记得",
-        "不记得了",
-        "记不得了",
-        "记不清",
-        "记不清了",
-        "忘了",
-        "忘记了",
-        "想不起来",
-        "想不起来了",
-        "i don't remember",
-        "i dont remember",
-        "don't remember",
-        "dont remember",
-        "i do not remember",
-        "can't remember",
-        "cant remember",
-        "i can't remember",
-        "not remembered",
-        "i forgot",
-        "forgot",
-        "unknown",
+        *("不记得", "不记得了", "记不得了", "记不清", "记不清了", "忘了", "忘记了", "想不起来"),
+        *("i don't remember", "i dont remember", "don't remember", "dont remember"),
+        *("i do not remember", "can't remember", "cant remember", "i can't remember"),
+        *("not remembered", "i forgot", "forgot", "unknown", "想不起来了"),
     }
 )
 _HEDGE_BEFORE = re.compile(
