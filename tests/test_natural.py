@@ -397,3 +397,18 @@ def test_canonical_answers_load_no_grammar() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_kept_line_shows_the_value_normalised(capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line's ✓ line shows a kept time with its zone, in the session language."""
+    from okpay_triage.cli.report import Report
+
+    report = Report(interactive=True)
+    before = Session.start(_tree(), lang="zh")
+    after = before.answer("昨天下午3点", now=NOW)
+    report.answered(before, after)
+    fee = after.answer("昨天下午4点", now=NOW)
+    report.answered(fee, fee.answer("三百元"))
+    out = capsys.readouterr().out
+    assert "✓ 购买时间：2026-11-29 15:00（北京时间）" in out
+    assert "✓ 费用：300.00 CNY" in out
