@@ -19,9 +19,7 @@ from pydantic import (
     Field,
     GetCoreSchemaHandler,
     PrivateAttr,
-    SerializerFunctionWrapHandler,
     StringConstraints,
-    model_serializer,
 )
 from pydantic.dataclasses import dataclass
 from pydantic_core import core_schema
@@ -139,30 +137,19 @@ class Fact(_Frozen):
     choices: tuple[Id, ...] = Field(
         default=(), description="Choice facts: the allowed values (default: the bound options)."
     )
+    # The options below are left out of a tree's data while unset, so trees that do not use
+    # them keep their content hash (and their saved sessions) from before they were added.
     allow_zero: bool = Field(
         default=False,
+        exclude_if=lambda value: value is False,
         description="Money facts: 0 (or 没显示, no fee shown) is a valid answer, kept as 0.00.",
     )
     not_before: Id | None = Field(
         default=None,
+        exclude_if=lambda value: value is None,
         description="Date-time facts: a datetime fact this one cannot be earlier than "
         "(a refund requested before the purchase is asked again).",
     )
-
-    @model_serializer(mode="wrap")
-    def _unset_options_left_out(self, handler: SerializerFunctionWrapHandler) -> Any:
-        # A tree's content hash is its JSON: options added to the format since it was
-        # written are left out while unset, so that adding one does not change the hash
-        # of every tree (and make every saved session say its tree has changed).
-        data = handler(self)
-        for name in _LATER_OPTIONS:
-            if isinstance(data, dict) and data.get(name) in (None, False):
-                data.pop(name, None)
-        return data
-
-
-#: Fact options added after trees were first hashed (see `Fact._unset_options_left_out`).
-_LATER_OPTIONS = ("allow_zero", "not_before")
 
 
 @_record
