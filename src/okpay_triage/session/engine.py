@@ -281,13 +281,14 @@ class Session:
             chosen = None
         else:
             assert spec.fact is not None  # an input always collects a fact
-            from .kept import check_order  # only input steps need these
-            from .values import parse_value
+            from .values import parse_value  # only input steps need the value parsers
 
             fact = self._plan.facts[spec.fact]
             try:
                 parsed = parse_value(fact, text, lang, now)
                 if fact.not_before:  # a refund cannot be asked for before the purchase
+                    from .kept import check_order
+
                     earlier = self.facts.get(fact.not_before)
                     check_order(parsed.value, earlier, self._plan.facts[fact.not_before], lang)
             except AnswerError as error:
