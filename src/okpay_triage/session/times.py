@@ -8,7 +8,9 @@ when a datetime step gets an answer that is not already an ISO date or time.
 A small grammar of our own rather than a library: dateparser 1.5 (77 ms to import, ~94 ms
 for its first parse) reads none of 昨天下午3点, 今天上午10点半, 上周五, 刚才, 11月28日 15:00,
 前天晚上8点 or 两小时前; this module imports in about 6 ms (compiling its patterns)
-and reads a time in 30-40 µs.
+and reads a time in 30-40 µs. On the 61 exact and day-only cases of
+tests/data/natural_times.yaml, dateparser (zh and en, the answer's time as its base, dates
+preferred from the past) gets 30 right; this grammar all 61.
 
 The answer is read as pieces in any order, each at most once: a day (relative, a weekday or a
 month and day), a part of the day, a clock time, or an offset back from now (``N hours
