@@ -88,6 +88,8 @@ def typed_value(spec: FactSpec, seed: int) -> str:
         ][form]
     if spec.type == "datetime":
         day, hour, minute = 1 + n % 19, n % 24, n % 60
+        if spec.not_before:  # after every other time, whatever its zone (days 1-19)
+            day = 21 + n % 8
         return [
             f"2026-11-{day:02d} {hour:02d}:{minute:02d} +08:00",
             f"2026-11-{day:02d} {hour}:{minute:02d}",

@@ -75,6 +75,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "Please add the time zone, for example 2026-11-20 14:30 +08:00.",
         "请注明时区，例如 2026-11-20 14:30 +08:00。",
     ),
+    "not-before": (
+        "That is before the {other} you gave ({when}); please check the date.",
+        "该时间早于您填写的{other}（{when}），请核对日期。",
+    ),
+    "shown.beijing": ("Beijing time", "北京时间"),
+    "shown.about": ("about {when}", "约 {when}"),
+    "shown.unknown": ("not remembered", "不记得"),
     "future": (
         "That time is in the future; please check the date.",
         "该时间晚于当前时间，请核对日期。",

@@ -54,8 +54,12 @@ class Report:
         """An answer was accepted: show the masked value kept and any notices."""
         kept = _recorded(before, after)
         if kept is not None and self.interactive:
-            label = before.fact_label(before.node.fact or "")
-            echo(f"  ✓ {_kept(before, label, kept)}", dim=True)
+            fact = before.node.fact or ""
+            if fact in after.facts:  # shown normalised: ✓ 2026-11-30 15:00（北京时间）
+                from okpay_triage.session.kept import shown as normalised
+
+                kept = normalised(before.plan.facts[fact], kept, before.lang)
+            echo(f"  ✓ {_kept(before, before.fact_label(fact), kept)}", dim=True)
         for notice in after.notices:
             if self.interactive:
                 echo(shown(notice), fg="yellow")

@@ -13,6 +13,7 @@ session's language for anything a user typed wrongly.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from okpay_triage.errors import AnswerError
@@ -238,11 +239,12 @@ class Session:
 
     # ------------------------------------------------------------------ moving
 
-    def answer(self, value: str | int) -> Session:
+    def answer(self, value: str | int, *, now: datetime | None = None) -> Session:
         """A new session with `value` answering the current step.
 
         For a question: an option id, its 1-based number, or a label or synonym in either
-        language. For an input: the text, checked against the fact's type.
+        language. For an input: the text, checked against the fact's type; a time such as
+        "yesterday 3pm" is resolved against `now` (an aware datetime; default: the clock).
 
         Raises:
             AnswerError: the answer is not accepted; this session is unchanged.
@@ -264,8 +266,14 @@ class Session:
             assert spec.fact is not None  # an input always collects a fact
             from .values import parse_value  # only input steps need the value parsers
 
+            fact = self._plan.facts[spec.fact]
             try:
-                parsed = parse_value(self._plan.facts[spec.fact], text, lang)
+                parsed = parse_value(fact, text, lang, now)
+                if fact.not_before:  # a refund cannot be asked for before the purchase
+                    from .kept import check_order
+
+                    earlier = self.facts.get(fact.not_before)
+                    check_order(parsed.value, earlier, self._plan.facts[fact.not_before], lang)
             except AnswerError as error:
                 raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
             chosen, notices = parsed.value, parsed.notices

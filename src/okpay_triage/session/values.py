@@ -16,7 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from functools import lru_cache
 
 from okpay_triage.errors import AnswerError
@@ -26,11 +26,13 @@ from okpay_triage.tree.plan import FactSpec
 from okpay_triage.types import Lang
 from okpay_triage.wording import kinds, say
 
+from .contacts import parse_account, parse_email, parse_phone
+from .kept import UNKNOWN
+
 _ID = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
 #: An identifier of letters and digits only, with a letter: ``TX13812345678``.
 _GLUED_ID = re.compile(r"^(?=[0-9]*[A-Za-z])[A-Za-z0-9]+$")
 _NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
-_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+$")
 _DATETIME = re.compile(
     r"^(\d{4})-(\d{1,2})-(\d{1,2})"
     r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
@@ -73,12 +75,6 @@ CLOCK_SLACK = timedelta(minutes=10)
 _CLEAN_BY_GRAMMAR = frozenset({"money", "datetime", "choice"})
 #: Types whose canonical value is one email address or one phone number, nothing else.
 _ONE_ADDRESS = frozenset({"email", "phone", "account"})
-#: What may be typed as a phone number at an account step, once full-width forms are made
-#: plain: digits, spaces, ``+``, brackets, dots and dashes (``+86 (138) 1234-5678``).
-_PHONE_CHARS = re.compile(r"^\+?[0-9()\s.-]{5,40}$")
-#: An email at an account step: no ``*`` (the engine's masks are made of them) and no
-#: space or second ``@``.
-_ACCOUNT_EMAIL = re.compile(r"^[^@\s*]{1,64}@[^@\s.*]+(?:\.[^@\s.*]+)+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,15 +208,23 @@ def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     currencies = {_CURRENCY_WORDS.get(m.lower(), m.upper()) for m in _CURRENCY_RE.findall(text)}
     number = _CURRENCY_RE.sub(" ", text).strip()
-    if not _NUMBER.match(number) or len(currencies) > 1:
+    if _NUMBER.match(number) and len(currencies) <= 1:  # the fast path: 128.50 CNY, ¥1,000
+        amount, currency = Decimal(number.replace(",", "")), min(currencies, default=None)
+    else:  # 三百元, 1.2万元, 128.5 yuan, 没显示: the spoken forms' grammar
+        from .amounts import NONE_WORDS, spoken_amount
+
+        said = text.lower()
+        none = spec.allow_zero and said in NONE_WORDS
+        spoken = (Decimal(0), None) if none else spoken_amount(said)
+        if spoken is None:
+            raise AnswerError(say("bad-money", lang), code="bad-value")
+        amount, currency = spoken
+    zero_ok = spec.allow_zero and amount == 0
+    if (amount <= 0 and not zero_ok) or amount >= _MAX_AMOUNT:
         raise AnswerError(say("bad-money", lang), code="bad-value")
-    try:
-        amount = Decimal(number.replace(",", ""))
-    except InvalidOperation:
-        raise AnswerError(say("bad-money", lang), code="bad-value") from None
-    if amount <= 0 or amount >= _MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
+    if amount != amount.quantize(Decimal("0.01")):
         raise AnswerError(say("bad-money", lang), code="bad-value")
-    currency = currencies.pop() if currencies else spec.default_currency
+    currency = currency or spec.default_currency
     allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
     if currency is None or (spec.currencies and currency not in spec.currencies):
         raise AnswerError(
@@ -231,6 +235,16 @@ def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
 
 def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
+    now = now or datetime.now(UTC)
+    approximate = text.startswith("~")  # the kept form of "about ..."
+    kept = text if text == UNKNOWN else _iso_time(spec, text[approximate:], lang, now)
+    if kept is None:  # not an ISO date or time: 昨天下午3点, 2 hours ago, about noon
+        kept, approximate = _spoken_time(spec, text, lang, now)
+    return f"~{kept}" if approximate and kept != UNKNOWN else kept
+
+
+def _iso_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> str | None:
+    """The kept form of an ISO-like date or time (the fast path), None if it is not one."""
     if not text.isascii():  # the Chinese forms: 2026年11月20日 14点30
         text = re.sub(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", r"\1-\2-\3", text)
         text = re.sub(r"(\d)\s*[点时]\s*(\d)", r"\1:\2", text)
@@ -238,9 +252,8 @@ def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> st
         text = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", text)
     match = _DATETIME.match(text)
     if not match:
-        raise AnswerError(say("bad-datetime", lang), code="bad-value")
+        return None
     year, month, day, hour, minute, second, zone = match.groups()
-    now = now or datetime.now(UTC)
     try:
         day_only = date(int(year), int(month), int(day))
         tz = _zone(zone or spec.assume_timezone) if hour is not None else UTC
@@ -273,6 +286,30 @@ def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> st
     return moment.isoformat(timespec="minutes")
 
 
+def _spoken_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> tuple[str, bool]:
+    """The kept form of a time as people say it, and whether it is approximate."""
+    from .times import hedged, natural_time
+
+    said, approximate, unknown = hedged(text.lower())
+    if unknown:
+        return UNKNOWN, False
+    iso = _iso_time(spec, said, lang, now)  # about 2026-11-20 14:30
+    if iso is not None:
+        return iso, approximate
+    zone = _zone(spec.assume_timezone)
+    when = None if zone is None else natural_time(said, zone, now)
+    if when is None:
+        raise AnswerError(say("bad-datetime", lang), code="bad-value")
+    if when.moment is None:
+        assert when.day is not None  # a When holds a moment or a day
+        if when.day > now.astimezone(zone).date():
+            raise AnswerError(say("future", lang), code="bad-value")
+        return when.day.isoformat(), approximate
+    if when.moment > now + CLOCK_SLACK:
+        raise AnswerError(say("future", lang), code="bad-value")
+    return when.moment.isoformat(timespec="minutes"), approximate or when.approximate
+
+
 @lru_cache(maxsize=256)
 def _zone(name: str | None) -> tzinfo | None:
     if not name:
@@ -294,65 +331,6 @@ def _zone(name: str | None) -> tzinfo | None:
         return None
 
 
-def _email(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
-    value = text.strip()
-    if len(value) > 254 or not _EMAIL.match(value):
-        raise AnswerError(say("bad-email", lang), code="bad-value")
-    local, _, domain = value.rpartition("@")
-    return f"{local}@{domain.lower()}"
-
-
-def _phone(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
-    import phonenumbers
-
-    value = unicodedata.normalize("NFKC", text).strip()
-    try:
-        number = phonenumbers.parse(value, "CN")
-    except phonenumbers.NumberParseException:
-        raise AnswerError(say("bad-phone", lang), code="bad-value") from None
-    if not phonenumbers.is_valid_number(number):
-        raise AnswerError(say("bad-phone", lang), code="bad-value")
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-
-
-def _account(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
-    """An account's registered mobile number or email: a phone as E.164 (mainland mobiles
-    with or without ``+86``/``0086``; other countries' numbers with their ``+`` code), an
-    email with its domain lower-cased."""
-    value = unicodedata.normalize("NFKC", text).strip()
-    refused = AnswerError(say("bad-account", lang), code="bad-value")
-    if "@" in value:
-        if len(value) > 254 or not _ACCOUNT_EMAIL.match(value):
-            raise refused
-        local, _, domain = value.rpartition("@")
-        return f"{local}@{domain.lower()}"
-    if not _PHONE_CHARS.match(value):
-        raise refused
-    digits = re.sub(r"\D", "", value)
-    if value.startswith("+"):
-        written = "+" + digits
-    elif digits.startswith("00"):  # 0086 138 ...: the international prefix
-        written = "+" + digits[2:]
-    elif len(digits) == 13 and digits.startswith("861"):  # 8613812345678
-        written = "+" + digits
-    else:
-        written = digits
-    import phonenumbers
-
-    try:
-        number = phonenumbers.parse(written, "CN")
-    except phonenumbers.NumberParseException:
-        raise refused from None
-    kind = phonenumbers.number_type(number)
-    mobile = kind in (
-        phonenumbers.PhoneNumberType.MOBILE,
-        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
-    )
-    if not phonenumbers.is_valid_number(number) or (number.country_code == 86 and not mobile):
-        raise refused  # a mainland account is registered by mobile, never a landline
-    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
-
-
 def _choice(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     value = normalize(text)
     for choice in spec.choices:
@@ -366,9 +344,9 @@ _PARSERS = {
     "order_number": _identifier,
     "money": _money,
     "datetime": _datetime,
-    "email": _email,
-    "phone": _phone,
-    "account": _account,
+    "email": parse_email,
+    "phone": parse_phone,
+    "account": parse_account,
     "text": _free_text,
     "choice": _choice,
 }

@@ -50,7 +50,15 @@ def fact_values(spec: FactSpec) -> st.SearchStrategy[str]:
         amounts = st.decimals(min_value="0.01", max_value="99999", places=2)
         return st.builds(_money_text, amounts, st.sampled_from(currencies), st.booleans())
     if spec.type == "datetime":
-        moments = st.datetimes(min_value=datetime(2024, 1, 1), max_value=LATEST)
+        # A fact that may not be before another (`not_before`) is drawn from the last day
+        # before LATEST, every other one from before three days earlier: with any zone
+        # offset (-12 to +14 hours) it is then later than the fact it names.
+        earliest, latest = (
+            (LATEST - timedelta(days=1), LATEST)
+            if spec.not_before
+            else (datetime(2024, 1, 1), LATEST - timedelta(days=3))
+        )
+        moments = st.datetimes(min_value=earliest, max_value=latest)
         return st.builds(_datetime_text, moments, st.integers(-12, 14))
     if spec.type == "email":
         return st.builds(

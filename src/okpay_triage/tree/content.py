@@ -168,6 +168,39 @@ def account_required(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
         )
 
 
+def fact_options_fit(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    """A fact's type-specific options fit its type: `not_before` names a declared datetime
+    fact from a datetime fact, `allow_zero` is for money. Checked at the first input that
+    collects the fact, and reported at the fact."""
+    fact = tree.facts.get(node.fact or "") if isinstance(node, Input) else None
+    if fact is None or not (fact.not_before or fact.allow_zero):
+        return
+    if next(n for n in tree.nodes if isinstance(n, Input) and n.fact == node.fact) is not node:
+        return  # reported once, at the first input collecting it
+    key = node.fact
+    if fact.allow_zero and fact.type != "money":
+        yield Finding(
+            "fact-option-mismatch",
+            f"fact '{key}' of type {fact.type} sets allow_zero, which is for money facts",
+            ("facts", key, "allow_zero"),
+        )
+    other = tree.facts.get(fact.not_before or "")
+    if fact.not_before and fact.type != "datetime":
+        yield Finding(
+            "fact-option-mismatch",
+            f"fact '{key}' of type {fact.type} sets not_before, which is for datetime facts",
+            ("facts", key, "not_before"),
+        )
+    elif fact.not_before and (other is None or other.type != "datetime"):
+        what = "is not declared under facts" if other is None else f"is a {other.type} fact"
+        yield Finding(
+            "fact-option-mismatch",
+            f"fact '{key}' must not be before fact '{fact.not_before}', which {what}; "
+            "not_before names a datetime fact",
+            ("facts", key, "not_before"),
+        )
+
+
 def translations_present(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
     """Chinese text identical to the English was likely not translated; Chinese sentences
     take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
@@ -235,6 +268,7 @@ NODE_RULES: tuple[NodeRule, ...] = (
     facts_declared,
     fact_types_fit,
     account_required,
+    fact_options_fit,
     translations_present,
 )
 

@@ -155,6 +155,19 @@ class Fact(_Frozen):
     choices: tuple[Id, ...] = Field(
         default=(), description="Choice facts: the allowed values (default: the bound options)."
     )
+    # The options below are left out of a tree's data while unset, so trees that do not use
+    # them keep their content hash (and their saved sessions) from before they were added.
+    allow_zero: bool = Field(
+        default=False,
+        exclude_if=lambda value: value is False,
+        description="Money facts: 0 (or 没显示, no fee shown) is a valid answer, kept as 0.00.",
+    )
+    not_before: Id | None = Field(
+        default=None,
+        exclude_if=lambda value: value is None,
+        description="Date-time facts: a datetime fact this one cannot be earlier than "
+        "(a refund requested before the purchase is asked again).",
+    )
 
     @model_validator(mode="after")
     def _personal(self) -> Fact:

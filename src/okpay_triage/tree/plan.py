@@ -76,6 +76,8 @@ class FactSpec(NamedTuple):
     default_currency: str | None = None
     assume_timezone: str | None = None
     choices: tuple[str, ...] = ()
+    allow_zero: bool = False
+    not_before: str | None = None
     keep: Keep | None = None  # as written in the tree; `kept` is what applies
 
     @property
@@ -282,6 +284,8 @@ def _fact(key: str, fact: Any) -> FactSpec:
         assume_timezone=fact.assume_timezone,
         choices=tuple(fact.choices),
         keep=fact.keep,
+        allow_zero=fact.allow_zero,
+        not_before=fact.not_before,
     )
 
 
