@@ -202,3 +202,29 @@ class TestResumeAndPacketCommand:
         ).stdout
         assert output.strip().endswith("[]")
         assert "--format" in output
+
+
+ACCOUNT_TREE = Path(__file__).parent / "data" / "good" / "account.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "text", "json", "email"])
+def test_packet_preview_masks_what_the_support_packet_keeps_whole(tmp_path: Path, fmt: str) -> None:
+    """`packet FILE` is for support: the account identifier whole; `--preview` is the
+    shareable rendering, with it masked and said to be a preview."""
+    save = tmp_path / "s.json"
+    answers = ["138 1234 5678", "TX20261120AB", "ORD-88001", "Zhang Wei", "4821", "x", "y"]
+    ran = invoke("run", str(ACCOUNT_TREE), "--save", str(save), stdin="\n".join(answers) + "\n")
+    assert ran.exit_code == 0, ran.output
+    full = invoke("packet", str(save), "--tree", str(ACCOUNT_TREE), "--format", fmt)
+    preview = invoke("packet", str(save), "--tree", str(ACCOUNT_TREE), "--format", fmt, "--preview")
+    assert full.exit_code == preview.exit_code == 0
+
+    def text_of(out: str) -> str:
+        if fmt == "email":  # the body, decoded
+            message = email.message_from_string(out, policy=email.policy.default)
+            out = message.get_body().get_content()  # type: ignore[union-attr]
+        return out.replace("\\", "")  # Markdown escapes its asterisks
+
+    assert "8613812345678" in text_of(full.output).replace("+", "")
+    assert "13812345678" not in text_of(preview.output).replace(" ", "").replace("+86", "")
+    assert "138****5678" in text_of(preview.output)

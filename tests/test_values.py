@@ -392,3 +392,20 @@ _OWN_WORDS = st.one_of(
 
 def _has_own_words(text: str) -> bool:
     return any(c.isalnum() for c in text.replace(PLACEHOLDER, ""))
+
+
+@given(
+    local=st.from_regex(r"[a-z0-9][a-z0-9.]{0,10}", fullmatch=True),
+    number=st.integers(13_000_000_000, 19_999_999_999),
+    kind=st.sampled_from(["email", "phone", "account"]),
+)
+def test_masking_is_idempotent(local: str, number: int, kind: str) -> None:
+    """A masked email or phone masked again is unchanged (a preview of a preview, or a
+    rendering that masks what another already masked)."""
+    from okpay_triage.session.values import mask
+
+    value = f"{local}@example.com" if kind == "email" else f"+86{number}"
+    if kind == "account" and number % 2:
+        value = f"{local}@example.com"
+    once = mask(kind, value)
+    assert mask(kind, once) == once

@@ -56,7 +56,7 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "bad-id": (
         "Please enter the {label} as shown in the app: 4 to 64 letters, digits, or . _ : -",
-        "请按应用中显示的内容填写{label}:4 至 64 位字母、数字或 . _ : -",
+        "请按 App 中显示的内容填写{label}：4 至 64 位字母、数字或 . _ : -",
     ),
     "bad-money": (
         "Please enter an amount greater than zero with at most two decimal places and a "

@@ -214,7 +214,14 @@ def show_outcome(session: Session, *, err: bool = False) -> None:
         put(f"  {_kept(session, label, value)}")
     missing = [session.fact_label(fact) for fact in session.missing_facts]
     if missing:
-        put("  " + wording.say("cli.missing", session.lang, facts=shown(", ".join(missing))))
+        put(
+            "  "
+            + wording.say(
+                "cli.missing",
+                session.lang,
+                facts=shown(("、" if session.lang == "zh" else ", ").join(missing)),
+            )
+        )
     attachments = outcome.attachments if outcome.escalate != "no" else []
     if attachments:
         put(wording.say("cli.attach", session.lang))

@@ -144,7 +144,15 @@ def resume(
 )
 @TREE_FILE
 @CONFIG
-def packet_command(file: Path, fmt: str, tree_path: Path | None, config_path: Path | None) -> None:
+@click.option(
+    "--preview",
+    is_flag=True,
+    help="A shareable preview: personal data (the account, phones, emails) masked. Without "
+    "it the packet is the one for support, with the identifiers support needs whole.",
+)
+def packet_command(
+    file: Path, fmt: str, tree_path: Path | None, config_path: Path | None, preview: bool
+) -> None:
     """Print the escalation packet of the finished session saved in FILE."""
     from pathlib import Path
 
@@ -158,7 +166,7 @@ def packet_command(file: Path, fmt: str, tree_path: Path | None, config_path: Pa
             f"{file}: the session has not reached a result yet, so there is no packet; "
             f"continue it with: okpay-triage resume {file}"
         )
-    _emit_packet(session, Path("-"), fmt, config)
+    _emit_packet(session, Path("-"), fmt, config, preview=preview)
 
 
 def _carry_on(
@@ -207,6 +215,8 @@ def _emit_packet(
     fmt: str | None,
     config: Config | None,
     built: EscalationPacket | None = None,
+    *,
+    preview: bool = False,
 ) -> None:
     """Write the finished session's packet to `path` ('-': standard output): `built` if the
     run already made it (so a --json line and the file name one case), else a new one."""
@@ -221,7 +231,7 @@ def _emit_packet(
     from .files import write_atomically
 
     chosen: Any = fmt or (format_for_path(path) if path else "markdown")
-    data = render(built or build_packet(session, config=config), chosen)
+    data = render(built or build_packet(session, config=config), chosen, preview=preview)
     if path is None or str(path) == "-":
         echo(data.decode("utf-8").rstrip("\n"))
         return

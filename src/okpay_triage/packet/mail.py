@@ -24,10 +24,11 @@ def to_email(
     """The packet as an email: bilingual subject, To only from the configuration, plain-text
     body (UTF-8), and with `markdown` the Markdown rendering as an alternative part; with
     `preview`, the shareable preview (personal data masked)."""
-    if preview:
-        packet = masked(packet)
+    # The body's renderings mask for a preview themselves; masking twice would mask the
+    # masks (138****5678 read again as a number keeps only ****5678).
+    subject = masked(packet).email_subject if preview else packet.email_subject
     message = EmailMessage()
-    message["Subject"] = header_safe(packet.email_subject)
+    message["Subject"] = header_safe(subject)
     if packet.email_to:
         message["To"] = header_safe(packet.email_to)
     message["Date"] = format_datetime(packet.created_at)

@@ -173,6 +173,8 @@ def mask(fact_type: str, value: str) -> str:
     """
     from okpay_triage.redaction import PLACEHOLDER, mask_email, mask_phone, mask_tail
 
+    if "***" in value and fact_type in ("account", "email", "phone"):
+        return value  # masked already: masking it again would lose the form it keeps
     if fact_type == "account":
         fact_type = _address_kind(value)
     if fact_type == "email":
