@@ -63,6 +63,26 @@ def temporary_files(*folders: Path) -> list[str]:
     return [p.name for folder in folders for p in folder.iterdir() if p.name.endswith(".tmp")]
 
 
+def interrupted_after_one_answer(script: str, save: Path) -> str:
+    """Run `script` (a command line with os.fsync replaced) at a terminal, answer one
+    question, press Ctrl-C; what it printed, after checking it exited 130."""
+    child = pexpect.spawn(
+        sys.executable,
+        ["-c", script, "run", "login-failure", "--save", str(save)],
+        encoding="utf-8",
+        timeout=30,
+        env=ENV,
+    )
+    child.expect("> ")
+    child.sendline("forgot")
+    child.expect("> ")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    return child.before or ""
+
+
 class TestQuotedInput:
     """Item 36 (command line): a refused value is quoted only redacted, then escaped."""
 
@@ -358,21 +378,7 @@ class TestHonestSaves:
             "os.fsync = fsync\n"
             "from okpay_triage.cli import main\nmain(sys.argv[1:])\n"
         )
-        child = pexpect.spawn(
-            sys.executable,
-            ["-c", script, "run", "login-failure", "--save", str(save)],
-            encoding="utf-8",
-            timeout=30,
-            env=ENV,
-        )
-        child.expect("> ")
-        child.sendline("forgot")
-        child.expect("> ")
-        child.sendintr()
-        child.expect(pexpect.EOF)
-        child.close()
-        output = child.before or ""
-        assert child.exitstatus == 130
+        output = interrupted_after_one_answer(script, save)
         assert "was not saved" in output
         assert "saved; continue" not in output
         assert not save.exists()
@@ -392,21 +398,7 @@ class TestHonestSaves:
             "os.fsync = fsync\n"
             "from okpay_triage.cli import main\nmain(sys.argv[1:])\n"
         )
-        child = pexpect.spawn(
-            sys.executable,
-            ["-c", script, "run", "login-failure", "--save", str(save)],
-            encoding="utf-8",
-            timeout=30,
-            env=ENV,
-        )
-        child.expect("> ")
-        child.sendline("forgot")
-        child.expect("> ")
-        child.sendintr()
-        child.expect(pexpect.EOF)
-        child.close()
-        output = child.before or ""
-        assert child.exitstatus == 130
+        output = interrupted_after_one_answer(script, save)
         assert "the last answer was not saved" in output
         assert "as saved before it" in output
         assert Session.from_json(save.read_text(encoding="utf-8")).transcript == []
