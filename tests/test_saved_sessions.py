@@ -4,6 +4,7 @@ refused (BAD_INPUTS 39), whatever the edit."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -119,3 +120,21 @@ def test_answer_paths_still_finish() -> None:
     tree = TREES["fee-dispute"]
     assert answer_paths(tree) is not None
     assert context_facts(tree) is not None
+
+
+ACCOUNT_TREE = Path(__file__).parent / "data" / "good" / "account.yaml"
+
+
+@pytest.mark.parametrize("typed", ["138 1234 5678", "li.na@example.com", "+44 7911 123456"])
+def test_an_account_kept_masked_resumes(tmp_path: Path, typed: str) -> None:
+    """An account fact with `keep: masked` is saved as its mask (phone or email shape), and
+    that mask resumes: the shape check knows an account is either."""
+    text = ACCOUNT_TREE.read_text(encoding="utf-8").replace(
+        "account: {type: account,", "account: {type: account, keep: masked,"
+    )
+    (tmp_path / "t.yaml").write_text(text, encoding="utf-8")
+    tree = load_tree(tmp_path / "t.yaml")
+    session = Session.start(tree).answer(typed)
+    assert "*" in session.facts["account"]
+    saved.forget()
+    assert Session.from_json(session.to_json(), tree) == session

@@ -73,7 +73,8 @@ CLOCK_SLACK = timedelta(minutes=10)
 #: amount in "CVV"); tests/test_values.py checks that redaction leaves every value they
 #: produce unchanged, which is what makes skipping the scan of the value safe.
 _CLEAN_BY_GRAMMAR = frozenset({"money", "datetime", "choice"})
-#: Types whose canonical value is one email address or one phone number, nothing else.
+#: Types whose canonical value is one email address or one phone number (an account is
+#: either), nothing else.
 _ONE_ADDRESS = frozenset({"email", "phone", "account"})
 
 
