@@ -10,6 +10,7 @@ out unchanged, a recall corpus must lose every needle.
 from __future__ import annotations
 
 import re
+import string
 import time
 import unicodedata
 
@@ -108,6 +109,65 @@ def test_generated_secret_phrasings_are_dropped(case: tuple[str, str, str]) -> N
     assert bare not in squeezed(result.text), (text, result.text)
     assert kind in result.secrets
     assert redact(result.text) == result.text
+
+
+#: Full-width forms of ASCII letters and digits, as a Chinese keyboard types them.
+FULL_WIDTH = str.maketrans(
+    {c: chr(ord(c) - 0x21 + 0xFF01) for c in string.digits + string.ascii_letters}
+)
+
+
+@given(secret_phrasings(), st.sampled_from(["keyword", "value", "all"]))
+def test_secret_phrasings_typed_full_width_are_dropped(
+    case: tuple[str, str, str], part: str
+) -> None:
+    """``ＰＩＮ １２３４``, ``my ＰＡＳＳＷＯＲＤ is hunter2``: the same phrasings with the
+    keyword, the value or both typed in full-width letters and digits are dropped too."""
+    text, kind, bare = case
+    at = text.find(bare[:2]) if part == "keyword" else len(text)
+    wide = text[:at].translate(FULL_WIDTH) + text[at:] if part != "value" else text
+    if part == "value":
+        wide = text.replace(bare[:2], bare[:2].translate(FULL_WIDTH))
+    result = scan(wide)
+    assert "[removed]" in result.text, wide
+    assert bare not in squeezed(result.text), (wide, result.text)
+    assert kind in result.secrets
+
+
+#: Pieces of text around secrets and near misses, for comparing two searches.
+SEARCH_PIECES = (
+    "password", "pin", "code", "the code", "error code", "sms code", "card", "密码", "验证码",
+    "is", " ", "  ", ":", "：", "是", "482913", "1234", "hunter2!", "abc", "E5100", ".", "，",
+    "please try again later", "%b4111111111111111^X^1", ";4111111111111111=1", "cvv 123",
+    "\n", "pass", "pw", "one-time", "passcode", "Ｐｉｎ", "１２３４",
+)  # fmt: skip
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(st.sampled_from(SEARCH_PIECES) | st.text(max_size=6), max_size=30).map("".join),
+    st.integers(0, 40),
+)
+def test_the_windowed_secret_search_finds_what_a_plain_search_finds(text: str, pos: int) -> None:
+    """The secret search tries only the starts in reach of a keyword hint; it must find
+    exactly the candidate, groups and all, that a search from every position finds."""
+    from okpay_triage.redaction.secrets import _SECRET, _next_secret
+
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        return  # drop_secrets aligns such text first
+    pos = min(pos, len(text))
+    windowed, plain = _next_secret(lowered, pos), _SECRET.search(lowered, pos)
+    if plain is None:
+        assert windowed is None
+        return
+    assert windowed is not None
+    branch = str(plain.lastgroup)
+    assert windowed.lastgroup == plain.lastgroup
+    assert windowed.end() == plain.end()
+    assert windowed.groupdict() == plain.groupdict()
+    assert windowed.span(branch.removesuffix("_v")) == plain.span(branch.removesuffix("_v"))
+    assert windowed.start(branch.removesuffix("_v")) - 0 >= pos
 
 
 # --- numbers ---------------------------------------------------------------------------

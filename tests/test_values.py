@@ -409,3 +409,113 @@ def test_masking_is_idempotent(local: str, number: int, kind: str) -> None:
         value = f"{local}@example.com"
     once = mask(kind, value)
     assert mask(kind, once) == once
+
+
+# --- the quick readings agree with the general ones ------------------------------------
+
+CURRENCY_WORDS = ("", "¥", "$", "US$", "hk$", "€", "£", "元", "块", "人民币", "美元", "港币",
+                  "rmb", "RMB", "CNY", "usd", "Eur", "abc", "CNY5")  # fmt: skip
+
+
+@settings(max_examples=500)
+@given(
+    before=st.sampled_from(CURRENCY_WORDS),
+    number=st.from_regex(r"(\d{1,3}(,\d{3})+|\d{1,9})(\.\d{1,3})?", fullmatch=True),
+    after=st.sampled_from(CURRENCY_WORDS),
+    gaps=st.tuples(st.sampled_from(["", " ", "  "]), st.sampled_from(["", " ", "\u3000"])),
+)
+def test_an_amount_in_the_usual_form_is_read_as_the_general_reading_reads_it(
+    before: str, number: str, after: str, gaps: tuple[str, str]
+) -> None:
+    """``¥315``, ``308元``, ``CNY 329.19`` are read by one match; whatever it reads, the
+    general reading (currency words around one number) reads the same."""
+    from okpay_triage.session.money import amount_in_words, plain_amount
+
+    text = unicodedata.normalize("NFKC", f"{before}{gaps[0]}{number}{gaps[1]}{after}").strip()
+    quick = plain_amount(text)
+    if quick is not None:
+        assert quick == amount_in_words(fact("money"), text, "en"), text
+
+
+def test_the_usual_amount_forms_take_the_quick_reading() -> None:
+    """The quick reading is the one the usual forms take (else it would test nothing)."""
+    from okpay_triage.session.money import plain_amount
+
+    for text in ("¥315", "308元", "CNY 329.19", "322.12 CNY", "¥1,000", "100 US$"):
+        assert plain_amount(text) is not None, text
+    for text in ("CNY 5 CNY", "100CNY", "三百元", "1.2万元"):
+        assert plain_amount(text) is None, text
+
+
+@settings(max_examples=400)
+@given(
+    year=st.integers(1990, 2030),
+    month=st.integers(0, 13),
+    day=st.integers(0, 32),
+    clock=st.none() | st.tuples(st.integers(0, 25), st.integers(0, 61)),
+    marks=st.tuples(
+        st.sampled_from(["日", "号", ""]),
+        st.sampled_from(["点", "时", ":", " 点 "]),
+        st.sampled_from(["", " ", "  "]),
+    ),
+    zone=st.sampled_from(["", " UTC", " +08:00", " Asia/Tokyo", "Z"]),
+)
+def test_the_usual_chinese_form_is_read_as_its_rewrite_is(
+    year: int,
+    month: int,
+    day: int,
+    clock: tuple[int, int] | None,
+    marks: tuple[str, str, str],
+    zone: str,
+) -> None:
+    """``2026年11月20日 14点30`` is read by one match; it must read as the same text
+    rewritten with dashes and colons is read, and a slashed date as a dashed one."""
+    from okpay_triage.session.values import _DATETIME, _ZH_CLOCK, _ZH_DATE, _ZH_DATETIME
+
+    day_mark, clock_mark, gap = marks
+    time = f" {clock[0]}{clock_mark}{clock[1]:02d}" if clock else ""
+    text = f"{year}{gap}年{month}月{gap}{day}{day_mark}{time}{zone}"
+    rewritten = _ZH_CLOCK.sub(r"\1:\2", _ZH_DATE.sub(r"\1-\2-\3", text))
+    quick, general = _ZH_DATETIME.match(text), _DATETIME.match(rewritten)
+    if quick is not None:
+        assert general is not None, (text, rewritten)
+        year_, dashed, _, day_, *rest = general.groups()
+        assert quick.groups() == (year_, dashed, day_, *rest), text
+    spec = fact("datetime", assume_timezone="Asia/Shanghai")
+    dashed_text = f"{year}-{month}-{day}" + (f" {clock[0]}:{clock[1]:02d}" if clock else "")
+
+    def reading(text: str) -> str:
+        try:
+            return value(spec, text + zone)
+        except AnswerError as error:
+            return f"refused: {error}"
+
+    assert reading(dashed_text.replace("-", "/")) == reading(dashed_text)
+
+
+@settings(max_examples=400)
+@given(
+    minutes=st.integers(-5 * 24 * 60, 5 * 24 * 60),
+    offset=st.integers(-12 * 60, 14 * 60).map(lambda m: m - m % 15),
+)
+def test_a_time_is_refused_as_future_exactly_when_it_is_after_the_clock(
+    minutes: int, offset: int
+) -> None:
+    """A moment in any zone, days either side of the clock: refused as in the future
+    exactly when it is later than the clock (and its slack), however far its day is from
+    the clock's day."""
+    from datetime import timedelta, timezone
+
+    from okpay_triage.session.values import CLOCK_SLACK
+
+    zone = timezone(timedelta(minutes=offset))
+    moment = (NOW + timedelta(minutes=minutes)).astimezone(zone)
+    sign = "-" if offset < 0 else "+"
+    text = f"{moment:%Y-%m-%d %H:%M} {sign}{abs(offset) // 60:02d}:{abs(offset) % 60:02d}"
+    spec = fact("datetime")
+    if moment > NOW + CLOCK_SLACK:
+        with pytest.raises(AnswerError, match="in the future") as refused:
+            value(spec, text)
+        assert refused.value.code == "bad-value"
+    else:
+        assert value(spec, text) == f"{moment:%Y-%m-%dT%H:%M}{text[-6:]}", text

@@ -148,7 +148,7 @@ def unix_newlines(text: str) -> str:
 def clean_controls(text: str) -> str:
     """`text` fit to store: lone surrogates replaced, line ends made LF, and every C0 control
     character but tab and newline (and DEL) removed. Nothing is stripped or cut."""
-    if text.isascii() and text.isprintable():  # the common case: nothing to do
+    if text.isprintable():  # the common case (Chinese too): no control, surrogate or line end
         return text
     return _CONTROL.sub("", unix_newlines(valid_unicode(text)))
 

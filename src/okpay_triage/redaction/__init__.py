@@ -62,21 +62,23 @@ class Redaction:
         return bool(self.secrets or self.masked)
 
 
-def scan(text: str) -> Redaction:
+def scan(text: str, *, secrets: bool = True) -> Redaction:
     """Drop secrets, then mask emails, IBANs, and cards / resident IDs / phones in `text`.
 
     ``secrets`` lists kinds in the order found; ``masked`` lists kinds by stage (email, iban,
-    then numbers in text order). Both are deduplicated.
+    then numbers in text order). Both are deduplicated. With `secrets` false, secrets are
+    not looked for: for text already searched for them (`secrets_in`) and refused if any.
     """
-    secrets: list[str] = []
+    found: list[str] = []
     masked: list[str] = []
-    text = drop_secrets(text, secrets)
+    if secrets:
+        text = drop_secrets(text, found)
     text = mask_emails(text, masked)
     text = mask_ibans(text, masked)
     text = mask_numbers(text, masked)
     return Redaction(
         text,
-        tuple(dict.fromkeys(secrets)) if secrets else (),
+        tuple(dict.fromkeys(found)) if found else (),
         tuple(dict.fromkeys(masked)) if masked else (),
     )
 
@@ -85,7 +87,7 @@ def secrets_in(text: str) -> tuple[str, ...]:
     """The kinds of secret `scan` would drop from `text` (its first stage only), each once."""
     found: list[str] = []
     drop_secrets(text, found)
-    return tuple(dict.fromkeys(found))
+    return tuple(dict.fromkeys(found)) if found else ()
 
 
 def redact(text: str) -> str:

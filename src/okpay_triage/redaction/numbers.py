@@ -119,6 +119,8 @@ def _identifier_before(text: str, start: int, end: int) -> bool:
 
 
 def _mask_run(text: str, start: int, end: int, found: list[str]) -> list[tuple[int, int, str]]:
+    if _GROUPS.fullmatch(text, start, end) and _identifier_before(text, start, end):
+        return []  # TX13812345678, OKP20261122: one block of digits, an identifier's own
     groups = _groups(text, start, end)
     joined = "".join(digits for _, _, digits in groups)
     off = list(accumulate((len(digits) for _, _, digits in groups), initial=0))

@@ -25,8 +25,18 @@ import re
 from .base import DIGIT, PLACEHOLDER, splice
 
 # Patterns are lower-case and run on a lower-cased copy of the same length, so indexes carry
-# over: case-insensitive matching of this many alternatives is several times slower.
+# over: case-insensitive matching of this many alternatives is several times slower. The
+# copy has full-width letters and digits as ASCII too (``ＰＩＮ １２３４``), and the ideographic
+# space as a space, one character for one; full-width punctuation stays (a value never runs
+# into "，" as it would into ",").
 _LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_HALF_WIDTH = str.maketrans(
+    {0xFF10 + i: chr(0x30 + i) for i in range(10)}
+    | {0xFF21 + i: chr(0x61 + i) for i in range(26)}
+    | {0xFF41 + i: chr(0x61 + i) for i in range(26)}
+    | {0x3000: " "}
+)
+_WIDE = re.compile("[\u3000\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 # A value ends before a letter or digit, a decimal point, time or date separator and digit
 # (an amount or a date, not a code), and never runs into a mask or the placeholder: what
 # redaction writes next to a rejected value never makes it a value later. A footnote mark
@@ -117,9 +127,19 @@ _SECRET = re.compile(
     )
 )
 # Every keyword contains one of these; text without them skips the slow scan. A keyword
-# starts at most _LEAD characters before its hint.
-_HINT = re.compile("[码碼]|口令|pass|pw|ps|pin|code|card|cv|csc|otp|2fa|mfa|%b|;")
+# starts at most _LEAD characters before its hint. Literals only, so that the engine finds
+# their first characters with a quick scan instead of trying each at every position.
+_HINT = re.compile("码|碼|口令|pass|pw|ps|pin|code|card|cv|csc|otp|2fa|mfa|%b|;")
 _LEAD = 48
+# `_SECRET` tried at the starts in a window of _LEAD + 1 characters only, leftmost first:
+# a secret's keyword starts at most _LEAD before a hint, so a search needs to try only the
+# windows that end at a hint, not every position to the end of the text. A start that can
+# begin no keyword (not a keyword's first character, or inside a word for an English
+# keyword) is passed over by two look-aheads before the alternatives are tried.
+_FIRST = "cstealbrgompv2%;安卡验驗动動校短简簡一备備恢授确確认認密口"
+_SECRET_IN_WINDOW = re.compile(
+    rf"(?s:.){{0,{_LEAD}}}?(?:(?<![a-z0-9])|(?=[^a-z0-9]))(?=[{_FIRST}])(?:{_SECRET.pattern})"
+)
 # Words that follow "password is" / "密码:" in complaints rather than in disclosures.
 # fmt: off
 _NOT_A_PASSWORD = frozenset((
@@ -152,15 +172,16 @@ def drop_secrets(text: str, found: list[str]) -> str:
     lowered = text.lower()
     if len(lowered) != len(text):  # "İ" lower-cases to two characters; keep indexes aligned
         lowered = text.translate(_LOWER)
-    hint = _HINT.search(lowered)
-    if hint is None:
+    if not lowered.isascii() and _WIDE.search(lowered):
+        lowered = lowered.translate(_HALF_WIDTH)
+    if _HINT.search(lowered) is None:
         return text
     spans: list[tuple[int, int, str]] = []
-    pos = max(0, hint.start() - _LEAD)
+    pos = 0
     rejected = -1  # the end of the last rejected value
-    while m := _SECRET.search(lowered, pos):
+    while m := _next_secret(lowered, pos):
         branch = str(m.lastgroup).removesuffix("_v")  # each branch ends with its value group
-        start = m.start() if branch == "track_data" else m.start(f"{branch}_v")
+        start = m.start(branch) if branch == "track_data" else m.start(f"{branch}_v")
         value = text[start : m.end()]
         # A rejected value may hold a keyword of its own ("pw@wd.pw:1", an address, holds
         # "pw:1"): look again from the value's start; for a value over 64 characters only
@@ -178,6 +199,18 @@ def drop_secrets(text: str, found: list[str]) -> str:
     return splice(text, spans)
 
 
+def _next_secret(lowered: str, pos: int) -> re.Match[str] | None:
+    """`_SECRET.search(lowered, pos)`: the leftmost candidate secret at or after `pos` (its
+    groups are `_SECRET`'s), trying only the starts in reach of a hint."""
+    while hint := _HINT.search(lowered, pos):
+        window = max(pos, hint.start() - _LEAD)
+        m = _SECRET_IN_WINDOW.match(lowered, window)
+        if m is not None:
+            return m
+        pos = window + _LEAD + 1  # no candidate starts in this window
+    return None
+
+
 _KIND = {"code": "verification_code", "password_w": "password"}
 
 
@@ -189,7 +222,7 @@ def _accept(branch: str, m: re.Match[str], lowered: str, value: str, dropped_to:
     if words and _NOT_A_SECRET_SHAPE.fullmatch(value.lower().rstrip("*.,;!?")):
         return False  # "password changed 2026-11-20": a date after words, no value
     if branch == "code":
-        before = _PREVIOUS_WORD.search(lowered, 0, m.start())
+        before = _PREVIOUS_WORD.search(lowered, 0, m.start(branch))
         # A word already dropped is the placeholder on the next pass: no word at all.
         word = "" if before is None or before.end(1) <= dropped_to else before.group(1)
         return not word.isalpha() or word in _CODE_AFTER

@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from decimal import Decimal
 from functools import lru_cache
+from typing import NamedTuple
 
 from okpay_triage.errors import AnswerError
-from okpay_triage.redaction import scan, secrets_in
+from okpay_triage.redaction import PLACEHOLDER, mask_email, mask_phone, mask_tail, scan, secrets_in
 from okpay_triage.text import MAX_ANSWER_CHARS, clean, normalize
 from okpay_triage.tree.plan import FactSpec
 from okpay_triage.types import Lang
@@ -28,41 +27,29 @@ from okpay_triage.wording import kinds, say
 
 from .contacts import parse_account, parse_email, parse_phone
 from .kept import UNKNOWN
+from .money import parse_money
 
 _ID = re.compile(r"^[A-Za-z0-9._:-]{4,64}$")
 #: An identifier of letters and digits only, with a letter: ``TX13812345678``.
 _GLUED_ID = re.compile(r"^(?=[0-9]*[A-Za-z])[A-Za-z0-9]+$")
-_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+_ZONE = r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z_+-]+)?$"
+#: ``2026-11-20 14:30``, ``2026/11/20 14:30 UTC``, ``2026-11-20T14:30:00+08:00``.
 _DATETIME = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?"
-    r"\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2}|[A-Za-z]+/[A-Za-z_+-]+)?$"
+    r"^(\d{4})(?:-(\d{1,2})-|/(\d{1,2})/)(\d{1,2})"
+    r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?" + _ZONE
 )
-_CURRENCY_WORDS = {
-    "¥": "CNY",
-    "元": "CNY",
-    "人民币": "CNY",
-    "rmb": "CNY",
-    "块": "CNY",
-    "us$": "USD",
-    "$": "USD",
-    "美元": "USD",
-    "€": "EUR",
-    "欧元": "EUR",
-    "hk$": "HKD",
-    "港币": "HKD",
-    "港元": "HKD",
-    "£": "GBP",
-    "英镑": "GBP",
-}
-_CURRENCY_RE = re.compile(
-    "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
-    + r"|\b[A-Za-z]{3}\b",
-    re.IGNORECASE,
+#: The usual Chinese form, ``2026年11月20日 14点30``, read as `_DATETIME` reads the same
+#: text rewritten with dashes and colons by `_ZH_DATE` and `_ZH_CLOCK` (the day and what
+#: follows it are taken as greedily as the rewrite takes them), which any other Chinese
+#: form is first.
+_ZH_DATETIME = re.compile(
+    r"^(\d{4})\s*年\s*(\d{1,2})\s*月\s*(?>(\d{1,2})\s*[日号]?)"
+    r"(?:[ T]+(\d{1,2})(?::|\s*[点时]\s*)(\d{2})(?::(\d{2}))?)?" + _ZONE
 )
-#: Amounts stay below ten billion: no wallet payment is larger, and an 11-digit mainland
-#: mobile number (1.3e10 and up) typed into an amount can then never be kept unmasked.
-_MAX_AMOUNT = Decimal("1e10")
+_ZH_DATE = re.compile(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?")
+_ZH_CLOCK = re.compile(r"(\d)\s*[点时]\s*(\d)")
+#: The most characters of a typed value that is not free text read (the rest is cut).
+_MAX_VALUE_CHARS = 300
 #: A time up to this far ahead of the clock is still accepted (clocks drift).
 CLOCK_SLACK = timedelta(minutes=10)
 
@@ -78,10 +65,19 @@ _CLEAN_BY_GRAMMAR = frozenset({"money", "datetime", "choice"})
 _ONE_ADDRESS = frozenset({"email", "phone", "account"})
 
 
-@dataclass(frozen=True, slots=True)
-class Parsed:
+class Parsed(NamedTuple):
+    """A value as kept, and what the user should be told about it (in the session's
+    language). A named tuple: a frozen dataclass took a fifth of a short value's parse to
+    build."""
+
     value: str
     notices: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=64)
+def _notice(key: str, lang: Lang, names: tuple[str, ...]) -> str:
+    """The notice `key` naming the data kinds `names`: one of a few sentences, said often."""
+    return say(key, lang, kinds=kinds(names, lang))
 
 
 def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = None) -> Parsed:
@@ -91,59 +87,78 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
         AnswerError: the value cannot be right; the message (in `lang`) says what to type.
     """
     # One redaction pass per value. Free text is kept as redacted, so it is scanned as typed
-    # (before cutting to the limit, so a card number across the cut is masked whole). Any
-    # other type is parsed from the text as typed (a transaction id keeps its form) and the
-    # parsed value is scanned; only secrets are looked for first, since they are refused.
-    limit = spec.max_length if spec.type == "text" else 300
+    # (`_free_text_value`). Any other type is parsed from the text as typed (a transaction
+    # id keeps its form) and what the parser keeps is what may need masking; only secrets
+    # are looked for first, since they are refused.
     text, _ = clean(raw, 4 * MAX_ANSWER_CHARS)
-    if spec.type == "text":
-        found = scan(text)
-        secrets, kept = found.secrets, found.text
-    else:
-        found, secrets, kept = None, secrets_in(text), text
-    was_cut = len(kept) > limit
-    if was_cut:
-        kept, text = kept[:limit].rstrip() + "…", text[:limit]
-    notices = [say("cut", lang, limit=limit)] if was_cut else []
-    if found and found.masked:
-        notices.append(say("masked", lang, kinds=kinds(found.masked, lang)))
+    kind = spec.type
+    if kind == "text":
+        return _free_text_value(spec, text, lang)
+    secrets = secrets_in(text)
     if secrets:
-        message = say("secret-removed", lang, kinds=kinds(secrets, lang))
-        if spec.type != "text" or not _has_words(kept):
-            raise AnswerError(message, code="secret-removed")
-        notices.append(message)
-    if not kept.strip():
+        raise AnswerError(_notice("secret-removed", lang, secrets), code="secret-removed")
+    notices: tuple[str, ...] = ()
+    if len(text) > _MAX_VALUE_CHARS:
+        text = text[:_MAX_VALUE_CHARS]
+        notices = (say("cut", lang, limit=_MAX_VALUE_CHARS),)
+    elif not text:
         raise AnswerError(say("required", lang), code="required")
-    value = _PARSERS[spec.type](spec, kept if spec.type == "text" else text, lang, now)
+    value = _PARSERS[kind](spec, text, lang, now)
+    if kind in _CLEAN_BY_GRAMMAR:  # the canonical value holds nothing to mask
+        return Parsed(value, notices)
     keep = spec.kept
-    if found is None and spec.type in _CLEAN_BY_GRAMMAR:
-        pass  # secrets were looked for above; the canonical value holds nothing to mask
-    elif found is None and spec.type in _ONE_ADDRESS:
+    if kind in _ONE_ADDRESS:
         # The parser keeps one address or number and nothing else: kept whole it is what
         # support asked for; otherwise it is masked whole, as the scan would mask it
         # (tests/test_values.py checks the two agree).
-        if keep != "whole":
-            notices.append(say("masked", lang, kinds=kinds((_address_kind(value),), lang)))
-            value = mask(spec.type, value)
-    elif found is None:  # parsed from the text as typed: this is the value's one pass
-        # An identifier kept whole is still searched: a card number typed where an order
-        # number is asked is not what support asked for, and is masked like any other.
-        found = scan(value)
-        masked = found.masked
-        if masked == ("phone",) and _GLUED_ID.match(value):
-            # TX13812345678: digits glued to the letters of an id are the id, not a phone
-            # (BAD_INPUTS 42); a card number inside an id is still masked.
-            masked = ()
-        if masked and keep != "masked":
-            notices.append(say("masked", lang, kinds=kinds(masked, lang)))
-        value = value if keep == "masked" or not masked else found.text
-    elif was_cut:  # the cut may have split the placeholder, or left a number a PIN
+        if keep == "whole":
+            return Parsed(value, notices)
+        masked_notice = _notice("masked", lang, (_address_kind(value),))
+        return Parsed(mask(kind, value), (*notices, masked_notice))
+    # An identifier: this is the value's one pass. Kept whole it is still searched: a card
+    # number typed where an order number is asked is not what support asked for, and is
+    # masked like any other.
+    found = scan(value, secrets=False)  # (looked for in the text above)
+    masked = found.masked
+    if masked == ("phone",) and _GLUED_ID.match(value):
+        # TX13812345678: digits glued to the letters of an id are the id, not a phone
+        # (BAD_INPUTS 42); a card number inside an id is still masked.
+        masked = ()
+    if keep == "masked":
+        return Parsed(mask(kind, value), notices)
+    if masked:
+        return Parsed(found.text, (*notices, _notice("masked", lang, masked)))
+    return Parsed(value, notices)
+
+
+def _free_text_value(spec: FactSpec, text: str, lang: Lang) -> Parsed:
+    """Free text as kept: redacted as typed (before it is cut to the fact's length, so a
+    card number across the cut is masked whole), a secret dropped with a notice unless it
+    was all the text said."""
+    found = scan(text)
+    value, limit = found.text, spec.max_length
+    notices = []
+    was_cut = len(value) > limit
+    if was_cut:
+        value = value[:limit].rstrip() + "…"
+        notices.append(say("cut", lang, limit=limit))
+    if found.masked:
+        notices.append(_notice("masked", lang, found.masked))
+    if found.secrets:
+        message = _notice("secret-removed", lang, found.secrets)
+        if not _has_words(value):
+            raise AnswerError(message, code="secret-removed")
+        notices.append(message)
+    if not value.strip():
+        raise AnswerError(say("required", lang), code="required")
+    keep = spec.kept
+    if was_cut:  # the cut may have split the placeholder, or left a number a PIN
         again = scan(value)
         if again.masked and not found.masked and keep != "masked":
-            notices.append(say("masked", lang, kinds=kinds(again.masked, lang)))
+            notices.append(_notice("masked", lang, again.masked))
         value = again.text
-    if keep == "masked" and spec.type not in _ONE_ADDRESS:  # (those are masked above)
-        value = mask(spec.type, value)
+    if keep == "masked":
+        value = mask("text", value)
     return Parsed(value, tuple(notices))
 
 
@@ -172,8 +187,6 @@ def mask(fact_type: str, value: str) -> str:
     was dropped: ``Zhang Wei 4821 password: hunter2!`` is kept as ``****word [removed]``,
     ``PIN [removed]`` as ``PIN [removed]``.
     """
-    from okpay_triage.redaction import PLACEHOLDER, mask_email, mask_phone, mask_tail
-
     if "***" in value and fact_type in ("account", "email", "phone"):
         return value  # masked already: masking it again would lose the form it keeps
     if fact_type == "account":
@@ -203,39 +216,6 @@ def _identifier(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> 
     return value
 
 
-def _free_text(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
-    return text
-
-
-def _money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
-    text = unicodedata.normalize("NFKC", text).strip()
-    currencies = {_CURRENCY_WORDS.get(m.lower(), m.upper()) for m in _CURRENCY_RE.findall(text)}
-    number = _CURRENCY_RE.sub(" ", text).strip()
-    if _NUMBER.match(number) and len(currencies) <= 1:  # the fast path: 128.50 CNY, ¥1,000
-        amount, currency = Decimal(number.replace(",", "")), min(currencies, default=None)
-    else:  # 三百元, 1.2万元, 128.5 yuan, 没显示: the spoken forms' grammar
-        from .amounts import NONE_WORDS, spoken_amount
-
-        said = text.lower()
-        none = spec.allow_zero and said in NONE_WORDS
-        spoken = (Decimal(0), None) if none else spoken_amount(said)
-        if spoken is None:
-            raise AnswerError(say("bad-money", lang), code="bad-value")
-        amount, currency = spoken
-    zero_ok = spec.allow_zero and amount == 0
-    if (amount <= 0 and not zero_ok) or amount >= _MAX_AMOUNT:
-        raise AnswerError(say("bad-money", lang), code="bad-value")
-    if amount != amount.quantize(Decimal("0.01")):
-        raise AnswerError(say("bad-money", lang), code="bad-value")
-    currency = currency or spec.default_currency
-    allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
-    if currency is None or (spec.currencies and currency not in spec.currencies):
-        raise AnswerError(
-            say("bad-currency", lang, currencies=", ".join(allowed)), code="bad-value"
-        )
-    return f"{amount.quantize(Decimal('0.01'))} {currency}"
-
-
 def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     text = unicodedata.normalize("NFKC", text).strip()
     now = now or datetime.now(UTC)
@@ -248,43 +228,45 @@ def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> st
 
 def _iso_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> str | None:
     """The kept form of an ISO-like date or time (the fast path), None if it is not one."""
-    if not text.isascii():  # the Chinese forms: 2026年11月20日 14点30
-        text = re.sub(r"(\d)\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?", r"\1-\2-\3", text)
-        text = re.sub(r"(\d)\s*[点时]\s*(\d)", r"\1:\2", text)
-    if "/" in text:
-        text = re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", r"\1-\2-\3", text)
-    match = _DATETIME.match(text)
+    if text.isascii():
+        match = _DATETIME.match(text)
+    else:  # the Chinese forms: 2026年11月20日 14点30, or with the date written with dashes
+        match = _ZH_DATETIME.match(text) or _DATETIME.match(
+            _ZH_CLOCK.sub(r"\1:\2", _ZH_DATE.sub(r"\1-\2-\3", text))
+        )
     if not match:
         return None
-    year, month, day, hour, minute, second, zone = match.groups()
+    if match.re is _DATETIME:  # its month is the dashed or the slashed one
+        year, dashed, slashed, day, hour, minute, second, zone = match.groups()
+        month = dashed or slashed
+    else:
+        year, month, day, hour, minute, second, zone = match.groups()
+    moment: datetime | None = None
+    tz: tzinfo | None = UTC
     try:
-        day_only = date(int(year), int(month), int(day))
-        tz = _zone(zone or spec.assume_timezone) if hour is not None else UTC
-        moment = (
-            None
-            if tz is None or hour is None
-            else datetime(
-                day_only.year,
-                day_only.month,
-                day_only.day,
-                int(hour),
-                int(minute),
-                int(second or 0),
-                tzinfo=tz,
+        if hour is not None:
+            tz = _zone(zone or spec.assume_timezone)
+        if hour is None or tz is None:
+            day_only = date(int(year), int(month), int(day))
+        else:
+            moment = datetime(
+                int(year), int(month), int(day), int(hour), int(minute), int(second or 0), 0, tz
             )
-        )
+            day_only = moment.date()
     except ValueError:
         raise AnswerError(say("bad-datetime", lang), code="bad-value") from None
     if day_only.year < 2000:
         raise AnswerError(say("bad-datetime", lang), code="bad-value")
-    if hour is not None and moment is None:
+    if tz is None:
         raise AnswerError(say("need-zone", lang), code="bad-value")
     latest = now + CLOCK_SLACK
-    if moment is None:  # a date alone: it may be today anywhere on Earth
+    if moment is None:
         if day_only > (latest + timedelta(days=1)).date():
             raise AnswerError(say("future", lang), code="bad-value")
         return day_only.isoformat()
-    if moment > latest:
+    # Compared as moments only near the clock's day: a day three days back is in the past in
+    # any two zones (26 hours apart at most); comparing zone-aware times is a fifth of this.
+    if day_only.toordinal() >= now.toordinal() - 2 and moment > latest:
         raise AnswerError(say("future", lang), code="bad-value")
     return moment.isoformat(timespec="minutes")
 
@@ -342,14 +324,14 @@ def _choice(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     raise AnswerError(say("bad-choice", lang, options=", ".join(spec.choices)), code="bad-value")
 
 
+#: The parser of each fact type but free text (`_free_text_value`).
 _PARSERS = {
     "transaction_id": _identifier,
     "order_number": _identifier,
-    "money": _money,
+    "money": parse_money,
     "datetime": _datetime,
     "email": parse_email,
     "phone": parse_phone,
     "account": parse_account,
-    "text": _free_text,
     "choice": _choice,
 }

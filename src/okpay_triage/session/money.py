@@ -1,0 +1,110 @@
+"""Money as typed: ``128.50 CNY``, ``¥1,000.00``, ``308元``, ``USD 20.5``, kept as ``300.00 CNY``.
+
+The usual forms, one number with at most one currency word before or after it, are read by
+one match (`plain_amount`); anything else by currency words around a number, then by the
+spoken forms' grammar (`session.amounts`: ``三百元``, ``1.2万元``), imported only then.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+from decimal import Decimal
+
+from okpay_triage.errors import AnswerError
+from okpay_triage.tree.plan import FactSpec
+from okpay_triage.types import Lang
+from okpay_triage.wording import say
+
+#: A number as typed: ``1,000``, ``128.50``.
+_NUMBER = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+#: Currency words and signs typed with a number, by the ISO code they mean; any other
+#: three letters on their own are taken as a code.
+_CURRENCY_WORDS = {
+    "¥": "CNY",
+    "元": "CNY",
+    "人民币": "CNY",
+    "rmb": "CNY",
+    "块": "CNY",
+    "us$": "USD",
+    "$": "USD",
+    "美元": "USD",
+    "€": "EUR",
+    "欧元": "EUR",
+    "hk$": "HKD",
+    "港币": "HKD",
+    "港元": "HKD",
+    "£": "GBP",
+    "英镑": "GBP",
+}
+_CURRENCY_ALTERNATIVES = (
+    "|".join(re.escape(w) for w in sorted(_CURRENCY_WORDS, key=len, reverse=True))
+    + r"|\b[A-Za-z]{3}\b"
+)
+_CURRENCY_RE = re.compile(_CURRENCY_ALTERNATIVES, re.IGNORECASE)
+#: The usual form, one number and at most one currency before or after it (``¥315``,
+#: ``308元``, ``CNY 329.19``): what `amount_in_words` makes of such text, found by
+#: one match instead of a search, a replacement and a second match.
+_PLAIN_AMOUNT = re.compile(
+    rf"(?:(?P<before>{_CURRENCY_ALTERNATIVES})\s*)?"
+    r"(?P<number>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+    rf"(?:\s*(?P<after>{_CURRENCY_ALTERNATIVES}))?",
+    re.IGNORECASE,
+)
+_CENT = Decimal("0.01")
+#: Amounts stay below ten billion: no wallet payment is larger, and an 11-digit mainland
+#: mobile number (1.3e10 and up) typed into an amount can then never be kept unmasked.
+MAX_AMOUNT = Decimal("1e10")
+
+
+def parse_money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    """The kept form of an amount (``128.50 CNY``): positive (or zero where the fact allows
+    none), two decimals at most, below `MAX_AMOUNT`, in a currency the fact takes.
+
+    Raises:
+        AnswerError: it is not such an amount; the message (in `lang`) says what to type.
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
+    amount, currency = plain_amount(text) or amount_in_words(spec, text, lang)
+    zero_ok = spec.allow_zero and amount == 0
+    if (amount <= 0 and not zero_ok) or amount >= MAX_AMOUNT:
+        raise AnswerError(say("bad-money", lang), code="bad-value")
+    cents = amount.quantize(_CENT)
+    if amount != cents:
+        raise AnswerError(say("bad-money", lang), code="bad-value")
+    currency = currency or spec.default_currency
+    allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
+    if currency is None or (spec.currencies and currency not in spec.currencies):
+        raise AnswerError(
+            say("bad-currency", lang, currencies=", ".join(allowed)), code="bad-value"
+        )
+    return f"{cents} {currency}"
+
+
+def plain_amount(text: str) -> tuple[Decimal, str | None] | None:
+    """The amount and currency of money in the usual form (``¥315``, ``308元``,
+    ``CNY 329.19``), as `amount_in_words` reads it, by one match; None for any other."""
+    plain = _PLAIN_AMOUNT.fullmatch(text)
+    if plain is None or (plain["before"] and plain["after"]):
+        return None
+    word = plain["before"] or plain["after"]
+    currency = _CURRENCY_WORDS.get(word.lower(), word.upper()) if word else None
+    return Decimal(plain["number"].replace(",", "")), currency
+
+
+def amount_in_words(spec: FactSpec, text: str, lang: Lang) -> tuple[Decimal, str | None]:
+    """The amount and currency of money written any other way: ``¥ 1,000 元`` (currency
+    words around one number), ``三百元``, ``1.2万元``, ``128.5 yuan``, ``没显示``."""
+    currencies = {_CURRENCY_WORDS.get(m.lower(), m.upper()) for m in _CURRENCY_RE.findall(text)}
+    number = _CURRENCY_RE.sub(" ", text).strip()
+    if _NUMBER.match(number) and len(currencies) <= 1:
+        return Decimal(number.replace(",", "")), min(currencies, default=None)
+    from .amounts import NONE_WORDS, spoken_amount  # the spoken forms' grammar
+
+    said = text.lower()
+    none = spec.allow_zero and said in NONE_WORDS
+    spoken = (Decimal(0), None) if none else spoken_amount(said)
+    if spoken is None:
+        raise AnswerError(say("bad-money", lang), code="bad-value")
+    return spoken
