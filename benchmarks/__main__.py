@@ -46,9 +46,6 @@ class Figure:
     floor: float  # the same for the floor
     target: float | None  # the highest acceptable ratio
     unit: str = "s"
-    # The short run's limit for a figure over its target for a known reason that is being
-    # worked on elsewhere (None: twice the target, as for every other figure).
-    short_limit: float | None = None
 
     @property
     def ratio(self) -> float:
@@ -57,8 +54,7 @@ class Figure:
     def ok(self, slack: float = 1.0) -> bool:
         if self.target is None:
             return True
-        limit = self.short_limit if slack > 1 and self.short_limit else self.target * slack
-        return self.ratio <= limit
+        return self.ratio <= self.target * slack
 
 
 def median_time(fn: Callable[[], object], repeat: int, number: int = 1) -> float:
@@ -252,11 +248,6 @@ def inputs(rounds: list[list[Request]]) -> list[Figure]:
             value / count,
             floor / count,
             5.0,
-            # Over its target: parse_value (session/values.py) runs the redaction scan
-            # twice a value, and one scan (redaction.py) costs more than 5x this floor
-            # (docs/performance.md). Until those are made cheaper the short run fails only
-            # past twice today's figure (16x-20x), as it does past twice a target.
-            short_limit=35.0,
         )
     ]
 

@@ -299,6 +299,23 @@ def ibans(draw: st.DrawFn) -> str:
     return number
 
 
+@given(
+    ibans(),
+    st.integers(0, 40),
+    st.sampled_from("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"),
+    st.booleans(),
+)
+def test_the_iban_check_agrees_with_stdnum(number: str, at: int, char: str, lower: bool) -> None:
+    """The quick check-digit test before stdnum's never turns away an IBAN stdnum takes,
+    for valid numbers, numbers with one character changed, in either case."""
+    from okpay_triage.redaction.addresses import _iban_valid
+
+    at %= len(number)
+    for candidate in (number, number[:at] + char + number[at + 1 :]):
+        candidate = candidate.lower() if lower else candidate
+        assert _iban_valid(candidate) == bool(iban.is_valid(candidate)), candidate
+
+
 @given(ibans().flatmap(lambda n: st.tuples(st.just(n), joined(chunks(n)))), FRAMES)
 def test_ibans_with_any_separators_keep_only_the_last_four(
     case: tuple[str, str], frame: str
@@ -491,3 +508,27 @@ def test_card_in_groups_after_a_glued_word_is_masked(word: str, card: str, sep: 
     grouped = sep.join(chunks)
     out = redact(f"--{word}{grouped} end")
     assert digits[:-4] not in "".join(c for c in out if c.isdigit())
+
+
+@settings(max_examples=400)
+@given(
+    st.lists(
+        st.sampled_from(FRAGMENTS) | st.text("0123456789０１+*- ()Xx", max_size=6), max_size=16
+    ).map("".join)
+)
+def test_text_with_fewer_than_eight_digits_has_no_number_to_mask(text: str) -> None:
+    """Number masking returns at once when a text holds fewer than eight digits; with that
+    shortcut taken away, such text comes out the same."""
+    import okpay_triage.redaction.numbers as numbers
+
+    digits = sum(c in "0123456789０１２３４５６７８９" for c in text)
+    assume(digits < 8)
+    quick = numbers.mask_numbers(text, [])
+    saved = numbers._EIGHT_DIGITS
+    numbers._EIGHT_DIGITS = re.compile("")  # every text goes the whole way
+    try:
+        found: list[str] = []
+        assert numbers.mask_numbers(text, found) == quick == text, text
+        assert found == []
+    finally:
+        numbers._EIGHT_DIGITS = saved

@@ -519,3 +519,61 @@ def test_a_time_is_refused_as_future_exactly_when_it_is_after_the_clock(
         assert refused.value.code == "bad-value"
     else:
         assert value(spec, text) == f"{moment:%Y-%m-%dT%H:%M}{text[-6:]}", text
+
+
+@settings(max_examples=300)
+@given(
+    prefix=st.integers(100, 199),
+    rest=st.integers(0, 10**8 - 1),
+    form=st.sampled_from(["{}", "+86{}", "+86 {}", "+86-{}"]),
+    sep=st.sampled_from(["", " ", "-"]),
+)
+def test_a_mainland_mobile_in_its_usual_forms_is_read_as_phonenumbers_reads_it(
+    prefix: int, rest: int, form: str, sep: str
+) -> None:
+    """The usual forms of a mainland mobile are read without a parse; whatever that reads,
+    `phonenumbers` reads the same (and takes it for a mobile, so an account accepts it)."""
+    import phonenumbers
+
+    from okpay_triage.session.contacts import phone_by_library, typed_mobile
+
+    digits = f"{prefix}{rest:08d}"
+    text = form.format(sep.join((digits[:3], digits[3:7], digits[7:])))
+    quick = typed_mobile(text)
+    if quick is None:
+        return
+    assert quick == phone_by_library(text, "en"), text
+    kind = phonenumbers.number_type(phonenumbers.parse(text, "CN"))
+    assert kind in (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
+def test_every_mobile_prefix_reads_as_phonenumbers_reads_it() -> None:
+    """Every four-digit prefix of an 11-digit number starting with 1: the quick reading
+    accepts exactly the numbers `phonenumbers` takes for valid mainland mobiles."""
+    import phonenumbers
+
+    from okpay_triage.session.contacts import typed_mobile
+
+    mobiles = (
+        phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+    for prefix in range(1000, 2000):
+        for tail in ("0000000", "5550123", "9999999"):
+            digits = f"{prefix}{tail}"
+            try:
+                number = phonenumbers.parse(digits, "CN")
+            except phonenumbers.NumberParseException:
+                taken = None
+            else:
+                valid = phonenumbers.is_valid_number(number)
+                mobile = valid and phonenumbers.number_type(number) in mobiles
+                taken = (
+                    phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+                    if mobile
+                    else None
+                )
+            assert typed_mobile(digits) == taken, digits

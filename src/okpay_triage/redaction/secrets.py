@@ -131,14 +131,15 @@ _SECRET = re.compile(
 # their first characters with a quick scan instead of trying each at every position.
 _HINT = re.compile("码|碼|口令|pass|pw|ps|pin|code|card|cv|csc|otp|2fa|mfa|%b|;")
 _LEAD = 48
-# `_SECRET` tried at the starts in a window of _LEAD + 1 characters only, leftmost first:
-# a secret's keyword starts at most _LEAD before a hint, so a search needs to try only the
-# windows that end at a hint, not every position to the end of the text. A start that can
-# begin no keyword (not a keyword's first character, or inside a word for an English
-# keyword) is passed over by two look-aheads before the alternatives are tried.
+# A secret starts with its keyword, and a keyword at most _LEAD characters before a hint:
+# so the search looks for a keyword only in the windows of _LEAD + 1 starts that end at a
+# hint, and tries the whole `_SECRET` only where a keyword starts, not at every position
+# to the end of the text. A start that can begin no keyword (not a keyword's first
+# character, or inside a word for an English keyword) is passed over by two look-aheads.
 _FIRST = "cstealbrgompv2%;安卡验驗动動校短简簡一备備恢授确確认認密口"
-_SECRET_IN_WINDOW = re.compile(
-    rf"(?s:.){{0,{_LEAD}}}?(?:(?<![a-z0-9])|(?=[^a-z0-9]))(?=[{_FIRST}])(?:{_SECRET.pattern})"
+_KEYWORD_AHEAD = re.compile(
+    rf"(?s:.){{0,{_LEAD}}}?(?P<keyword>(?:(?<![a-z0-9])|(?=[^a-z0-9]))(?=[{_FIRST}])"
+    rf"(?:%b|;|{'|'.join(f'(?:{kw})' for kw in _KEYWORDS.values())}))"
 )
 # Words that follow "password is" / "密码:" in complaints rather than in disclosures.
 # fmt: off
@@ -181,7 +182,7 @@ def drop_secrets(text: str, found: list[str]) -> str:
     rejected = -1  # the end of the last rejected value
     while m := _next_secret(lowered, pos):
         branch = str(m.lastgroup).removesuffix("_v")  # each branch ends with its value group
-        start = m.start(branch) if branch == "track_data" else m.start(f"{branch}_v")
+        start = m.start() if branch == "track_data" else m.start(f"{branch}_v")
         value = text[start : m.end()]
         # A rejected value may hold a keyword of its own ("pw@wd.pw:1", an address, holds
         # "pw:1"): look again from the value's start; for a value over 64 characters only
@@ -200,14 +201,17 @@ def drop_secrets(text: str, found: list[str]) -> str:
 
 
 def _next_secret(lowered: str, pos: int) -> re.Match[str] | None:
-    """`_SECRET.search(lowered, pos)`: the leftmost candidate secret at or after `pos` (its
-    groups are `_SECRET`'s), trying only the starts in reach of a hint."""
+    """`_SECRET.search(lowered, pos)`: the leftmost candidate secret at or after `pos`,
+    tried only where a keyword starts within reach of a hint."""
     while hint := _HINT.search(lowered, pos):
-        window = max(pos, hint.start() - _LEAD)
-        m = _SECRET_IN_WINDOW.match(lowered, window)
-        if m is not None:
-            return m
-        pos = window + _LEAD + 1  # no candidate starts in this window
+        at = max(pos, hint.start() - _LEAD)
+        while key := _KEYWORD_AHEAD.match(lowered, at):  # a keyword in [at, at + _LEAD]
+            start = key.start("keyword")
+            m = _SECRET.match(lowered, start)
+            if m is not None:
+                return m
+            at = start + 1
+        pos = at + _LEAD + 1  # no secret starts before this
     return None
 
 
@@ -222,7 +226,7 @@ def _accept(branch: str, m: re.Match[str], lowered: str, value: str, dropped_to:
     if words and _NOT_A_SECRET_SHAPE.fullmatch(value.lower().rstrip("*.,;!?")):
         return False  # "password changed 2026-11-20": a date after words, no value
     if branch == "code":
-        before = _PREVIOUS_WORD.search(lowered, 0, m.start(branch))
+        before = _PREVIOUS_WORD.search(lowered, 0, m.start())
         # A word already dropped is the placeholder on the next pass: no word at all.
         word = "" if before is None or before.end(1) <= dropped_to else before.group(1)
         return not word.isalpha() or word in _CODE_AFTER

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import datetime
+from functools import cache
 
 from okpay_triage.errors import AnswerError
 from okpay_triage.tree.plan import FactSpec
@@ -30,10 +31,46 @@ def parse_email(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> 
     return f"{local}@{domain.lower()}"
 
 
+#: A mainland mobile number as usually typed: 11 digits, maybe after +86, maybe in groups
+#: of 3-4-4 (``+86 139 1742 9719``, ``150-1781-7750``).
+_TYPED_MOBILE = re.compile(r"(?:\+86[ -]?)?(1\d\d)[ -]?(\d{4})[ -]?(\d{4})")
+
+
+@cache
+def _mobile_numbers() -> re.Pattern[str]:
+    """The national numbers `phonenumbers` takes for mainland mobiles, from its metadata."""
+    from phonenumbers import PhoneMetadata
+
+    metadata = PhoneMetadata.metadata_for_region("CN")
+    pattern = metadata.mobile.national_number_pattern if metadata and metadata.mobile else None
+    return re.compile(pattern or "(?!)")  # (no pattern: every number is parsed)
+
+
+def typed_mobile(value: str) -> str | None:
+    """The E.164 form of a mainland mobile number in its usual typed forms, as `phonenumbers`
+    would give it (by its own pattern for mainland mobiles, without a parse: a parse and
+    check cost ~15 us); None for anything else, which `phonenumbers` then reads."""
+    typed = _TYPED_MOBILE.fullmatch(value)
+    if typed is None:
+        return None
+    digits = "".join(typed.groups())
+    return "+86" + digits if _mobile_numbers().fullmatch(digits) else None
+
+
 def parse_phone(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
+    value = unicodedata.normalize("NFKC", text).strip()
+    return typed_mobile(value) or phone_by_library(value, lang)
+
+
+def phone_by_library(value: str, lang: Lang) -> str:
+    """The E.164 form of phone number `value` (NFKC, stripped), read by `phonenumbers` with
+    the mainland as the default region.
+
+    Raises:
+        AnswerError: it is not a valid phone number.
+    """
     import phonenumbers
 
-    value = unicodedata.normalize("NFKC", text).strip()
     try:
         number = phonenumbers.parse(value, "CN")
     except phonenumbers.NumberParseException:
@@ -56,6 +93,9 @@ def parse_account(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -
         return f"{local}@{domain.lower()}"
     if not PHONE_CHARS.match(value):
         raise refused
+    quick = typed_mobile(value)
+    if quick is not None:
+        return quick
     digits = re.sub(r"\D", "", value)
     if value.startswith("+"):
         written = "+" + digits

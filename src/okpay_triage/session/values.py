@@ -174,6 +174,9 @@ def _address_kind(value: str) -> str:
     return "email" if "@" in value else "phone"
 
 
+_NOT_A_LETTER = re.compile(r"\W|_")
+
+
 def mask(fact_type: str, value: str) -> str:
     """The masked form of a value of `fact_type`: how a fact kept masked is kept, and how
     any personal value is shown.
@@ -199,7 +202,7 @@ def mask(fact_type: str, value: str) -> str:
         return value
     own = value.replace(PLACEHOLDER, " ")
     marker = f" {PLACEHOLDER}" if own != value else ""
-    if len(re.sub(r"\W|_", "", own)) <= 4:
+    if len(_NOT_A_LETTER.sub("", own)) <= 4:
         # already no more than a tail, e.g. the last four digits asked for
         return " ".join(own.split()) + marker if marker else value
     return mask_tail(own) + marker
@@ -241,34 +244,50 @@ def _iso_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> str | Non
         month = dashed or slashed
     else:
         year, month, day, hour, minute, second, zone = match.groups()
-    moment: datetime | None = None
-    tz: tzinfo | None = UTC
+    if hour is None:
+        return _day_alone(year, month, day, lang, now)
     try:
-        if hour is not None:
-            tz = _zone(zone or spec.assume_timezone)
-        if hour is None or tz is None:
-            day_only = date(int(year), int(month), int(day))
-        else:
-            moment = datetime(
-                int(year), int(month), int(day), int(hour), int(minute), int(second or 0), 0, tz
-            )
-            day_only = moment.date()
+        tz = _zone(zone or spec.assume_timezone)
+        wall = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        raise AnswerError(say("bad-datetime", lang), code="bad-value") from None
+    if wall.year < 2000:
+        raise AnswerError(say("bad-datetime", lang), code="bad-value")
+    if tz is None:
+        raise AnswerError(say("need-zone", lang), code="bad-value")
+    offset = tz.utcoffset(wall)  # of this wall time in this zone, DST and all
+    assert offset is not None  # every zone `_zone` gives has one
+    # Compared as moments only near the clock's day: a day three days back is in the past in
+    # any two zones (26 hours apart at most).
+    if wall.toordinal() >= now.toordinal() - 2 and wall - offset > _utc_wall(now + CLOCK_SLACK):
+        raise AnswerError(say("future", lang), code="bad-value")
+    # Written from its parts: a zone-aware isoformat() asks the zone for its offset again.
+    return wall.isoformat(timespec="minutes") + _offset_text(offset)
+
+
+def _day_alone(year: str, month: str, day: str, lang: Lang, now: datetime) -> str:
+    """The kept form of a date without a time: no later than the clock's day anywhere."""
+    try:
+        day_only = date(int(year), int(month), int(day))
     except ValueError:
         raise AnswerError(say("bad-datetime", lang), code="bad-value") from None
     if day_only.year < 2000:
         raise AnswerError(say("bad-datetime", lang), code="bad-value")
-    if tz is None:
-        raise AnswerError(say("need-zone", lang), code="bad-value")
-    latest = now + CLOCK_SLACK
-    if moment is None:
-        if day_only > (latest + timedelta(days=1)).date():
-            raise AnswerError(say("future", lang), code="bad-value")
-        return day_only.isoformat()
-    # Compared as moments only near the clock's day: a day three days back is in the past in
-    # any two zones (26 hours apart at most); comparing zone-aware times is a fifth of this.
-    if day_only.toordinal() >= now.toordinal() - 2 and moment > latest:
+    if day_only > (now + CLOCK_SLACK + timedelta(days=1)).date():
         raise AnswerError(say("future", lang), code="bad-value")
-    return moment.isoformat(timespec="minutes")
+    return day_only.isoformat()
+
+
+def _utc_wall(moment: datetime) -> datetime:
+    """`moment` as a naive UTC wall time, to compare with one."""
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@lru_cache(maxsize=64)
+def _offset_text(offset: timedelta) -> str:
+    """A zone offset as ISO 8601 writes it in a time: ``+08:00``, ``-05:30``."""
+    minutes = int(offset.total_seconds()) // 60
+    return f"{'-' if minutes < 0 else '+'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def _spoken_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> tuple[str, bool]:
