@@ -19,11 +19,13 @@ import yaml
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pydantic import SecretStr
 
 from okpay_triage import AnswerError, Session, SessionError, bundled_tree_ids, load_tree
 from okpay_triage.cli import cli
+from okpay_triage.config import REFERENCE_KEY_VARIABLE, Config, ConfigError, load_config
 from okpay_triage.errors import TreeError
-from okpay_triage.packet.build import build_packet
+from okpay_triage.packet.build import build_packet, case_reference
 from okpay_triage.redaction import redact
 from okpay_triage.session.saved import forget
 from okpay_triage.session.values import mask, parse_value, shown_value
@@ -455,3 +457,57 @@ class TestTreeRules:
         assert spec.kept == "whole"
         assert FactSpec(id="e", type="email", label=("E", "邮"), sensitive=True).kept == "masked"
         assert FactSpec(id="t", type="text", label=("T", "文"), keep="whole").kept == "whole"
+
+
+class TestCaseReference:
+    """The case reference of a session holding an account: stable, and no way to test a
+    guess of the account it was made for (the review of 2026-12: 40 bits of SHA-256 over
+    the whole phone number could be matched by trying numbers)."""
+
+    KEY = "k" * 24
+
+    def finished(self, phone: str) -> Session:
+        return finish(start(), phone, *REST)
+
+    @SETTINGS
+    @given(st.integers(0, 9999), st.integers(0, 9999))
+    def test_without_a_key_it_tells_no_more_than_the_masked_account(
+        self, middle_a: int, middle_b: int
+    ) -> None:
+        """Two accounts that mask alike (138****5678) give one reference: it cannot tell
+        which of the 10,000 numbers behind the mask the session held."""
+        a = self.finished(f"138{middle_a:04d}5678")
+        b = self.finished(f"138{middle_b:04d}5678")
+        assert case_reference(a) == case_reference(b)
+        assert case_reference(a) != case_reference(self.finished("13912345679"))
+
+    @SETTINGS
+    @given(st.integers(0, 9999), st.integers(0, 9999))
+    def test_with_a_key_it_is_keyed_and_still_stable(self, middle_a: int, middle_b: int) -> None:
+        keyed = Config(reference_key=SecretStr(self.KEY))
+        a = self.finished(f"138{middle_a:04d}5678")
+        assert case_reference(a, keyed) == case_reference(restored(a.to_json()), keyed)
+        assert case_reference(a, keyed) != case_reference(a)
+        other = Config(reference_key=SecretStr("z" * 24))
+        assert case_reference(a, keyed) != case_reference(a, other)
+        if middle_a != middle_b:  # the key covers the whole account
+            b = self.finished(f"138{middle_b:04d}5678")
+            assert case_reference(a, keyed) != case_reference(b, keyed)
+
+    def test_the_key_comes_from_the_environment_and_is_never_shown(
+        self, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv(REFERENCE_KEY_VARIABLE, self.KEY)
+        config = load_config()
+        assert config.reference_key is not None
+        assert config.reference_key.get_secret_value() == self.KEY
+        assert self.KEY not in repr(config)
+        assert self.KEY not in config.model_dump_json()
+        packet = build_packet(self.finished("13812345678"), config=config)
+        assert packet.case_id == case_reference(self.finished("13812345678"), config)
+        assert self.KEY not in packet.model_dump_json()
+
+    def test_a_short_key_is_refused_with_its_name(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv(REFERENCE_KEY_VARIABLE, "short")
+        with pytest.raises(ConfigError, match="reference_key"):
+            load_config()

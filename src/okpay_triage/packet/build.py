@@ -28,10 +28,11 @@ and is kept verbatim in the subject lines around it.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import re
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from okpay_triage.config import Config
 from okpay_triage.errors import PacketError
@@ -75,11 +76,48 @@ def case_reference(session: Session, config: Config | None = None) -> str:
     facts given up front and every answer), so the same session always gets the same
     reference, whenever and however often its packet is built, and different answers a
     different one. It carries no date: a retry the next day must give the same reference.
+
+    With `Config.reference_key` set it is a keyed hash (HMAC-SHA256) of the whole identity:
+    without the key no one can tell which account it was made for. Without a key it is a
+    plain hash of the identity with every value kept whole (an account, a transaction id)
+    in its masked form, so that it tells no more than the masked packet shows: a reference
+    of a plain hash over the whole phone number would let anyone who knows the answers try
+    phone numbers until one gives it.
     """
-    prefix = (config or Config()).case_prefix
-    identity = json.dumps(json.loads(session.to_json()), sort_keys=True, ensure_ascii=False)
-    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:10].upper()
-    return f"{prefix}-{digest}"
+    config = config or Config()
+    state = json.loads(session.to_json())
+    key = config.reference_key
+    if key is None:
+        state = _masked_identity(state, session.plan)
+    identity = json.dumps(state, sort_keys=True, ensure_ascii=False).encode("utf-8")
+    if key is None:
+        digest = hashlib.sha256(identity).hexdigest()
+    else:
+        digest = hmac.new(key.get_secret_value().encode("utf-8"), identity, "sha256").hexdigest()
+    return f"{config.case_prefix}-{digest[:10].upper()}"
+
+
+def _masked_identity(state: dict[str, Any], plan: CompiledTree) -> dict[str, Any]:
+    """A saved session's state with each value kept whole replaced by its shown form."""
+    from okpay_triage.session.values import shown_value
+
+    def shown(fact_id: str | None, value: object) -> object:
+        spec = plan.facts.get(fact_id) if fact_id else None
+        return shown_value(spec, value) if spec and isinstance(value, str) else value
+
+    state = dict(state)
+    context = state.get("context")
+    if isinstance(context, dict):
+        state["context"] = {key: shown(key, value) for key, value in context.items()}
+    answers = state.get("answers")
+    if isinstance(answers, list):
+        state["answers"] = [
+            {**entry, "answer": shown(plan.steps[entry["node"]].fact, entry.get("answer"))}
+            if isinstance(entry, dict) and entry.get("node") in plan.steps
+            else entry
+            for entry in answers
+        ]
+    return state
 
 
 def build_packet(

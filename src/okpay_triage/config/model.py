@@ -25,7 +25,6 @@ from datetime import date, time, tzinfo
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -33,18 +32,19 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SecretStr,
     StringConstraints,
-    ValidationError,
     field_validator,
     model_validator,
 )
 
-from .errors import ConfigError, Problem, TreeError, did_you_mean
-from .text import breaks_line
-from .types import ID_PATTERN, ChannelId
+from okpay_triage.errors import ConfigError
+from okpay_triage.text import breaks_line
+from okpay_triage.types import ID_PATTERN, ChannelId
 
 __all__ = [
     "CHANNEL_IDS",
+    "REFERENCE_KEY_VARIABLE",
     "ChannelConfig",
     "ChannelId",
     "Channels",
@@ -52,17 +52,15 @@ __all__ = [
     "ConfigError",
     "LocalText",
     "OneLine",
-    "load_config",
-    "shipped_config_path",
 ]
+
+#: The environment variable that gives `Config.reference_key` to `load_config`.
+REFERENCE_KEY_VARIABLE = "OKPAY_TRIAGE_REFERENCE_KEY"
 
 #: The contact channels, fastest first.
 CHANNEL_IDS: tuple[ChannelId, ...] = ("chat", "phone", "email", "in_app")
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 WEEKDAYS: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-#: Config files larger than this are refused before parsing.
-MAX_CONFIG_BYTES = 256 * 1024
 
 
 def _no_controls(value: str) -> str:
@@ -207,6 +205,19 @@ class Config(_Frozen):
     case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,9}$")] = Field(
         default="OKP", description="References look like OKP-7F3A9C2B41."
     )
+    reference_key: SecretStr | None = Field(
+        default=None,
+        description="A secret of this deployment (16 characters or more) that keys case "
+        "references, so a reference cannot be used to test guesses of the account it was "
+        f"made for. Best given by the environment variable {REFERENCE_KEY_VARIABLE}.",
+    )
+
+    @field_validator("reference_key")
+    @classmethod
+    def _long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("reference_key must have 16 characters or more")
+        return value
 
     @field_validator("working_days")
     @classmethod
@@ -249,7 +260,7 @@ class Config(_Frozen):
         """
         if not update:
             return super().model_copy(deep=deep)
-        return type(self).model_validate(_merge(self.model_dump(), dict(update)))
+        return type(self).model_validate(merge_settings(self.model_dump(), dict(update)))
 
     @property
     def zone(self) -> tzinfo:
@@ -277,124 +288,13 @@ def _zone(name: str) -> tzinfo:
     return ZoneInfo(name)
 
 
-# --------------------------------------------------------------------------- files
-
-
-def shipped_config_path() -> Path:
-    """Where the shipped defaults (``_config.yaml``) are: in the package, or in a checkout.
-
-    They sit beside the bundled trees, so they are found the way the trees are.
-    """
-    from .tree.bundled import bundled_tree_dir
-
-    return bundled_tree_dir() / "_config.yaml"
-
-
-def load_config(
-    path: str | Path | None = None, *, overrides: Mapping[str, Any] | None = None
-) -> Config:
-    """The configuration in a YAML or JSON file, merged over the shipped defaults.
-
-    Args:
-        path: a ``.yaml``/``.yml``/``.json`` file naming only the settings that differ from
-            the defaults; nested mappings (``channels: {email: {contact: ...}}``) are merged
-            key by key, lists replace. None: the shipped defaults alone.
-        overrides: settings applied last, in the same form as the file.
-
-    Raises:
-        ConfigError: the file cannot be read or parsed, or a setting is invalid; every
-            problem is listed with file, line and column.
-    """
-    data: dict[str, Any] = dict(_read(shipped_config_path()))
-    name = str(shipped_config_path())
-    smap: Any = None
-    if path is not None:
-        name = str(path)
-        given, smap = _read_with_map(Path(path))
-        data = _merge(data, given)
-    if overrides:
-        data = _merge(data, dict(overrides))
-    try:
-        return Config.model_validate(data)
-    except ValidationError as error:
-        raise ConfigError(_problems(error, name, smap)) from None
-
-
-@lru_cache(maxsize=1)
-def _read_cached(path: Path, mtime_ns: int) -> dict[str, Any]:
-    data, _ = _read_with_map(path)
-    return data
-
-
-def _read(path: Path) -> dict[str, Any]:
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        mtime = 0
-    return _read_cached(path, mtime)
-
-
-def _read_with_map(path: Path) -> tuple[dict[str, Any], Any]:
-    from .tree.parse import decode, parse_json, parse_yaml, read_bytes
-
-    name = str(path)
-    try:
-        if not path.is_file():
-            raise ConfigError([Problem("unreadable-file", "no such configuration file", name)])
-        text = decode(read_bytes(path, MAX_CONFIG_BYTES), name)
-    except TreeError as error:
-        raise ConfigError(error.problems) from None
-    if path.suffix.lower() == ".json":
-        data, smap, problems = parse_json(text, name)
-    else:
-        data, smap, problems = parse_yaml(text, name)
-    problems = [p for p in problems if p.code != "empty-file"]  # empty: all defaults
-    if problems:
-        raise ConfigError(problems)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ConfigError(
-            [Problem("not-a-mapping", "a configuration file must be a mapping of keys", name, 1, 1)]
-        )
-    return data, smap
-
-
-def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+def merge_settings(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """`base` with `extra` over it: nested mappings merged key by key, anything else replaced."""
     merged = dict(base)
     for key, value in extra.items():
         old = merged.get(key)
         if isinstance(old, dict) and isinstance(value, dict):
-            merged[key] = _merge(old, value)
+            merged[key] = merge_settings(old, value)
         else:
             merged[key] = value
     return merged
-
-
-def _problems(error: ValidationError, name: str, smap: Any) -> list[Problem]:
-    from .tree.load import UNKNOWN_KEY_TYPES, error_text
-
-    problems = []
-    for item in error.errors():
-        loc = tuple(p for p in item["loc"] if not (isinstance(p, str) and p.startswith("[")))
-        where = ".".join(str(p) for p in loc) or "configuration"
-        unknown = item["type"] in UNKNOWN_KEY_TYPES
-        if unknown:
-            hint = did_you_mean(str(loc[-1]), _known_keys(loc[:-1]))
-            code, message = "unknown-field", f"{where}: unknown key{hint}"
-        else:
-            code, message = "invalid-value", f"{where}: {error_text(item)}"
-        line, column = smap.locate(loc, key=unknown) if smap else (0, 0)
-        problems.append(Problem(code, message, name, line, column))
-    return problems
-
-
-def _known_keys(loc: tuple[Any, ...]) -> list[str]:
-    model: Any = Config
-    for part in loc:
-        field = model.model_fields.get(part) if isinstance(part, str) else None
-        annotation = getattr(field, "annotation", None)
-        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
-            return []
-        model = annotation
-    return sorted(model.model_fields)
