@@ -511,3 +511,24 @@ class TestCaseReference:
         monkeypatch.setenv(REFERENCE_KEY_VARIABLE, "short")
         with pytest.raises(ConfigError, match="reference_key"):
             load_config()
+
+
+def test_a_packet_read_back_from_json_keeps_the_account_whole() -> None:
+    """Support's systems read the packet's JSON: the account must survive that whole, while
+    any secret in a value still goes and other personal data is still masked."""
+    from okpay_triage import EscalationPacket
+
+    packet = build_packet(finish(start(), "13812345678", *REST))
+    again = EscalationPacket.model_validate_json(packet.to_json())
+    assert again == packet
+    assert [f.value for f in again.facts if f.type == "account"] == ["+8613812345678"]
+    forged = json.loads(packet.to_json())
+    for fact in forged["facts"]:
+        if fact["type"] == "account":
+            fact["value"] = "+8613812345678 password: hunter2!"
+        elif fact["type"] == "text" and not fact["sensitive"]:
+            fact["value"] = "call 13900001111"
+    read = EscalationPacket.model_validate(forged)
+    values = [f.value for f in read.facts]
+    assert "+8613812345678 password: [removed]" in values
+    assert not any("hunter2" in v or "13900001111" in v for v in values)

@@ -418,6 +418,26 @@ WORDS: dict[str, tuple[str, str]] = {
         "no tree fits; try `okpay-triage list`",
         "没有匹配的诊断树；可运行 `okpay-triage list` 查看全部",
     ),
+    "cli.stats.steps": (
+        "{tree} {version}: {questions} questions, {inputs} inputs, {outcomes} outcomes",
+        "{tree} {version}：{questions} 个问题、{inputs} 个填写项、{outcomes} 个结果",
+    ),
+    "cli.stats.paths": (
+        "paths: {paths}; each asks {shortest} to {longest} questions and inputs, median "
+        "{median}; {expected:.1f} on average if every answer is equally likely",
+        "路径：{paths} 条；每条询问 {shortest} 至 {longest} 个问题和填写项，中位数 {median}；"
+        "若每个回答的可能性相同，平均询问 {expected:.1f} 个",
+    ),
+    "cli.stats.escalating": (
+        "outcomes that send the user to support: {count} of {outcomes}, reached by {chance:.0%}"
+        " of walks if every answer is equally likely",
+        "需要联系客服的结果：{outcomes} 个中有 {count} 个；若每个回答的可能性相同，约 {chance:.0%} "
+        "的诊断会走到这些结果",
+    ),
+    "cli.stats.header": (
+        "outcome                         paths  asked  chance  escalate",
+        "结果                            路径数  询问数  概率    升级",
+    ),
 }
 
 #: Weekday names, Monday first, as ``(en, zh)`` pairs.

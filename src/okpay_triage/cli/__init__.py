@@ -22,7 +22,7 @@ import click
 from okpay_triage import __version__
 
 from .sessions import packet_command, resume, run
-from .trees import list_trees, render, schema, suggest, validate
+from .trees import list_trees, render, schema, stats, suggest, validate
 
 if TYPE_CHECKING:
     KEYS_HINT: tuple[str, str]
@@ -72,7 +72,7 @@ def cli() -> None:
     """
 
 
-for _command in (list_trees, run, resume, packet_command, validate, suggest, render, schema):
+for _command in (list_trees, run, resume, packet_command, validate, suggest, render, stats, schema):
     cli.add_command(_command)
 
 

@@ -1,5 +1,5 @@
 """The commands about trees rather than sessions: `list`, `validate`, `suggest`, `render`,
-`schema`.
+`stats`, `schema`.
 
 Only click and the shared options are imported at start-up; each command imports the tree
 loader, the suggester or the diagram writer when it runs.
@@ -16,6 +16,8 @@ from .options import JSON_PER_TREE, LANG, FilePath
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from okpay_triage.authoring.stats import TreeStats
 
 
 @click.command("list")
@@ -131,6 +133,61 @@ def render(tree: str, fmt: str, lang: str) -> None:
 
     drawn = (to_mermaid if fmt == "mermaid" else to_dot)(tree_for_run(tree), lang)
     click.echo(shown(drawn), nl=False)
+
+
+@click.command()
+@click.argument("tree")
+@LANG
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
+def stats(tree: str, lang: str, as_json: bool) -> None:
+    """Figures of TREE (a bundled id or a file): paths, questions asked, escalations.
+
+    How many paths lead from the start to an outcome, how many questions and inputs they
+    ask (fewest, median, most, and on average when every answer is equally likely), which
+    outcomes send the user to support and how often, and the same for each outcome.
+    """
+    import json
+
+    from okpay_triage import wording
+    from okpay_triage.authoring.stats import tree_stats
+
+    from .exits import Failed
+    from .files import tree_for_run
+
+    try:
+        figures = tree_stats(tree_for_run(tree))
+    except ValueError as error:  # a loop: validate names it
+        echo(shown(str(error)), err=True)
+        raise Failed from None
+    if as_json:
+        echo(json.dumps(figures.as_json(), ensure_ascii=False))
+        return
+    say = wording.say
+    echo(shown(say("cli.stats.steps", lang, **_counts(figures))))
+    echo(say("cli.stats.paths", lang, **_counts(figures)))
+    escalating = len(figures.escalating)
+    chance = figures.escalation_chance
+    echo(say("cli.stats.escalating", lang, count=escalating, chance=chance, **_counts(figures)))
+    echo("")
+    echo(say("cli.stats.header", lang))
+    for o in figures.by_outcome:
+        asked = f"{o.shortest}-{o.longest}" if o.shortest != o.longest else f"{o.shortest}"
+        echo(shown(f"{o.id:<32}{o.paths:>5}  {asked:>5}  {o.chance:>6.1%}  {o.escalate}"))
+
+
+def _counts(figures: TreeStats) -> dict[str, object]:
+    return {
+        "tree": figures.tree,
+        "version": figures.version,
+        "questions": figures.questions,
+        "inputs": figures.inputs,
+        "outcomes": figures.outcomes,
+        "paths": figures.paths,
+        "shortest": figures.shortest,
+        "median": figures.median,
+        "longest": figures.longest,
+        "expected": figures.expected,
+    }
 
 
 @click.command()

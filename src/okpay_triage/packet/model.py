@@ -21,10 +21,12 @@ from pydantic import (
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_validator,
 )
 
 from okpay_triage.config import OneLine
 from okpay_triage.redaction import redact, redact_except
+from okpay_triage.redaction.secrets import drop_secrets
 from okpay_triage.text import clean_controls
 from okpay_triage.types import ChannelKind, Escalation, Lang, Priority, Severity, Source
 
@@ -107,15 +109,33 @@ class PacketOutcome(_Frozen):
 class PacketFact(_Frozen):
     """One collected fact: `value` as the session keeps it, `shown` as a reader sees it (the
     option label for a choice, a time in the configured zone). `sensitive`: personal data,
-    masked in a shareable preview (`preview.masked`), whole for support."""
+    masked in a shareable preview (`preview.masked`), whole for support.
+
+    The `value` and `shown` of a sensitive fact are personal data given for support (the
+    account) and are kept as written when a packet is read back from JSON, so that
+    support's systems can still find the account: only secrets are dropped from them.
+    Every other text is scrubbed in full, as `SafeText` is."""
 
     id: Identifier
     label: SafeText
-    value: SafeText
-    shown: SafeText
+    value: str
+    shown: str
     source: Source
     type: Annotated[str, StringConstraints(pattern=r"^[a-z_]{1,32}$")] = "text"
     sensitive: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scrub_value(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict):
+            return data  # (pydantic then refuses it)
+        given = {k: data[k] for k in ("value", "shown") if isinstance(data.get(k), str)}
+        for key, text in given.items():
+            if data.get("sensitive") is True:
+                given[key] = _cut(drop_secrets(clean_controls(text), []))
+            else:
+                given[key] = _scrub_field(text, info)
+        return {**data, **given}
 
 
 class PacketStatement(_Frozen):

@@ -360,8 +360,11 @@ def answer_lookup(options: Any) -> dict[str, int]:
 
 
 def _fill_remaining(steps: dict[str, StepSpec], start: str) -> None:
-    """Longest number of steps from each node to an outcome, without recursion."""
+    """Longest number of steps from each node to an outcome, without recursion. A tree with
+    a loop (which `check_tree` reports) is still compiled: the `next` that closes a loop
+    counts as leading to an outcome, so that this ends."""
     remaining: dict[str, int] = {}
+    expanding: set[str] = set()  # the steps whose nexts are being counted
     stack = [(start, False)]
     while stack:
         node_id, expanded = stack.pop()
@@ -371,7 +374,11 @@ def _fill_remaining(steps: dict[str, StepSpec], start: str) -> None:
         if expanded or not step.nexts:
             known = [remaining.get(n, 0) for n in step.nexts]
             remaining[node_id] = 1 + max(known) if known else 0
+            expanding.discard(node_id)
             continue
+        if node_id in expanding:
+            continue  # reached again through a loop
+        expanding.add(node_id)
         stack.append((node_id, True))
         stack.extend((n, False) for n in step.nexts if n not in remaining)
     for node_id, value in remaining.items():
