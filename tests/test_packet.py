@@ -70,6 +70,7 @@ FACT_SAMPLES = {
     "credited_amount": "1000.00 CNY",
     "fee_charged": "12.80 CNY",
     "fee_expected": "5.00 CNY",
+    "contact_log": "Online chat on 21 Nov, ticket ZD-4821",
 }
 #: Free text typed in a Chinese session.
 ZH_SAMPLES = {
@@ -79,6 +80,7 @@ ZH_SAMPLES = {
     "merchant": "明亮商城网店",
     "recipient_entered": "王芳，尾号 4321 的账户",
     "payment_reference": "银行转账流水号 20251121-0042",
+    "contact_log": "11月21日联系过在线客服，工单号 ZD-4821",
 }
 
 
