@@ -54,6 +54,7 @@ SAMPLES = {
     "datetime": "2025-11-21 22:40",
     "email": "alice.wang+okpay@example.com",
     "phone": "+86 138 1234 5678",
+    "account": "138 1234 5678",
     "text": "The app says: error E102, please try again later",
 }
 #: Free-text facts that read better with their own sample.
@@ -69,6 +70,7 @@ FACT_SAMPLES = {
     "credited_amount": "1000.00 CNY",
     "fee_charged": "12.80 CNY",
     "fee_expected": "5.00 CNY",
+    "contact_log": "Online chat on 21 Nov, ticket ZD-4821",
 }
 #: Free text typed in a Chinese session.
 ZH_SAMPLES = {
@@ -78,6 +80,7 @@ ZH_SAMPLES = {
     "merchant": "明亮商城网店",
     "recipient_entered": "王芳，尾号 4321 的账户",
     "payment_reference": "银行转账流水号 20251121-0042",
+    "contact_log": "11月21日联系过在线客服，工单号 ZD-4821",
 }
 
 
@@ -216,7 +219,9 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     # Every collected fact in every rendering, the account identifier first; required but
     # missing ones listed.
     ids = [fact.id for fact in packet.facts]
-    assert sorted(ids) == sorted(session.facts)
+    # The contact log and the request have their own sections, outside the key facts.
+    own = [*packet.contact_log, *filter(None, [packet.requested_response])]
+    assert sorted(ids + [fact.id for fact in own]) == sorted(session.facts)
     accounts = [i for i in ids if i in ACCOUNT_FACTS]
     assert ids[: len(accounts)] == accounts
     rendered = renderings(packet)
@@ -224,6 +229,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         for fact in packet.facts:
             assert shown_in(fact.shown, kind) in body, (kind, fact)
             assert shown_in(fact.label, kind) in body, (kind, fact)
+        for fact in own:
+            assert shown_in(fact.shown, kind) in body, (kind, fact)
         for missing in session.missing_facts:
             assert shown_in(session.fact_label(missing), kind) in body, (kind, missing)
         assert CASE in body
@@ -251,6 +258,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         )
     elif packet.priority == "high" and not Config().is_complaint(tree_id, outcome_id):
         assert packet.channel.channel == "chat"
+    elif (named := session.plan.steps[outcome_id].outcome) and named.channel:
+        assert packet.channel.channel == named.channel  # the outcome's advice names it
     else:
         assert packet.channel.channel in ("email", "in_app")
     assert packet.within_working_hours == (now == WEEKDAY)
@@ -278,7 +287,11 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     assert spec is not None
     assert spec.title[0] in packet.email_subject
     assert spec.title[1] in packet.email_subject
-    assert EscalationPacket.model_validate_json(rendered["json"]) == packet
+    # Read back from JSON, a packet is scrubbed: an account identifier kept whole comes back
+    # masked, as in the preview.
+    whole = any(fact.type == "account" for fact in packet.facts)
+    back = EscalationPacket.model_validate_json(rendered["json"])
+    assert back == (packet.preview() if whole else packet)
 
 
 # --------------------------------------------------------------------------- building
@@ -393,7 +406,8 @@ def test_packet_is_frozen_and_round_trips() -> None:
     packet = build_packet(drive("fee-dispute", "o_fee_against_policy"), now=WEEKDAY, case_id=CASE)
     with pytest.raises(ValidationError):
         packet.priority = "low"  # type: ignore[misc]
-    assert EscalationPacket.model_validate_json(packet.model_dump_json()) == packet
+    # Read back, the account identifier kept whole comes back masked, as in the preview.
+    assert EscalationPacket.model_validate_json(packet.model_dump_json()) == packet.preview()
     data = json.loads(packet.model_dump_json())
     assert data["format"] == "okpay-triage/packet"
     assert data["created_at"] == "2025-11-24T10:30:00+08:00"
@@ -809,7 +823,8 @@ def test_complaint_trees_are_configurable() -> None:
     """A single outcome can be routed as a complaint ('tree:outcome')."""
     config = Config(complaint_trees=("refund-denied:o_unexplained",))
     assert route("refund-denied", "o_unexplained", WEEKDAY, config).channel.channel == "in_app"
-    assert route("fee-dispute", "o_fee_against_policy", WEEKDAY, config).channel.channel == (
+    # (fee-dispute's appeals now say `complaint: true` themselves; this one does not.)
+    assert route("login-failure", "o_still_cannot_log_in", WEEKDAY, config).channel.channel == (
         "email"
     )
 
