@@ -54,6 +54,7 @@ SAMPLES = {
     "datetime": "2025-11-21 22:40",
     "email": "alice.wang+okpay@example.com",
     "phone": "+86 138 1234 5678",
+    "account": "138 1234 5678",
     "text": "The app says: error E102, please try again later",
 }
 #: Free-text facts that read better with their own sample.
@@ -215,8 +216,10 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
 
     # Every collected fact in every rendering, the account identifier first; required but
     # missing ones listed.
+    # (The contact log and the user's request have their own sections.)
     ids = [fact.id for fact in packet.facts]
-    assert sorted(ids) == sorted(session.facts)
+    own = [*packet.contact_log, *([packet.requested_response] if packet.requested_response else [])]
+    assert sorted(ids + [fact.id for fact in own]) == sorted(session.facts)
     accounts = [i for i in ids if i in ACCOUNT_FACTS]
     assert ids[: len(accounts)] == accounts
     rendered = renderings(packet)
@@ -224,6 +227,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         for fact in packet.facts:
             assert shown_in(fact.shown, kind) in body, (kind, fact)
             assert shown_in(fact.label, kind) in body, (kind, fact)
+        for fact in own:
+            assert shown_in(fact.shown, kind) in body, (kind, fact)
         for missing in session.missing_facts:
             assert shown_in(session.fact_label(missing), kind) in body, (kind, missing)
         assert CASE in body
@@ -251,6 +256,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         )
     elif packet.priority == "high" and not Config().is_complaint(tree_id, outcome_id):
         assert packet.channel.channel == "chat"
+    elif (named := session.plan.steps[outcome_id].outcome.channel) is not None:
+        assert packet.channel.channel == named  # the channel the outcome's steps advise
     else:
         assert packet.channel.channel in ("email", "in_app")
     assert packet.within_working_hours == (now == WEEKDAY)
@@ -278,7 +285,14 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     assert spec is not None
     assert spec.title[0] in packet.email_subject
     assert spec.title[1] in packet.email_subject
-    assert EscalationPacket.model_validate_json(rendered["json"]) == packet
+    # Read back from JSON a packet is scrubbed: a fact kept whole for support (the account)
+    # comes back as `scrub` leaves it; everything else survives exactly.
+    back = EscalationPacket.model_validate_json(rendered["json"])
+    assert back.model_copy(update={"facts": packet.facts}) == packet
+    for kept, read in zip(packet.facts, back.facts, strict=True):
+        assert read == kept.model_copy(
+            update={"value": scrub(kept.value), "shown": scrub(kept.shown)}
+        )
 
 
 # --------------------------------------------------------------------------- building
