@@ -217,7 +217,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     # Every collected fact in every rendering, the account identifier first; required but
     # missing ones listed.
     ids = [fact.id for fact in packet.facts]
-    assert sorted(ids) == sorted(session.facts)
+    own = [*packet.contact_log, *filter(None, [packet.requested_response])]
+    assert sorted(ids + [fact.id for fact in own]) == sorted(session.facts)
     accounts = [i for i in ids if i in ACCOUNT_FACTS]
     assert ids[: len(accounts)] == accounts
     rendered = renderings(packet)
@@ -225,6 +226,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         for fact in packet.facts:
             assert shown_in(fact.shown, kind) in body, (kind, fact)
             assert shown_in(fact.label, kind) in body, (kind, fact)
+        for fact in own:
+            assert shown_in(fact.shown, kind) in body, (kind, fact)
         for missing in session.missing_facts:
             assert shown_in(session.fact_label(missing), kind) in body, (kind, missing)
         assert CASE in body
@@ -250,6 +253,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         assert "24 November 2025" in packet.channel.response_time or "2025年11月24日" in (
             packet.channel.response_time
         )
+    elif session.plan.steps[outcome_id].outcome.channel:  # the advice names it, in hours
+        assert packet.channel.channel == session.plan.steps[outcome_id].outcome.channel
     elif packet.priority == "high" and not Config().is_complaint(tree_id, outcome_id):
         assert packet.channel.channel == "chat"
     else:
