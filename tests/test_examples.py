@@ -425,7 +425,7 @@ class TestBatch:
             "BAD-FACTS,login-failure,en,account_email,1\n"
             "BAD-LANG,login-failure,fr,,1\n"
             "../escape,login-failure,en,,forgot|worked\n"
-            "OK-2,withdrawal-problem,zh,,提现失败|银行卡|都正确|余额不足\n",
+            "OK-2,withdrawal-problem,zh,,银行卡|提现失败|都正确|余额不足\n",
             encoding="utf-8",
         )
         result = run_batch(cases, tmp_path / "out", "--format", "json")

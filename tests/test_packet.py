@@ -256,10 +256,10 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         assert "24 November 2025" in packet.channel.response_time or "2025年11月24日" in (
             packet.channel.response_time
         )
+    elif session.plan.steps[outcome_id].outcome.channel:  # the advice names it, in hours
+        assert packet.channel.channel == session.plan.steps[outcome_id].outcome.channel
     elif packet.priority == "high" and not Config().is_complaint(tree_id, outcome_id):
         assert packet.channel.channel == "chat"
-    elif (named := session.plan.steps[outcome_id].outcome) and named.channel:
-        assert packet.channel.channel == named.channel  # the outcome's advice names it
     else:
         assert packet.channel.channel in ("email", "in_app")
     assert packet.within_working_hours == (now == WEEKDAY)
