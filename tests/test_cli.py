@@ -256,7 +256,7 @@ class TestSuggestAndRender:
         result = invoke("suggest", "我的退款被拒绝了", "--lang", "zh")
         assert result.exit_code == 0
         assert result.output.splitlines()[0].startswith("refund-denied")
-        assert "退款申请被拒绝" in result.output
+        assert "退款被拒或未到账" in result.output
 
     def test_suggest_nothing_fits(self) -> None:
         """Text that fits no tree exits 1 and points to `list`."""
