@@ -186,6 +186,17 @@ def renderings(packet: EscalationPacket) -> dict[str, str]:
     }
 
 
+def read_back(packet: EscalationPacket) -> EscalationPacket:
+    """`packet` as reading its JSON back gives it: the same, except that a value kept whole
+    for support (the account identifier) comes back masked, since a packet read from JSON
+    is scrubbed when it is made (docs/packet.md)."""
+    facts = tuple(
+        f.model_copy(update={"value": scrub(f.value), "shown": scrub(f.shown)})
+        for f in packet.facts
+    )
+    return packet.model_copy(update={"facts": facts})
+
+
 def shown_in(value: str, kind: str) -> str:
     """How a (safe) value appears in one rendering."""
     if kind == "markdown":
@@ -279,7 +290,7 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     assert spec is not None
     assert spec.title[0] in packet.email_subject
     assert spec.title[1] in packet.email_subject
-    assert EscalationPacket.model_validate_json(rendered["json"]) == packet
+    assert EscalationPacket.model_validate_json(rendered["json"]) == read_back(packet)
 
 
 # --------------------------------------------------------------------------- building
@@ -571,7 +582,7 @@ def test_case_id_is_verbatim_everywhere(case_id: str, lang: str) -> None:
     message = email.message_from_bytes(packet.to_email().as_bytes(), policy=email.policy.default)
     assert message["Subject"] == packet.email_subject
     assert message["X-OKPAY-Case"] == case_id
-    assert EscalationPacket.model_validate_json(packet.model_dump_json()) == packet
+    assert EscalationPacket.model_validate_json(packet.model_dump_json()) == read_back(packet)
 
 
 def test_subject_read_back_keeps_the_case_id_and_masks_the_rest() -> None:
@@ -746,7 +757,7 @@ def test_urgent_outside_hours_says_when_agents_answer() -> None:
 
 def test_after_hours_alternatives_list_live_channels_last() -> None:
     """Outside hours, the live channels come after the written ones, marked as closed."""
-    packet = route("failed-transaction", "o_failed_but_charged", SATURDAY_NIGHT)
+    packet = route("failed-transaction", "o_balance_wrong", SATURDAY_NIGHT)
     assert [a.channel for a in packet.alternatives] == ["in_app", "chat", "phone"]
     assert not packet.alternatives[1].open_now
     assert "may not answer until Monday 24 November 2025, 09:00" in (
