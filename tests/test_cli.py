@@ -309,13 +309,13 @@ class TestJsonLines:
     """`--json`: one JSON object per line for wrappers, with the same exit codes."""
 
     RESTRICTED = (
+        "carol@example.com",
         "failed",
         "cannot tell",
         "something else",
         "enough",
         "still fails",
         "restricted",
-        "carol@example.com",
         "skip",
         "88.00 CNY",
         "2026-11-18 10:20",
@@ -335,14 +335,14 @@ class TestJsonLines:
         assert kinds == ["step", "answer"] * len(self.RESTRICTED) + ["outcome"]
         first = events[0]
         assert first["step"] == 1
-        assert first["options"][0] == {
+        assert events[2]["options"][0] == {
             "number": 1,
             "id": "failed",
             "label": "It failed or showed an error",
         }
-        assert events[12]["kind"] == "input"
-        assert events[12]["fact"] == "account"
-        assert events[13]["shown"] == "c***@example.com"
+        assert first["kind"] == "input"
+        assert first["fact"] == "account"
+        assert events[1]["shown"] == "c***@example.com"
         outcome = events[-1]
         assert outcome["id"] == "o_account_restricted"
         assert outcome["escalate"] == "yes"
