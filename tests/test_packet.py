@@ -54,6 +54,7 @@ SAMPLES = {
     "datetime": "2025-11-21 22:40",
     "email": "alice.wang+okpay@example.com",
     "phone": "+86 138 1234 5678",
+    "account": "138 1234 5678",
     "text": "The app says: error E102, please try again later",
 }
 #: Free-text facts that read better with their own sample.
