@@ -63,6 +63,8 @@ SAMPLES = {
 #: Free-text facts that read better with their own sample.
 FACT_SAMPLES = {
     "device_browser": "iPhone 15, OKPAY app",
+    "contact_log": "Online chat on 20 Nov, ticket ZD-4821, told to wait",
+    "activity_description": "A login alert from an unknown device at 23:40",
     "suspicious_activity": "Two payments of 500 CNY at 02:10 that I did not make",
     "merchant": "Bright Mall online shop",
     "recipient_entered": "Wang Fang, account ending 4321",
@@ -78,6 +80,8 @@ FACT_SAMPLES = {
 ZH_SAMPLES = {
     "text": "页面提示：错误 E102，请稍后再试",
     "device_browser": "iPhone 15，OKPAY 应用",
+    "contact_log": "11月20日在线客服，工单号 ZD-4821，客服让等待",
+    "activity_description": "23:40 收到陌生设备的登录提醒",
     "suspicious_activity": "凌晨 02:10 有两笔 500 元的付款不是我本人操作",
     "merchant": "明亮商城网店",
     "recipient_entered": "王芳，尾号 4321 的账户",
