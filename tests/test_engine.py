@@ -289,7 +289,8 @@ class TestSaving:
         while the masked value the engine saved resumes."""
         session = login
         # The lock message is free text: personal data typed into it is kept masked.
-        for answer in ("locked", "try later", "13812345678", "2026-11-21 08:00", "alice@example.com"):
+        answers = ("locked", "try later", "13812345678", "2026-11-21 08:00", "alice@example.com")
+        for answer in answers:
             session = session.answer(answer)
         saved = json.loads(session.to_json())
         assert saved["answers"][-1]["answer"] == "a***@example.com"

@@ -426,9 +426,7 @@ def test_packet_is_frozen_and_round_trips() -> None:
 
 def test_facts_given_up_front_are_marked() -> None:
     """A fact passed to Session.start is listed with source "context" and marked as such."""
-    session = drive(
-        "login-failure", "o_possible_takeover", facts={"account": "bob@example.com"}
-    )
+    session = drive("login-failure", "o_possible_takeover", facts={"account": "bob@example.com"})
     packet = build_packet(session, now=WEEKDAY, case_id=CASE)
     email_fact = next(f for f in packet.facts if f.id == "account")
     assert email_fact.source == "context"
