@@ -112,6 +112,7 @@ class TestScriptedRun:
             "wrong password",
             "yes",
             "yes",
+            "no",
             "yes",
             "fails",
             "no",
@@ -119,6 +120,7 @@ class TestScriptedRun:
             "2026-11-20 10:00",
             "my password is hunter2 and it fails",
             "Pixel 8",
+            "skip",
         ]
         args = [a for answer in answers for a in ("--answer", answer)]
         result = invoke("run", "login-failure", *args)
@@ -416,7 +418,7 @@ class TestJsonLines:
     def test_list_and_suggest(self) -> None:
         """`list --json` and `suggest --json` print one object per tree."""
         trees = json_events(invoke("list", "--json", "--lang", "zh").output)
-        assert {"id": "login-failure", "version": "1.0", "title": "无法登录账户"}.items() <= trees[
+        assert {"id": "login-failure", "version": "2.0", "title": "无法登录账户"}.items() <= trees[
             3
         ].items()
         ranked = json_events(invoke("suggest", "--json", "my refund was rejected").output)

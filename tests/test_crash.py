@@ -25,16 +25,18 @@ from okpay_triage import Session, load_tree
 
 COMMAND = shutil.which("okpay-triage") or str(Path(sys.executable).parent / "okpay-triage")
 ENV = {**os.environ, "NO_COLOR": "1"}
-# A long walk of login-failure: eight answers, two of them typed facts, to o_rate_limited.
+# A long walk of login-failure: ten answers, three of them typed facts, to o_rate_limited.
 WALK = [
     "other",
     "yes",
     "yes",
+    "no",
     "yes",
     "fails",
     "restricted",
     "bob@example.org",
     "2026-11-21 08:00 +08:00",
+    "Too many attempts, try again later",
 ]
 # Runs the command with os.fsync failing (disk full) on the save numbers listed in
 # OKPAY_TEST_FULL_DISK (1-based, comma-separated); every other save works.

@@ -88,7 +88,7 @@ def test_readme_transcript_is_what_the_tool_prints() -> None:
     assert pending.exit_code == 3
     assert first in pending.stdout
     answers = ["3", "security", "yes", "no", "carol@example.com", "2026-11-19 10:00"]
-    answers.append("Account locked for your safety")
+    answers += ["Account locked for your safety", "skip"]
     done = CliRunner().invoke(cli, ["run", "login-failure", *(f"--answer={a}" for a in answers)])
     assert done.exit_code == 0
     result = transcript.split("...\n\n", 1)[1]

@@ -141,12 +141,12 @@ class TestInputs:
     def test_optional_input_can_be_skipped(self) -> None:
         """An optional input accepts 'skip' and leaves the fact missing."""
         session = Session.start(load_tree("login-failure"))
-        for answer in ("forgot", "no code", "sms", "no"):
+        for answer in ("forgot", "no code", "sms", "no", "13812345678", "2026-11-20 09:15"):
             session = session.answer(answer)
         assert session.node.optional
         skipped = session.answer("skip")
         assert skipped.transcript[-1].answer is None
-        assert "account_email" not in skipped.facts
+        assert "contact_log" not in skipped.facts
 
 
 class TestShownFacts:
@@ -155,11 +155,11 @@ class TestShownFacts:
     def test_labels_and_option_labels(self) -> None:
         """Fact labels and choice values are shown in the session language."""
         session = Session.start(
-            load_tree("login-failure"), lang="zh", facts={"account_email": "a@example.com"}
+            load_tree("login-failure"), lang="zh", facts={"account": "a@example.com"}
         )
         session = session.answer("forgot")
         assert session.shown_facts() == [
-            ("账户邮箱", "a***@example.com"),
+            ("注册手机号或邮箱", "a***@example.com"),
             ("登录时的现象", "我忘记了密码"),
         ]
 
@@ -211,13 +211,13 @@ class TestContext:
 
     def test_unknown_fact_is_refused(self) -> None:
         """A fact the tree does not declare is an AnswerError naming the known ones."""
-        with pytest.raises(AnswerError, match="account_email"):
+        with pytest.raises(AnswerError, match="account"):
             Session.start(load_tree("login-failure"), facts={"favourite_colour": "blue"})
 
     def test_invalid_fact_value_is_refused(self) -> None:
         """A value invalid for its fact's type is an AnswerError."""
-        with pytest.raises(AnswerError, match="account_email"):
-            Session.start(load_tree("login-failure"), facts={"account_email": "nope"})
+        with pytest.raises(AnswerError, match="account"):
+            Session.start(load_tree("login-failure"), facts={"account": "nope"})
 
     def test_choice_value_naming_no_option_is_refused(self) -> None:
         """A bound choice fact must name one of its question's options."""
@@ -231,9 +231,9 @@ class TestSaving:
     def test_round_trip(self) -> None:
         """A restored session equals the saved one and saves to the same JSON."""
         session = Session.start(
-            load_tree("login-failure"), lang="zh", facts={"account_email": "c@example.com"}
+            load_tree("login-failure"), lang="zh", facts={"account": "c@example.com"}
         )
-        for answer in ("forgot", "code_missing", "sms", "no", "skip"):
+        for answer in ("forgot", "code_missing", "sms", "no", "2026-11-20 09:15", "skip"):
             session = session.answer(answer)
         text = session.to_json()
         restored = Session.from_json(text)
@@ -288,7 +288,9 @@ class TestSaving:
         """A saved input value edited to hold a full phone, email or card number is refused,
         while the masked value the engine saved resumes."""
         session = login
-        for answer in ("forgot", "no code", "text", "no", "alice@example.com"):
+        # The lock message is free text: personal data typed into it is kept masked.
+        answers = ("locked", "try later", "13812345678", "2026-11-21 08:00", "alice@example.com")
+        for answer in answers:
             session = session.answer(answer)
         saved = json.loads(session.to_json())
         assert saved["answers"][-1]["answer"] == "a***@example.com"
@@ -300,10 +302,10 @@ class TestSaving:
 
     def test_hand_edited_unmasked_context_is_refused(self) -> None:
         """The same holds for facts given up front."""
-        session = Session.start(load_tree("login-failure"), facts={"account_email": "a@b.cn"})
+        session = Session.start(load_tree("login-failure"), facts={"error_message": "a@b.cn"})
         saved = json.loads(session.to_json())
-        assert saved["context"]["account_email"] != "a@b.cn"
-        saved["context"]["account_email"] = "a@b.cn"
+        assert saved["context"]["error_message"] != "a@b.cn"
+        saved["context"]["error_message"] = "a@b.cn"
         with pytest.raises(SessionError, match="not masked"):
             Session.from_json(json.dumps(saved))
 

@@ -106,11 +106,12 @@ class TestChatSessions:
 
     def test_english_session_ends_in_a_masked_packet(self, server: str) -> None:
         """Numbered options, an input step with its hint, then an outcome and its packet,
-        where the email and phone typed in appear only masked."""
+        where the mobile number typed in appears only masked; the packet for support (and the
+        session state) keep it whole."""
         replies = walk(
             server,
             {"tree": "login-failure", "lang": "en"},
-            ["2", "no code", "text", "no", "alice@example.com", "13812345678", "2026-11-20 09:15"],
+            ["2", "no code", "text", "no", "13812345678", "2026-11-20 09:15", "skip"],
         )
         first, last = replies[0], replies[-1]
         assert first["step"]["kind"] == "question"
@@ -119,28 +120,26 @@ class TestChatSessions:
             "id": "forgot",
             "label": "I have forgotten my password",
         }
-        email_step = replies[4]["step"]
-        assert email_step["kind"] == "input"
-        assert email_step["optional"] is True
-        assert "name@example.com" in email_step["hint"]
+        account_step = replies[4]["step"]
+        assert account_step["kind"] == "input"
+        assert account_step["optional"] is False
+        assert "name@example.com" in account_step["help"]
         assert [r["progress"]["answered"] for r in replies] == list(range(8))
         assert last["finished"] is True
         assert last["outcome"]["id"] == "o_code_not_working"
         assert last["packet"]["priority"] == "high"
         assert "Password reset code" in last["packet"]["markdown"]
-        assert fact_values(last)["account_email"] == "a***@example.com"
-        assert fact_values(last)["registered_phone"] == "138****5678"
+        assert fact_values(last)["account"] == "+8613812345678"  # whole, for support
         for reply in replies:
-            text = json.dumps(reply, ensure_ascii=False)
-            assert "alice@example.com" not in text
-            assert "13812345678" not in text
+            shown = {k: v for k, v in reply.items() if k not in ("session", "packet")}
+            assert "13812345678" not in json.dumps(shown, ensure_ascii=False)
 
     def test_chinese_session_with_facts_known_up_front(self, server: str) -> None:
-        """A known email skips its input step (source: context); all text is Chinese."""
+        """A known account skips its input step (source: context); all text is Chinese."""
         replies = walk(
             server,
-            {"tree": "login-failure", "lang": "zh", "facts": {"account_email": "lin@example.com"}},
-            ["忘了密码", "过期", "邮箱", "不行", "13812345678", "2026年11月20日 21:05"],
+            {"tree": "login-failure", "lang": "zh", "facts": {"account": "lin@example.com"}},
+            ["忘了密码", "过期", "邮箱", "不行", "2026年11月20日 21:05", "请联系 13812345678"],
         )
         assert "登录" in replies[0]["step"]["prompt"]
         last = replies[-1]
@@ -148,19 +147,23 @@ class TestChatSessions:
         assert last["lang"] == "zh"
         packet = last["packet"]
         assert packet["json"]["lang"] == "zh"
-        assert fact_values(last)["account_email"] == "l***@example.com"
-        assert fact_values(last)["registered_phone"] == "138****5678"
+        assert fact_values(last)["account"] == "lin@example.com"  # whole, for support
         sources = {f["id"]: f["source"] for f in packet["json"]["facts"]}
-        assert sources["account_email"] == "context"
-        assert "138\\*\\*\\*\\*5678" in packet["markdown"]  # masked, and escaped for Markdown
+        assert sources["account"] == "context"
+        # A phone typed into free text (the contact log) is masked, and escaped for Markdown.
+        assert "138\\*\\*\\*\\*5678" in packet["markdown"]
         text = json.dumps(replies, ensure_ascii=False)
-        assert "lin@example.com" not in text
         assert "13812345678" not in text
 
     def test_secret_typed_by_mistake_is_dropped_with_a_notice(self, server: str) -> None:
         """A password inside a free-text answer is removed, the user told, the session goes on."""
         answers = ["locked", "security", "yes", "no", "carol@example.com", "2026-11-19 10:00"]
         replies = walk(server, {"tree": "login-failure", "lang": "en"}, answers)
+        status, reply = post(
+            server, "/answer", {"session": replies[-1]["session"], "answer": "Locked"}
+        )
+        assert status == 200, reply
+        replies.append(reply)
         status, reply = post(
             server,
             "/answer",
@@ -243,7 +246,7 @@ class TestChatErrors:
 
     def test_invalid_fact(self, server: str) -> None:
         """A fact value of the wrong type is 422 in the session's language."""
-        facts = {"account_email": "not an email"}
+        facts = {"account": "not an email"}
         status, reply = post(server, "/start", {"tree": "login-failure", "facts": facts})
         assert status == 422
         assert reply["error"]["code"] == "bad-fact"
@@ -395,8 +398,7 @@ class TestBatch:
         assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{r}.md" for r in ESCALATING)
         assert lines["FT-0003"][3] == str(tmp_path / "FT-0003.md")
         packet = (tmp_path / "LF-0001.md").read_text(encoding="utf-8")
-        assert "138\\*\\*\\*\\*5678" in packet
-        assert "13812345678" not in packet
+        assert "+8613812345678" in packet  # the account identifier, whole for support
         assert "alice@example.com" not in packet
         assert "假冒" in (tmp_path / "AS-0006.md").read_text(encoding="utf-8")
 
@@ -417,12 +419,12 @@ class TestBatch:
         cases = tmp_path / "cases.csv"
         cases.write_text(
             "case_ref,tree,lang,facts,answers\n"
-            "OK-1,login-failure,en,,forgot|no code|text|no|skip|skip|2026-11-20 09:15\n"
+            "OK-1,login-failure,en,,forgot|no code|text|no|13812345678|2026-11-20 09:15|skip\n"
             "BAD-ANSWER,login-failure,en,,banana\n"
             "RAN-OUT,login-failure,zh,,忘记密码\n"
             "LEFT-OVER,login-failure,en,,forgot|worked|thanks\n"
             "NO-TREE,no-such-tree,en,,1\n"
-            "BAD-FACTS,login-failure,en,account_email,1\n"
+            "BAD-FACTS,login-failure,en,account,1\n"
             "BAD-LANG,login-failure,fr,,1\n"
             "../escape,login-failure,en,,forgot|worked\n"
             "OK-2,withdrawal-problem,zh,,银行卡|提现失败|都正确|余额不足\n",

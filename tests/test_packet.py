@@ -14,6 +14,7 @@ import re
 from collections import deque
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -45,6 +46,8 @@ WEEKDAY = datetime(2025, 11, 24, 10, 30, tzinfo=SHANGHAI)
 SATURDAY_NIGHT = datetime(2025, 11, 22, 23, 30, tzinfo=SHANGHAI)
 MONDAY_OPENING = datetime(2025, 11, 24, 9, 0, tzinfo=SHANGHAI)
 CASE = "OKP-20251124-7F3A9C"
+#: A test tree whose escalation is normal priority and names no channel (routing by priority).
+ACCOUNT_TREE = str(Path(__file__).parent / "data" / "good" / "account.yaml")
 
 #: A valid answer for an input step, by fact type (typed the way people type them).
 SAMPLES = {
@@ -60,6 +63,8 @@ SAMPLES = {
 #: Free-text facts that read better with their own sample.
 FACT_SAMPLES = {
     "device_browser": "iPhone 15, OKPAY app",
+    "contact_log": "Online chat on 21 Nov, ticket ZD-4821",
+    "activity_description": "A login alert from an unknown device at 23:40",
     "suspicious_activity": "Two payments of 500 CNY at 02:10 that I did not make",
     "merchant": "Bright Mall online shop",
     "recipient_entered": "Wang Fang, account ending 4321",
@@ -70,17 +75,17 @@ FACT_SAMPLES = {
     "credited_amount": "1000.00 CNY",
     "fee_charged": "12.80 CNY",
     "fee_expected": "5.00 CNY",
-    "contact_log": "Online chat on 21 Nov, ticket ZD-4821",
 }
 #: Free text typed in a Chinese session.
 ZH_SAMPLES = {
     "text": "页面提示：错误 E102，请稍后再试",
     "device_browser": "iPhone 15，OKPAY 应用",
+    "contact_log": "11月21日联系过在线客服，工单号 ZD-4821",
+    "activity_description": "23:40 收到陌生设备的登录提醒",
     "suspicious_activity": "凌晨 02:10 有两笔 500 元的付款不是我本人操作",
     "merchant": "明亮商城网店",
     "recipient_entered": "王芳，尾号 4321 的账户",
     "payment_reference": "银行转账流水号 20251121-0042",
-    "contact_log": "11月21日联系过在线客服，工单号 ZD-4821",
 }
 
 
@@ -412,14 +417,12 @@ def test_packet_is_frozen_and_round_trips() -> None:
 
 def test_facts_given_up_front_are_marked() -> None:
     """A fact passed to Session.start is listed with source "context" and marked as such."""
-    session = drive(
-        "login-failure", "o_possible_takeover", facts={"account_email": "bob@example.com"}
-    )
+    session = drive("login-failure", "o_possible_takeover", facts={"account": "bob@example.com"})
     packet = build_packet(session, now=WEEKDAY, case_id=CASE)
-    email_fact = next(f for f in packet.facts if f.id == "account_email")
+    email_fact = next(f for f in packet.facts if f.id == "account")
     assert email_fact.source == "context"
-    assert email_fact.value == "b***@example.com"
-    assert "Account email (given up front)" in packet.to_text()
+    assert email_fact.value == "bob@example.com"  # the identifier, whole for support
+    assert "Registered mobile number or email (given up front)" in packet.to_text()
     assert any(entry.source == "context" for entry in packet.transcript)
 
 
@@ -722,7 +725,7 @@ def route(tree: str, outcome: str, now: datetime, config: Config | None = None) 
         ("failed-transaction", "o_failed_but_charged", at(MON, 8, 59), "email", None),
         ("failed-transaction", "o_failed_but_charged", at(FRI, 18), "email", None),
         # Normal: email; complaints and appeals: in-app feedback, at any hour.
-        ("login-failure", "o_still_cannot_log_in", WEEKDAY, "email", None),
+        (ACCOUNT_TREE, "o_help", WEEKDAY, "email", None),
         ("fee-dispute", "o_fee_against_policy", WEEKDAY, "in_app", None),
         ("fee-dispute", "o_fee_against_policy", SATURDAY_NIGHT, "in_app", None),
         # An urgent outcome of a complaint tree is still an emergency.
@@ -800,7 +803,7 @@ def test_disabled_channels_are_never_offered() -> None:
     [
         ("account-security", "o_unauthorised_activity", ("chat", "phone"), "email", "in writing"),
         ("fee-dispute", "o_fee_against_policy", ("in_app", "email"), "chat", "live channel"),
-        ("login-failure", "o_still_cannot_log_in", ("in_app", "email"), "chat", "live channel"),
+        (ACCOUNT_TREE, "o_help", ("in_app", "email"), "chat", "live channel"),
     ],
 )
 def test_reasons_fit_the_channel_left(
@@ -822,10 +825,8 @@ def test_complaint_trees_are_configurable() -> None:
     assert route("refund-denied", "o_merchant_unreachable", WEEKDAY, config).channel.channel == (
         "in_app"
     )
-    # (fee-dispute's appeals now say `complaint: true` themselves; this one does not.)
-    assert route("login-failure", "o_still_cannot_log_in", WEEKDAY, config).channel.channel == (
-        "email"
-    )
+    # (the bundled appeals now say `complaint: true` themselves; this outcome does not)
+    assert route(ACCOUNT_TREE, "o_help", WEEKDAY, config).channel.channel == "email"
 
 
 def test_contacts_only_from_configuration() -> None:

@@ -120,9 +120,10 @@ class TestRememberedStates:
         forget()
 
     def at_email(self) -> Session:
-        session = Session.start(load_tree("login-failure")).answer("locked").answer("security")
-        session = session.answer("no")
-        assert session.node.fact == "account_email"
+        """At a free-text step, where an email typed in is kept masked."""
+        session = Session.start(load_tree("login-failure")).answer("locked").answer("try later")
+        session = session.answer("138 1234 5678").answer("2026-11-21 08:00")
+        assert session.node.fact == "error_message"
         return session
 
     def test_an_answer_added_to_a_remembered_state_is_checked(self) -> None:
@@ -147,7 +148,7 @@ class TestRememberedStates:
             (lambda d: d["answers"][0].update(node=["l_start"]), "damaged"),
             (lambda d: d["answers"][0].pop("source"), "damaged"),
             (lambda d: d.update(answers={"node": "x"}), "damaged"),
-            (lambda d: d.update(context={"account_email": 5}), "damaged"),
+            (lambda d: d.update(context={"error_message": 5}), "damaged"),
             (lambda d: d.update(context=[]), "damaged"),
             (lambda d: d["tree"].update(id="fee-dispute"), "tree-changed"),
         ]
