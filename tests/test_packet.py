@@ -53,6 +53,7 @@ SAMPLES = {
     "money": "¥1,280.50",
     "datetime": "2025-11-21 22:40",
     "email": "alice.wang+okpay@example.com",
+    "account": "138 1234 5678",
     "phone": "+86 138 1234 5678",
     "text": "The app says: error E102, please try again later",
 }
@@ -62,6 +63,7 @@ FACT_SAMPLES = {
     "suspicious_activity": "Two payments of 500 CNY at 02:10 that I did not make",
     "merchant": "Bright Mall online shop",
     "recipient_entered": "Wang Fang, account ending 4321",
+    "recipient": "Zhang Wei, account ending 4821",
     "payment_reference": "Bank transfer ref 20251121-0042",
     "second_transaction_id": "TX20251121B8",
     "expected_balance": "1780.50 CNY",
@@ -77,6 +79,7 @@ ZH_SAMPLES = {
     "suspicious_activity": "凌晨 02:10 有两笔 500 元的付款不是我本人操作",
     "merchant": "明亮商城网店",
     "recipient_entered": "王芳，尾号 4321 的账户",
+    "recipient": "张伟，尾号 4821 的账户",
     "payment_reference": "银行转账流水号 20251121-0042",
 }
 
@@ -216,7 +219,10 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     # Every collected fact in every rendering, the account identifier first; required but
     # missing ones listed.
     ids = [fact.id for fact in packet.facts]
-    assert sorted(ids) == sorted(session.facts)
+    own_sections = [f.id for f in packet.contact_log] + (
+        [packet.requested_response.id] if packet.requested_response else []
+    )  # the contact log and the request have sections of their own
+    assert sorted(ids + own_sections) == sorted(session.facts)
     accounts = [i for i in ids if i in ACCOUNT_FACTS]
     assert ids[: len(accounts)] == accounts
     rendered = renderings(packet)
@@ -233,6 +239,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
             assert "alice.wang" not in fact.value  # masked
 
     # Priority and channel.
+    named = session.plan.steps[outcome_id].outcome
+    named_channel = named.channel if named is not None else None
     assert packet.priority == PRIORITY[outcome.escalate][outcome.severity]
     if outcome.escalate == "no":
         assert packet.channel.channel == "self_help"
@@ -251,6 +259,8 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
         )
     elif packet.priority == "high" and not Config().is_complaint(tree_id, outcome_id):
         assert packet.channel.channel == "chat"
+    elif named_channel is not None:  # in hours, the channel the outcome's advice names
+        assert packet.channel.channel == named_channel
     else:
         assert packet.channel.channel in ("email", "in_app")
     assert packet.within_working_hours == (now == WEEKDAY)
@@ -278,7 +288,11 @@ def test_every_outcome_packet(tree_id: str, outcome_id: str, lang: str, now: dat
     assert spec is not None
     assert spec.title[0] in packet.email_subject
     assert spec.title[1] in packet.email_subject
-    assert EscalationPacket.model_validate_json(rendered["json"]) == packet
+    # Read back, a packet is scrubbed as one made by hand is (an account kept whole is
+    # masked then): the JSON holds exactly what the packet's own data does.
+    assert EscalationPacket.model_validate_json(rendered["json"]) == (
+        EscalationPacket.model_validate(packet.model_dump())
+    )
 
 
 # --------------------------------------------------------------------------- building
