@@ -64,6 +64,7 @@ FACT_SAMPLES = {
     "merchant": "Bright Mall online shop",
     "recipient_entered": "Wang Fang, account ending 4321",
     "recipient": "Zhang Wei, account ending 4821",
+    "contact_log": "Online chat on 21 Nov at 23:00, ticket ZD-4821",
     "payment_reference": "Bank transfer ref 20251121-0042",
     "second_transaction_id": "TX20251121B8",
     "expected_balance": "1780.50 CNY",
@@ -80,6 +81,7 @@ ZH_SAMPLES = {
     "merchant": "明亮商城网店",
     "recipient_entered": "王芳，尾号 4321 的账户",
     "recipient": "张伟，尾号 4821 的账户",
+    "contact_log": "11月21日23点联系过在线客服，工单号 ZD-4821",
     "payment_reference": "银行转账流水号 20251121-0042",
 }
 
