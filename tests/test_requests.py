@@ -25,6 +25,7 @@ VALUES = {
     "datetime": "2026-11-20 14:30 +08:00",
     "email": "li.na@example.com",
     "phone": "138 1234 5678",
+    "account": "138 1234 5678",
     "text": "It says error 5023",
 }
 
