@@ -56,18 +56,19 @@ SAMPLES = {
     "money": "¥1,280.50",
     "datetime": "2025-11-21 22:40",
     "email": "alice.wang+okpay@example.com",
-    "phone": "+86 138 1234 5678",
     "account": "138 1234 5678",
+    "phone": "+86 138 1234 5678",
     "text": "The app says: error E102, please try again later",
 }
 #: Free-text facts that read better with their own sample.
 FACT_SAMPLES = {
     "device_browser": "iPhone 15, OKPAY app",
-    "contact_log": "Online chat on 21 Nov, ticket ZD-4821",
     "activity_description": "A login alert from an unknown device at 23:40",
     "suspicious_activity": "Two payments of 500 CNY at 02:10 that I did not make",
     "merchant": "Bright Mall online shop",
     "recipient_entered": "Wang Fang, account ending 4321",
+    "recipient": "Zhang Wei, account ending 4821",
+    "contact_log": "Online chat on 21 Nov at 23:00, ticket ZD-4821",
     "payment_reference": "Bank transfer ref 20251121-0042",
     "second_transaction_id": "TX20251121B8",
     "expected_balance": "1780.50 CNY",
@@ -80,11 +81,12 @@ FACT_SAMPLES = {
 ZH_SAMPLES = {
     "text": "页面提示：错误 E102，请稍后再试",
     "device_browser": "iPhone 15，OKPAY 应用",
-    "contact_log": "11月21日联系过在线客服，工单号 ZD-4821",
     "activity_description": "23:40 收到陌生设备的登录提醒",
     "suspicious_activity": "凌晨 02:10 有两笔 500 元的付款不是我本人操作",
     "merchant": "明亮商城网店",
     "recipient_entered": "王芳，尾号 4321 的账户",
+    "recipient": "张伟，尾号 4821 的账户",
+    "contact_log": "11月21日23点联系过在线客服，工单号 ZD-4821",
     "payment_reference": "银行转账流水号 20251121-0042",
 }
 
