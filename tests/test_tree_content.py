@@ -1,0 +1,150 @@
+"""The bundled trees' content rules (DESIGN "The trees", issue 16), over every walk.
+
+Every walk of every bundled tree is taken (each option of each question; at an input a
+plain value of its type, and a skip where it is optional) and its packet built, in both
+languages. An escalating outcome must name the account (a fact of type ``account``) and
+hold it whole in the packet; what the key facts and statements say must be in support's
+words, never the user's first person ("my account", "我的账户"); and a question a user may
+not be able to answer, as DOMAIN.md marks them, offers a "not sure" way out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+
+from okpay_triage import Session, build_packet, bundled_tree_ids
+from okpay_triage.tree.cache import compiled_bundled
+from okpay_triage.tree.plan import CompiledTree, FactSpec
+
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # a Tuesday, in working hours
+
+#: A plain value of each fact type, as a user types it.
+TYPED = {
+    "account": "13812345678",
+    "phone": "13912345678",
+    "email": "li.na@example.com",
+    "money": "128.50 CNY",
+    "datetime": "2026-11-20 14:30",
+    "transaction_id": "TX20261120000123",
+    "order_number": "OD20261120A1",
+    "text": "The app shows error E5100",
+}
+
+#: The user's own voice: first-person words in either language.
+FIRST_PERSON = re.compile(r"\b(?:I|I'm|I've|I'd|me|my|mine|myself)\b|我")
+
+
+def typed(spec: FactSpec) -> str:
+    if spec.type == "choice":
+        return spec.choices[0]
+    if spec.type == "money" and spec.currencies:
+        return f"128.50 {spec.currencies[0]}"
+    return TYPED[spec.type]
+
+
+def walks(plan: CompiledTree) -> Iterator[list[str]]:
+    """Every walk from the start to an outcome, as the answers that make it."""
+    stack: list[tuple[str, list[str]]] = [(plan.start, [])]
+    while stack:
+        node, answers = stack.pop()
+        spec = plan.steps[node]
+        if spec.outcome is not None:
+            yield answers
+            continue
+        if spec.kind == "question":
+            for (option, _), nxt in zip(spec.options, spec.nexts, strict=True):
+                stack.append((nxt, [*answers, option]))
+        else:
+            assert spec.fact is not None
+            stack.append((spec.nexts[0], [*answers, typed(plan.facts[spec.fact])]))
+            if spec.optional:
+                stack.append((spec.nexts[0], [*answers, "skip"]))
+
+
+def finished_sessions(lang: str) -> Iterator[tuple[str, Session]]:
+    for tree_id in bundled_tree_ids():
+        plan = compiled_bundled(tree_id)
+        for answers in walks(plan):
+            session = Session.start(plan, lang=lang)
+            for answer in answers:
+                session = session.answer(answer, now=NOW)
+            assert session.finished
+            yield tree_id, session
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+def test_every_escalating_outcome_requires_the_account(tree_id: str) -> None:
+    plan = compiled_bundled(tree_id)
+    without = [
+        spec.id
+        for spec in plan.steps.values()
+        if spec.outcome is not None
+        and spec.outcome.escalate != "no"
+        and not any(plan.facts[f].type == "account" for f in spec.outcome.requires)
+    ]
+    assert without == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_escalating_packet_holds_the_account_whole(lang: str) -> None:
+    """Support finds the account from the packet: the identifier as given, not a mask."""
+    wrong = []
+    for tree_id, session in finished_sessions(lang):
+        outcome = session.outcome
+        assert outcome is not None
+        if outcome.escalate == "no":
+            continue
+        packet = build_packet(session, now=NOW)
+        accounts = [f.value for f in packet.facts if f.type == "account"]
+        if accounts != ["+8613812345678"]:
+            wrong.append(f"{tree_id}:{outcome.id}: {accounts}")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_key_facts_are_in_supports_words(lang: str) -> None:
+    """What an answer tells support is said of the user, never in the user's voice: an
+    option label such as "It mentions my account" needs a `packet:` phrasing."""
+    first_person: set[str] = set()
+    for tree_id, session in finished_sessions(lang):
+        if session.outcome is None or session.outcome.escalate == "no":
+            continue
+        packet = build_packet(session, now=NOW)
+        said = [f.shown for f in packet.facts if f.type == "choice"]
+        said += [s.text for s in packet.statements]
+        first_person.update(f"{tree_id}: {text}" for text in said if FIRST_PERSON.search(text))
+    assert sorted(first_person) == []
+
+
+#: The questions DOMAIN.md gives an "unsure" (or "other / not sure") branch, by the step
+#: that asks them in the bundled trees, with the DOMAIN question each stands for.
+UNSURE_IN_DOMAIN = {
+    ("login-failure", "q_symptom"): "Q-LOGIN-1 other / not sure",
+    ("login-failure", "q_sure_password"): "Q-LOGIN-3 no / unsure",
+    ("login-failure", "q_network"): "Q-LOGIN-4 no / unsure",
+    ("failed-transaction", "q_account"): "Q-TX-4 no / unsure",
+    ("refund-denied", "q_deadline"): "Q-REF-2 yes / unsure",
+    ("refund-denied", "q_policy_check"): "Q-REF-3 yes / unsure",
+    ("refund-denied", "q_account_state"): "Q-REF-4 no / unsure",
+    ("withdrawal-problem", "q_f_account"): "Q-WD-4 no / unsure",
+    ("withdrawal-problem", "q_s_account"): "Q-WD-4 no / unsure",
+    ("account-security", "q_concern"): "D-SEC: not sure a site or contact is OKPAY's",
+}
+
+
+@pytest.mark.parametrize(("tree_id", "step"), sorted(UNSURE_IN_DOMAIN))
+@pytest.mark.parametrize(("lang", "said"), [("en", "not sure"), ("zh", "不确定")])
+def test_questions_domain_marks_unsure_have_a_way_out(
+    tree_id: str, step: str, lang: str, said: str
+) -> None:
+    """Typing "not sure" / "不确定" at such a question is an answer, not an error."""
+    plan = compiled_bundled(tree_id)
+    spec = plan.steps[step]
+    assert spec.kind == "question", UNSURE_IN_DOMAIN[tree_id, step]
+    assert spec.lookup.get(said) is not None or spec.lookup.get("other") is not None, (
+        UNSURE_IN_DOMAIN[tree_id, step]
+    )
