@@ -24,7 +24,7 @@ from okpay_triage.types import Lang
 from okpay_triage.wording import say
 
 from .context import answered_from_context, context_value, quoted
-from .kept import check_order
+from .kept import check_order, shown
 from .saved import Entry, dump, remember, restore
 from .views import Outcome, Step, TranscriptEntry
 
@@ -189,7 +189,8 @@ class Session:
 
     def shown_facts(self) -> list[tuple[str, str]]:
         """Collected facts as a reader sees them: (label, value) in the session's language,
-        choice values shown by their option label, values kept whole masked."""
+        choice values shown by their option label, values kept whole masked, times with
+        their zone (``2026-11-21 09:30 (Beijing time)``)."""
         from .values import shown_value
 
         pick = 1 if self._lang == "zh" else 0
@@ -200,8 +201,12 @@ class Session:
             if step.kind == "question" and step.fact
             for oid, label in step.options
         }
+        lang = self._lang
         return [
-            (self.fact_label(key), labels.get((key, value), shown_value(facts[key], value)))
+            (
+                self.fact_label(key),
+                labels.get((key, value)) or shown(facts[key], shown_value(facts[key], value), lang),
+            )
             for key, value in self.facts.items()
         ]
 
