@@ -29,7 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TypeVar
 
-from benchmarks.sessions import Request, floor_tables, requests
+from benchmarks.sessions import Request, floor_tables, requests, typed_value
 from benchmarks.treegen import generated_tree
 from okpay_triage import Session
 
@@ -412,10 +412,19 @@ def packets(repeat: int) -> list[Figure]:
         return []
     from okpay_triage.tree.cache import compiled_bundled
 
-    session = Session.start(compiled_bundled("login-failure"))
-    for answer in ("locked", "security", "no", "a@example.com", "2026-11-20 10:00"):
-        session = session.answer(answer)
+    # A walk to an escalating outcome: "locked", then the first option of each question,
+    # and a realistic value at each input.
+    plan = compiled_bundled("login-failure")
+    session = Session.start(plan)
     now = datetime(2026, 11, 20, 10, 0, tzinfo=UTC)
+    while not session.finished:
+        node = session.node
+        if node.kind == "question":
+            ids = [oid for oid, _ in node.options]
+            session = session.answer("locked" if "locked" in ids else ids[0])
+        else:
+            assert node.fact is not None
+            session = session.answer(typed_value(plan.facts[node.fact], session.depth), now=now)
 
     def build() -> None:
         packet = build_packet(session, now=now)

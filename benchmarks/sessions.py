@@ -103,6 +103,14 @@ def typed_value(spec: FactSpec, seed: int) -> str:
             f"Wang_Fang{n}@Mail.Example.com",
             f"user{n}@example.org",
         ][form]
+    if spec.type == "account":  # a registered mobile, or an email, as people type them
+        rest = n * 7919 % 10**8
+        return [
+            f"138 {rest // 10**4:04d} {rest % 10**4:04d}",
+            f"li.na{n}@example.com",
+            f"+86 139{rest:08d}",
+            f"Wang_Fang{n}@Mail.Example.com",
+        ][form]
     if spec.type == "phone":
         rest = n * 7919 % 10**8
         return [
