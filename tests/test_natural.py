@@ -412,3 +412,23 @@ def test_the_kept_line_shows_the_value_normalised(capsys: pytest.CaptureFixture[
     out = capsys.readouterr().out
     assert "✓ 购买时间：2026-11-29 15:00（北京时间）" in out
     assert "✓ 费用：300.00 CNY" in out
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    day=st.sampled_from(
+        ["明天", "明日", "后天", "下周一", "下星期三", "tomorrow", "Tomorrow", "next week"]
+    ),
+    clock=st.sampled_from(["", "下午3点", "上午10点半", " 3pm", " at 9:30", "晚上8点", " morning"]),
+    lang=st.sampled_from(["en", "zh"]),
+)
+def test_a_time_said_to_come_is_refused_as_in_the_future(day: str, clock: str, lang: str) -> None:
+    """明天下午3点, tomorrow 3pm: refused because it has not happened yet, with the message
+    that says so, not as an unreadable time."""
+    spec = FactSpec(
+        id="t", type="datetime", label=("When", "时间"), assume_timezone="Asia/Shanghai"
+    )
+    with pytest.raises(AnswerError) as refused:
+        parse_value(spec, day + clock, lang, NOW)  # type: ignore[arg-type]
+    future = {"en": "in the future", "zh": "晚于当前时间"}[lang]
+    assert future in str(refused.value), day + clock

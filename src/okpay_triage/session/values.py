@@ -175,6 +175,11 @@ def _address_kind(value: str) -> str:
 
 
 _NOT_A_LETTER = re.compile(r"\W|_")
+#: Words for a day still to come: a time said with them is in the future, not unreadable.
+_FUTURE_WORDS = re.compile(
+    r"明天|明日|后天|下周|下星期|下个月|明年"
+    r"|(?<![a-z])(?:tomorrow|next (?:week|month|year))(?![a-z])"
+)
 
 
 def mask(fact_type: str, value: str) -> str:
@@ -303,6 +308,8 @@ def _spoken_time(spec: FactSpec, text: str, lang: Lang, now: datetime) -> tuple[
     zone = _zone(spec.assume_timezone)
     when = None if zone is None else natural_time(said, zone, now)
     if when is None:
+        if _FUTURE_WORDS.search(said):  # 明天下午3点, tomorrow: a time that has not come
+            raise AnswerError(say("future", lang), code="bad-value")
         raise AnswerError(say("bad-datetime", lang), code="bad-value")
     if when.moment is None:
         assert when.day is not None  # a When holds a moment or a day
