@@ -142,8 +142,9 @@ class TestParsing:
                 account(text, lang)
             assert refused.value.code == "bad-value"
             assert all(word in str(refused.value) for word in words)
-            assert "138 1234 5678" in str(refused.value)
-            assert "name@example.com" in str(refused.value)
+            # Its examples describe the forms rather than give numbers or addresses, which
+            # redaction (every message shown is redacted) would mask into forms it refuses.
+            assert redact(str(refused.value)) == str(refused.value)
 
     @SETTINGS
     @given(account_values())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -386,3 +387,64 @@ class TestFactsUpFront:
         assert set(session.facts) <= set(tree.facts)
         with pytest.raises(AnswerError):
             Session.start(tree, facts=facts)
+
+
+@pytest.mark.parametrize("said", ["skip", "Skip", " 跳过 ", "-", "n/a", "N/A"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_skip_at_a_step_that_must_be_answered_is_refused_not_kept(said: str, lang: str) -> None:
+    """'skip' typed where the step cannot be skipped was kept as the answer ('skip' as a
+    transaction id, '跳过' as a recipient, in the packet as data): it is refused, and the
+    session is unchanged."""
+    from okpay_triage.tree.cache import compiled_bundled
+
+    for tree_id in bundled_tree_ids():
+        plan = compiled_bundled(tree_id)
+        for spec in plan.steps.values():
+            if spec.kind != "input" or spec.optional:
+                continue
+            session = _at(plan, spec.id, lang)
+            if session is None:
+                continue
+            with pytest.raises(AnswerError) as refused:
+                session.answer(said)
+            assert refused.value.code == "required"
+            assert refused.value.node_id == spec.id
+            assert session.node.id == spec.id
+            return  # one required step reached is enough per case
+    pytest.fail("no required input reached")
+
+
+_NOW = datetime(2026, 11, 22, 12, 0, tzinfo=UTC)
+
+
+def _at(plan: object, node_id: str, lang: str) -> Session | None:
+    """A session at `node_id`, reached by a breadth-first walk of first options (None if
+    not reached within a few hundred steps)."""
+    from okpay_triage.tree.plan import CompiledTree
+
+    assert isinstance(plan, CompiledTree)
+    start = Session.start(plan, lang=lang)
+    queue = [start]
+    seen = 0
+    while queue and seen < 400:
+        session = queue.pop(0)
+        seen += 1
+        if session.node.id == node_id:
+            return session
+        if session.finished:
+            continue
+        node = session.node
+        if node.kind == "question":
+            queue.extend(session.answer(oid) for oid, _ in node.options)
+        else:
+            spec = plan.facts[node.fact or ""]
+            typed = {
+                "account": "13812345678",
+                "money": "100 CNY",
+                "datetime": "2026-11-20 10:00",
+                "email": "a@example.com",
+                "phone": "13912345678",
+                "choice": (spec.choices or ("x",))[0],
+            }
+            queue.append(session.answer(typed.get(spec.type, "TX20261120000123"), now=_NOW))
+    return None

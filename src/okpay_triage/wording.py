@@ -41,6 +41,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "This step needs an answer.",
         "此步骤需要填写。",
     ),
+    "cannot-skip": (
+        "This step cannot be skipped: support needs it to act on the case.",
+        "此步骤不能跳过：客服需要这项信息才能处理。",
+    ),
     "secret-removed": (
         "Your answer looked like it contained a {kinds}. It was removed and not kept: "
         "never share it with anyone, including support.",
@@ -96,9 +100,10 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "bad-account": (
         "Please enter the mobile number or the email address the account is registered "
-        "with, for example 138 1234 5678, +852 9123 4567 or name@example.com.",
-        "请输入账户注册时使用的手机号码或邮箱地址，例如 138 1234 5678、+852 9123 4567 或 "
-        "name@example.com。",
+        "with: an 11-digit mainland mobile starting with 1, another country's number "
+        "starting with + and its code, or the whole email address.",
+        "请输入账户注册时使用的手机号码或邮箱地址：以 1 开头的 11 位手机号、以 + 和区号开头的"
+        "境外号码，或完整的邮箱地址。",
     ),
     "bad-choice": (
         "Please enter one of: {options}",

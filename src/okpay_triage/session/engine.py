@@ -26,7 +26,7 @@ from okpay_triage.wording import say
 from .context import answered_from_context, context_value, quoted
 from .kept import check_order, shown
 from .saved import Entry, dump, remember, restore
-from .views import Outcome, Step, TranscriptEntry
+from .views import Outcome, Step, TranscriptEntry, step_view
 
 if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
@@ -39,6 +39,10 @@ __all__ = ["Outcome", "Session", "Step", "TranscriptEntry"]
 
 #: Words that skip an optional input.
 SKIP_WORDS = frozenset({"-", "skip", "none", "n/a", "跳过", "无", "没有", "不知道"})
+#: The words among them that only ever mean "skip": refused at a step that must be
+#: answered, rather than kept as its answer ("skip" as a transaction id, "跳过" as a name).
+#: "没有", "无", "不知道" and "none" can be real answers there, so they stay answers.
+SKIP_COMMANDS = frozenset({"-", "skip", "n/a", "跳过"})
 
 
 class Session:
@@ -128,7 +132,7 @@ class Session:
     @property
     def node(self) -> Step:
         """The current step."""
-        return self._view(self._plan.steps[self._node])
+        return step_view(self._plan, self._plan.steps[self._node], self._lang)
 
     @property
     def finished(self) -> bool:
@@ -280,6 +284,8 @@ class Session:
             target = spec.nexts[index]
         elif spec.optional and normalize(text) in SKIP_WORDS:
             chosen = None
+        elif normalize(text) in SKIP_COMMANDS:  # "skip" where the step cannot be skipped
+            raise AnswerError(say("cannot-skip", lang), code="required", node_id=spec.id)
         else:
             assert spec.fact is not None  # an input always collects a fact
             fact = self._plan.facts[spec.fact]
@@ -346,22 +352,6 @@ class Session:
         """Answer from context every step whose fact is known up front."""
         entries, node = answered_from_context(self._plan, self._context, self._entries, self._node)
         return Session(self._plan, self._lang, self._context, entries, node, notices, self._checked)
-
-    def _view(self, spec: StepSpec) -> Step:
-        pick = 1 if self._lang == "zh" else 0
-        fact = self._plan.facts.get(spec.fact) if spec.fact else None
-        return Step(
-            id=spec.id,
-            kind=spec.kind,
-            prompt=spec.prompt[pick],
-            options=[(oid, label[pick]) for oid, label in spec.options],
-            fact=spec.fact,
-            help=spec.help[pick] if spec.help else None,
-            info=[line[pick] for line in spec.info],
-            optional=spec.optional,
-            hint=fact.hint[pick] if fact and fact.hint and spec.kind == "input" else None,
-            remaining=spec.remaining,
-        )
 
     # ------------------------------------------------------------------ saving
 

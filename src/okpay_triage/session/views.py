@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from okpay_triage.types import Escalation, Severity, Source, StepKind
+from okpay_triage.tree.plan import CompiledTree, StepSpec
+from okpay_triage.types import Escalation, Lang, Severity, Source, StepKind
 
 
 class Step(NamedTuple):
@@ -44,3 +45,21 @@ class TranscriptEntry(NamedTuple):
     source: Source
     prompt: str
     shown: str  # as shown to a reader: the option label, or the value (masked if kept whole)
+
+
+def step_view(plan: CompiledTree, spec: StepSpec, lang: Lang) -> Step:
+    """The `Step` a session at `spec` shows, in `lang`."""
+    pick = 1 if lang == "zh" else 0
+    fact = plan.facts.get(spec.fact) if spec.fact else None
+    return Step(
+        id=spec.id,
+        kind=spec.kind,
+        prompt=spec.prompt[pick],
+        options=[(oid, label[pick]) for oid, label in spec.options],
+        fact=spec.fact,
+        help=spec.help[pick] if spec.help else None,
+        info=[line[pick] for line in spec.info],
+        optional=spec.optional,
+        hint=fact.hint[pick] if fact and fact.hint and spec.kind == "input" else None,
+        remaining=spec.remaining,
+    )
