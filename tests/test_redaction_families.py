@@ -140,6 +140,12 @@ SEARCH_PIECES = (
     "is", " ", "  ", ":", "：", "是", "482913", "1234", "hunter2!", "abc", "E5100", ".", "，",
     "please try again later", "%b4111111111111111^X^1", ";4111111111111111=1", "cvv 123",
     "\n", "pass", "pw", "one-time", "passcode", "Ｐｉｎ", "１２３４",
+    # a keyword of every family, so that each first character is met
+    "recovery code", "backup code", "google authenticator code", "access code", "log-in code",
+    "e-mail code", "text code", "verify pin", "confirmation code", "auth code", "2fa", "mfa",
+    "totp", "otp", "cvv2", "csc", "security code", "card verification value", "codes from",
+    "安全码", "卡验证码", "動態碼", "校验码", "短信码", "簡訊碼", "一次性密码", "备用码",
+    "恢复码", "授权码", "確認碼", "认证码", "口令", "pwd", "pswd", "%b", ";",
 )  # fmt: skip
 
 
