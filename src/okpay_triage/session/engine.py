@@ -282,9 +282,9 @@ class Session:
             index = self._pick(spec, text)
             chosen: str | None = spec.options[index][0]
             target = spec.nexts[index]
-        elif spec.optional and normalize(text) in SKIP_WORDS:
+        elif (said := normalize(text)) in SKIP_WORDS and spec.optional:
             chosen = None
-        elif normalize(text) in SKIP_COMMANDS:  # "skip" where the step cannot be skipped
+        elif said in SKIP_COMMANDS:  # "skip" where the step cannot be skipped
             raise AnswerError(say("cannot-skip", lang), code="required", node_id=spec.id)
         else:
             assert spec.fact is not None  # an input always collects a fact
