@@ -205,13 +205,18 @@ def _next_secret(lowered: str, pos: int) -> re.Match[str] | None:
     tried only where a keyword starts within reach of a hint."""
     while hint := _HINT.search(lowered, pos):
         at = max(pos, hint.start() - _LEAD)
-        while key := _KEYWORD_AHEAD.match(lowered, at):  # a keyword in [at, at + _LEAD]
-            start = key.start("keyword")
-            m = _SECRET.match(lowered, start)
-            if m is not None:
-                return m
-            at = start + 1
-        pos = at + _LEAD + 1  # no secret starts before this
+        key = _KEYWORD_AHEAD.match(lowered, at)  # the first keyword in [at, at + _LEAD]
+        if key is None:
+            pos = at + _LEAD + 1  # no secret starts before this
+            continue
+        start = key.start("keyword")
+        m = _SECRET.match(lowered, start)
+        if m is not None:
+            return m
+        # No secret starts before start + 1. A keyword after it holds a hint after it: find
+        # that hint first, rather than look for a keyword in the next _LEAD characters
+        # whether or not one can be there ("error code E5492. Please try again later.").
+        pos = start + 1
     return None
 
 

@@ -26,6 +26,7 @@ from okpay_triage.wording import say
 from .context import answered_from_context, context_value, quoted
 from .kept import check_order, shown
 from .saved import Entry, dump, remember, restore
+from .skips import SKIP_COMMANDS, SKIP_WORDS, skip_form
 from .views import Outcome, Step, TranscriptEntry, step_view
 
 if TYPE_CHECKING:
@@ -35,14 +36,6 @@ if TYPE_CHECKING:
     from .values import Parsed
 
 __all__ = ["Outcome", "Session", "Step", "TranscriptEntry"]
-
-
-#: Words that skip an optional input.
-SKIP_WORDS = frozenset({"-", "skip", "none", "n/a", "跳过", "无", "没有", "不知道"})
-#: The words among them that only ever mean "skip": refused at a step that must be
-#: answered, rather than kept as its answer ("skip" as a transaction id, "跳过" as a name).
-#: "没有", "无", "不知道" and "none" can be real answers there, so they stay answers.
-SKIP_COMMANDS = frozenset({"-", "skip", "n/a", "跳过"})
 
 
 class Session:
@@ -282,7 +275,7 @@ class Session:
             index = self._pick(spec, text)
             chosen: str | None = spec.options[index][0]
             target = spec.nexts[index]
-        elif (said := normalize(text)) in SKIP_WORDS and spec.optional:
+        elif (said := skip_form(text)) in SKIP_WORDS and spec.optional:
             chosen = None
         elif said in SKIP_COMMANDS:  # "skip" where the step cannot be skipped
             raise AnswerError(say("cannot-skip", lang), code="required", node_id=spec.id)
