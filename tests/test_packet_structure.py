@@ -91,7 +91,7 @@ def test_steps_tried_are_said_for_support() -> None:
     packet = build_packet(refund(), now=WED_DAY)
     (step,) = packet.steps_tried
     assert step.statement == "用户在应用内再次申请，仍被拒绝。"
-    tried = packet.to_text().split("【已尝试的操作】")[1].split("【")[0]
+    tried = packet.to_text().split("【已向用户给出的自助步骤及用户反馈】")[1].split("【")[0]
     assert "这样可以了吗" not in tried
     assert "打开订单，再次点击申请退款。" in tried
 

@@ -120,6 +120,43 @@ def test_key_facts_are_in_supports_words(lang: str) -> None:
     assert sorted(first_person) == []
 
 
+#: Words that speak to the reader: the user's cause says them, support's must not.
+SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b|您|你", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+def test_escalating_outcomes_state_their_cause_for_support(tree_id: str) -> None:
+    """The packet's summary and cause are addressed to support: every escalating outcome
+    has a `packet:` cause, in the third person in both languages."""
+    plan = compiled_bundled(tree_id)
+    wrong = []
+    for spec in plan.steps.values():
+        out = spec.outcome
+        if out is None or out.escalate == "no":
+            continue
+        if out.packet is None:
+            wrong.append(f"{spec.id}: no packet cause")
+            continue
+        wrong += [f"{spec.id}: {text}" for text in out.packet if SECOND_PERSON.search(text)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_packets_give_supports_cause(lang: str) -> None:
+    """The packet's cause and summary are the outcome's `packet:` text, not the user's."""
+    pick = 1 if lang == "zh" else 0
+    wrong = []
+    for tree_id, session in finished_sessions(lang):
+        spec = session.plan.steps[session.node.id].outcome
+        if spec is None or spec.escalate == "no" or spec.packet is None:
+            continue
+        packet = build_packet(session, now=NOW)
+        said = spec.packet[pick]
+        if packet.outcome.cause != said or said.rstrip("。.") not in packet.summary:
+            wrong.append(f"{tree_id}:{spec.id}")
+    assert wrong == []
+
+
 #: The questions DOMAIN.md gives an "unsure" (or "other / not sure") branch, by the step
 #: that asks them in the bundled trees, with the DOMAIN question each stands for.
 UNSURE_IN_DOMAIN = {

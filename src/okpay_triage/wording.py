@@ -342,7 +342,12 @@ WORDS: dict[str, tuple[str, str]] = {
         "The user skipped these; ask for them if they are needed.",
         "用户跳过了以下信息，如有需要请向用户索取。",
     ),
-    "label.tried": ("Steps already tried", "已尝试的操作"),
+    # What the user was *given* to try: the tree cannot know they did it, only what they
+    # answered after.
+    "label.tried": (
+        "Self-service steps given to the user, and what the user said",
+        "已向用户给出的自助步骤及用户反馈",
+    ),
     "label.tried-none": ("No self-service steps recorded.", "没有记录到自助操作。"),
     "label.result": ("Result", "结果"),
     "label.attachments": ("Attachments to include", "需附上的材料"),

@@ -175,6 +175,9 @@ def build_packet(
     spec = plan.steps[outcome.id].outcome
     assert spec is not None  # the session is at an outcome
     priority = PRIORITY[outcome.escalate][outcome.severity]
+    # The cause as support reads it (third person) where the tree gives one; the user's
+    # wording ("you ...") otherwise.
+    cause = spec.packet[pick] if spec.packet else outcome.cause
     in_hours = within_hours(created, config)
     opening = None if in_hours else next_opening(created, config)
     chosen = route(
@@ -211,7 +214,7 @@ def build_packet(
         f"packet.summary.{outcome.escalate}",
         lang,
         title=outcome.title.strip().rstrip("。."),
-        cause=_sentence(outcome.cause, lang),
+        cause=_sentence(cause, lang),
     )
 
     said = _phrasings(plan, pick)
@@ -266,7 +269,7 @@ def build_packet(
             PacketOutcome,
             id=outcome.id,
             title=outcome.title,
-            cause=outcome.cause,
+            cause=cause,
             steps=tuple(outcome.steps),
             escalate=outcome.escalate,
             severity=outcome.severity,

@@ -20,7 +20,7 @@ from pathlib import Path
 from .bundled import bundled_path
 from .plan import CompiledTree
 
-CACHE_FORMAT = "3"  # 2: FactSpec.keep; 3: phrasings, outcome channel and complaint
+CACHE_FORMAT = "4"  # 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause
 
 
 def cache_dir() -> Path | None:

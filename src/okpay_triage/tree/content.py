@@ -168,6 +168,27 @@ def account_required(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
         )
 
 
+#: Words that address the reader: in a cause they speak to the user.
+_SECOND_PERSON = re.compile(r"\b(?:you|your|yours|yourself)\b|您|你", re.IGNORECASE)
+
+
+def packet_cause_present(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
+    """An outcome's `cause` is read by the user; the packet is read by support, who would
+    take a "you" in it for themselves. An escalating outcome whose cause says "you" (您, 你)
+    states it for support too, in its `packet:` text."""
+    if not isinstance(node, Outcome) or node.escalate == "no" or node.packet is not None:
+        return
+    if _SECOND_PERSON.search(node.cause.en) or _SECOND_PERSON.search(node.cause.zh):
+        yield Finding(
+            "packet-cause-missing",
+            f"the cause of escalating outcome '{node.id}' speaks to the user (\"you\"), "
+            "and the packet is read by support; add `packet:` with the cause in the third "
+            "person (\"The user says ...\")",
+            ("nodes", i, "cause"),
+            "warning",
+        )
+
+
 def fact_options_fit(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
     """A fact's type-specific options fit its type: `not_before` names a declared datetime
     fact from a datetime fact, `allow_zero` is for money. Checked at the first input that
@@ -268,6 +289,7 @@ NODE_RULES: tuple[NodeRule, ...] = (
     facts_declared,
     fact_types_fit,
     account_required,
+    packet_cause_present,
     fact_options_fit,
     translations_present,
 )

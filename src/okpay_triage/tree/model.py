@@ -262,6 +262,14 @@ class Outcome:
     complaint: Annotated[
         bool, Field(description="A complaint or appeal: routed to a written channel.")
     ] = False
+    packet: Annotated[
+        Text | None,
+        Field(
+            description="The cause as support reads it, in the third person (\"The user "
+            'says the reset code never arrives\"); the packet shows it in place of `cause`, '
+            "which speaks to the user. Expected on every outcome that escalates."
+        ),
+    ] = None
 
 
 Node = Annotated[Question | Input | Outcome, Field(discriminator="kind")]

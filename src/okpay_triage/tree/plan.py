@@ -103,6 +103,7 @@ class OutcomeSpec(NamedTuple):
     attachments: tuple[Pair, ...]
     channel: ChannelId | None = None
     complaint: bool = False
+    packet: Pair | None = None  # the cause for support, in the third person
 
 
 class StepSpec(NamedTuple):
@@ -213,6 +214,7 @@ def _step_from(data: dict[str, Any]) -> StepSpec:
             attachments=tuple(_pair_of(a) for a in out["attachments"]),
             channel=out["channel"],
             complaint=bool(out["complaint"]),
+            packet=None if out.get("packet") is None else _pair_of(out["packet"]),
         )
     )
     return StepSpec(
@@ -306,6 +308,7 @@ def _step(node: Any) -> StepSpec:
             tuple(_pair(a) for a in node.attachments),
             node.channel,
             node.complaint,
+            _pair(node.packet) if node.packet else None,
         )
         return StepSpec(prompt=_pair(node.title), outcome=outcome, **common)
     if node.kind == "input":
