@@ -450,7 +450,7 @@ class TestTreeRules:
 
     def test_unwritten_keep_leaves_the_content_hash_alone(self) -> None:
         """Trees that do not write `keep` hash as before: saved sessions still resume."""
-        assert '"keep"' not in load_tree("login-failure").model_dump_json()
+        assert '"keep"' not in load_tree("fee-dispute").model_dump_json()
         assert '"keep":"whole"' in TREE.model_dump_json()
 
     def test_a_direct_fact_spec_resolves_its_keep(self) -> None:

@@ -420,7 +420,7 @@ class TestJsonLines:
     def test_list_and_suggest(self) -> None:
         """`list --json` and `suggest --json` print one object per tree."""
         trees = json_events(invoke("list", "--json", "--lang", "zh").output)
-        assert {"id": "login-failure", "version": "2.0", "title": "无法登录账户"}.items() <= trees[
+        assert {"id": "login-failure", "version": "2.1", "title": "无法登录账户"}.items() <= trees[
             3
         ].items()
         ranked = json_events(invoke("suggest", "--json", "my refund was rejected").output)
