@@ -12,8 +12,9 @@ in `tree.content`.
 A tree is read once: a single pass over its nodes builds the graph as flat lists indexed by
 node position (`tree.graph`), and `content.node_findings` runs each node through the
 one-node rules. The graph rules then work on those lists, which stay small and in cache
-however large the tree is. When a loop is found, a depth-first search in file order names
-each one at the `next` that closes it; networkx finds the path that misses a fact; a tree
+however large the tree is. When a loop is found, networkx lists every loop and each is
+named at the `next` that closes it (`tree.loops`); networkx finds the path that misses a
+fact; a tree
 that passes never builds a networkx graph. Neither is on the start-up path of the command
 line. A tree whose shape is wrong gets the graph rules too, on the graph its plain data
 gives (`check_data`).
