@@ -3,7 +3,8 @@
 Each file in `tests/data/authoring/` reproduces one finding of the authoring review (issue
 17): an answer that changes nothing, a start that is an outcome, an id that is a digit, an
 unquoted comma in `{...}`, a key indented too far, a node without `kind`, an unknown key
-`when`. `EXPECTED.yaml` lists every problem each gives, in order; none may use the
+`when`, a shape error beside a question whose answer changes nothing (point 4: the checks
+that can still run do). `EXPECTED.yaml` lists every problem each gives, in order; none may use the
 parser's or the schema library's own wording, or guess a text key for a node key.
 """
 
