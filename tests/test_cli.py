@@ -277,10 +277,11 @@ class TestSuggestAndRender:
         assert "您登录时遇到了什么情况" in result.output
 
     def test_render_bad_tree(self) -> None:
-        """A broken tree file cannot be drawn: exit 1 with its problems."""
-        result = invoke("render", str(DATA / "bad" / "cycle.yaml"))
+        """A tree file that cannot be read at all cannot be drawn: exit 1 with its problem
+        (one that only fails validation is drawn as a draft: tests/test_diagram.py)."""
+        result = invoke("render", str(DATA / "bad" / "syntax.yaml"))
         assert result.exit_code == 1
-        assert "cycle" in result.output
+        assert "yaml-syntax" in result.output
 
 
 def test_run_starts_without_heavy_imports(tmp_path: Path) -> None:

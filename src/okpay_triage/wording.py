@@ -448,6 +448,13 @@ WORDS: dict[str, tuple[str, str]] = {
         "outcome                         paths  asked  chance  escalate",
         "结果                            路径数  询问数  概率    升级",
     ),
+    # ------------------------------------------------------------------ diagrams of drafts
+    "diagram.missing": ("'{id}': no such node", "“{id}”：没有这个节点"),
+    "diagram.legend-title": ("Legend", "图例"),
+    "diagram.legend": (
+        "a problem here: okpay-triage validate names it",
+        "此处有问题：运行 okpay-triage validate 查看",
+    ),
 }
 
 #: Weekday names, Monday first, as ``(en, zh)`` pairs.

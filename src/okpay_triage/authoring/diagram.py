@@ -2,16 +2,23 @@
 
 Questions are boxes, inputs are parallelograms, outcomes are rounded and coloured by how they
 escalate (green: no; yellow: if unresolved; orange: yes; red: urgent). Edge labels are the
-option labels. All tree text is escaped for the target syntax, so a label can never end the
+option labels, in the same CJK-capable font as the nodes in DOT. A draft (`authoring.draft`:
+a tree with errors, drawn from its plain data) is drawn the same way, its steps with
+problems highlighted: the class ``problem`` in Mermaid, a thick dashed red border and a
+legend in DOT. All tree text is escaped for the target syntax, so a label can never end the
 node or inject directives. Returns strings; printing is the CLI's job.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from typing import TYPE_CHECKING
 
+from okpay_triage import wording
 from okpay_triage.tree.plan import CompiledTree, compile_tree
+
+from .draft import Draft, DraftStep, plan_steps
 
 if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
@@ -23,6 +30,12 @@ ESCALATION_COLOURS = {
     "urgent": ("#fde7e9", "#b00020"),
 }
 MAX_LABEL = 60
+#: A font with Chinese glyphs, for node and edge labels alike (Graphviz falls back to the
+#: next family when the first is not installed).
+FONT = "Noto Sans CJK SC, sans-serif"
+#: How a step with a problem is drawn: (fill, border), the border thick and dashed.
+PROBLEM_COLOURS = ("#fde7e9", "#b00020")
+LEGEND_NODE = "legend: problem"
 
 
 def _short(text: str) -> str:
@@ -37,65 +50,125 @@ def _mermaid_text(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _node(node_id: str) -> str:
-    # A prefix keeps ids such as "end" or "graph" from being read as Mermaid keywords.
-    return f"n_{node_id.replace('-', '_')}"
+def _names(steps: tuple[DraftStep, ...]) -> dict[str, str]:
+    """A Mermaid name per step id: ``n_`` and the id with every character outside
+    ``[A-Za-z0-9_]`` made ``_`` (the prefix keeps ids such as "end" or "graph" from being read
+    as Mermaid keywords), numbered when two ids would make the same name."""
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    for step in steps:
+        base = "n_" + re.sub(r"[^A-Za-z0-9_]", "_", step.id)
+        name, k = base, 1
+        while name in taken:
+            k += 1
+            name = f"{base}_{k}"
+        taken.add(name)
+        names[step.id] = name
+    return names
 
 
-def _plan(tree: Tree | CompiledTree) -> CompiledTree:
-    return tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+def _steps(tree: Tree | CompiledTree | Draft) -> tuple[DraftStep, ...]:
+    if isinstance(tree, Draft):
+        return tree.steps
+    return plan_steps(tree if isinstance(tree, CompiledTree) else compile_tree(tree))
 
 
-def to_mermaid(tree: Tree | CompiledTree, lang: str = "en") -> str:
-    """The tree as a Mermaid flowchart (GitHub renders it in a ```mermaid block)."""
-    plan = _plan(tree)
+def to_mermaid(tree: Tree | CompiledTree | Draft, lang: str = "en") -> str:
+    """The tree as a Mermaid flowchart (GitHub renders it in a ```mermaid block); the
+    steps of a draft that have problems get the class ``problem``."""
+    steps = _steps(tree)
+    names = _names(steps)
     pick = 1 if lang == "zh" else 0
     lines = ["flowchart TD"]
-    for step in plan.steps.values():
-        label = _mermaid_text(step.prompt[pick])
-        if step.outcome is not None:
-            level = step.outcome.escalate.replace("-", "_")
-            lines.append(f"  {_node(step.id)}([{label}]):::{level}")
+    for step in steps:
+        name, label = names[step.id], _mermaid_text(step.prompt[pick])
+        if step.kind == "outcome":
+            level = (step.escalate or "").replace("-", "_")
+            known = (step.escalate or "") in ESCALATION_COLOURS
+            lines.append(f"  {name}([{label}])" + (f":::{level}" if known else ""))
         elif step.kind == "input":
-            lines.append(f"  {_node(step.id)}[/{label}/]")
+            lines.append(f"  {name}[/{label}/]")
+        elif step.kind == "missing":
+            missing = _mermaid_text(wording.say("diagram.missing", lang, id=step.id))
+            lines.append(f"  {name}[{missing}]")
         else:
-            lines.append(f"  {_node(step.id)}[{label}]")
-    for step in plan.steps.values():
-        if step.kind == "input":
-            lines.append(f"  {_node(step.id)} --> {_node(step.nexts[0])}")
-        for (_, option), target in zip(step.options, step.nexts[: len(step.options)], strict=True):
-            edge = _mermaid_text(option[pick])
-            lines.append(f"  {_node(step.id)} -->|{edge}| {_node(target)}")
+            lines.append(f"  {name}[{label}]")
+    for step in steps:
+        for edge, target in step.edges:
+            shown = "" if edge is None else f"|{_mermaid_text(edge[pick])}|"
+            lines.append(f"  {names[step.id]} -->{shown} {names[target]}")
     for level, (fill, stroke) in ESCALATION_COLOURS.items():
         name = level.replace("-", "_")
         lines.append(f"  classDef {name} fill:{fill},stroke:{stroke},color:#000")
+    marked = [names[step.id] for step in steps if step.problem]
+    if marked:
+        fill, stroke = PROBLEM_COLOURS
+        lines.append(
+            f"  classDef problem fill:{fill},stroke:{stroke},stroke-width:3px,"
+            "stroke-dasharray:6 3,color:#000"
+        )
+        lines.append(f"  class {','.join(marked)} problem")
     return "\n".join(lines) + "\n"
 
 
-def to_dot(tree: Tree | CompiledTree, lang: str = "en") -> str:
-    """The tree as a Graphviz DOT digraph (``dot -Tsvg``)."""
-    plan = _plan(tree)
+def _dot_style(step: DraftStep) -> str:
+    """The shape and colours of a step in DOT: those of its kind, and for a step with a
+    problem a thick dashed red border (and a red fill, except an outcome's own colour)."""
+    if step.kind == "outcome":
+        fill, stroke = ESCALATION_COLOURS.get(step.escalate or "", ("#ffffff", "#000000"))
+        style = ["rounded", "filled"]
+    else:
+        fill, stroke, style = None, None, []
+    shape = "parallelogram" if step.kind == "input" else "box"
+    if step.problem:
+        fill, stroke = fill or PROBLEM_COLOURS[0], PROBLEM_COLOURS[1]
+        style += ["filled", "dashed", "bold"] if not style else ["dashed", "bold"]
+    parts = [f"shape={shape}"]
+    if style:
+        parts.append(f'style="{",".join(style)}"')
+    if fill is not None:
+        parts.append(f'fillcolor="{fill}", color="{stroke}"')
+    if step.problem:
+        parts.append("penwidth=3")
+    return ", ".join(parts)
+
+
+#: The legend's one entry: how a step with a problem looks.
+LEGEND = DraftStep(LEGEND_NODE, "unknown", ("", ""), problem=True)
+
+
+def _dot(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def to_dot(tree: Tree | CompiledTree | Draft, lang: str = "en") -> str:
+    """The tree as a Graphviz DOT digraph (``dot -Tsvg``); the steps of a draft that have
+    problems are drawn with a thick dashed red border, explained in a legend."""
+    steps = _steps(tree)
     pick = 1 if lang == "zh" else 0
+    title = tree.id
     lines = [
-        f"digraph {json.dumps(plan.id)} {{",
+        f"digraph {_dot(title)} {{",
         "  rankdir=TB;",
-        '  node [fontname="Noto Sans CJK SC, sans-serif", fontsize=11];',
+        f"  node [fontname={_dot(FONT)}, fontsize=11];",
+        f"  edge [fontname={_dot(FONT)}, fontsize=10];",
     ]
-    for step in plan.steps.values():
-        label = json.dumps(_short(step.prompt[pick]), ensure_ascii=False)
-        if step.outcome is not None:
-            fill, stroke = ESCALATION_COLOURS[step.outcome.escalate]
-            style = f'shape=box, style="rounded,filled", fillcolor="{fill}", color="{stroke}"'
-        elif step.kind == "input":
-            style = "shape=parallelogram"
-        else:
-            style = "shape=box"
-        lines.append(f"  {json.dumps(step.id)} [label={label}, {style}];")
-    for step in plan.steps.values():
-        if step.kind == "input":
-            lines.append(f"  {json.dumps(step.id)} -> {json.dumps(step.nexts[0])};")
-        for (_, option), target in zip(step.options, step.nexts[: len(step.options)], strict=True):
-            label = json.dumps(_short(option[pick]), ensure_ascii=False)
-            lines.append(f"  {json.dumps(step.id)} -> {json.dumps(target)} [label={label}];")
+    for step in steps:
+        label = _dot(_short(step.prompt[pick]))
+        if step.kind == "missing":
+            label = _dot(wording.say("diagram.missing", lang, id=step.id))
+        lines.append(f"  {_dot(step.id)} [label={label}, {_dot_style(step)}];")
+    for step in steps:
+        for edge, target in step.edges:
+            shown = "" if edge is None else f" [label={_dot(_short(edge[pick]))}]"
+            lines.append(f"  {_dot(step.id)} -> {_dot(target)}{shown};")
+    if any(step.problem for step in steps):
+        legend = _dot(wording.say("diagram.legend", lang))
+        lines += [
+            "  subgraph cluster_legend {",
+            f"    label={_dot(wording.say('diagram.legend-title', lang))};",
+            f"    {_dot(LEGEND_NODE)} [label={legend}, {_dot_style(LEGEND)}];",
+            "  }",
+        ]
     lines.append("}")
     return "\n".join(lines) + "\n"

@@ -125,14 +125,38 @@ def render(tree: str, fmt: str, lang: str) -> None:
     """Draw TREE (a bundled id or a file) as a diagram.
 
     Mermaid or Graphviz DOT, labels in --lang; outcomes are coloured by escalation (green:
-    no, yellow: if unresolved, orange: yes, red: urgent).
+    no, yellow: if unresolved, orange: yes, red: urgent). A tree file with errors is drawn
+    as a draft: its problems go to standard error and the nodes that have them are
+    highlighted (exit 0); a file with nothing that can be drawn exits 1.
     """
     from okpay_triage.authoring.diagram import to_dot, to_mermaid
+    from okpay_triage.tree.bundled import is_bundled_id
 
-    from .files import tree_for_run
+    from .exits import Failed
 
-    drawn = (to_mermaid if fmt == "mermaid" else to_dot)(tree_for_run(tree), lang)
-    click.echo(shown(drawn), nl=False)
+    draw = to_mermaid if fmt == "mermaid" else to_dot
+    if is_bundled_id(tree):
+        from okpay_triage.tree.cache import compiled_bundled
+
+        click.echo(shown(draw(compiled_bundled(tree), lang)), nl=False)
+        return
+    from okpay_triage.authoring.draft import read_draft
+
+    draft = read_draft(tree)
+    errors = draft.errors
+    if errors:
+        for problem in draft.problems:
+            echo(shown(str(problem)), err=True)
+    if not draft.steps:
+        raise Failed
+    click.echo(shown(draw(draft, lang)), nl=False)
+    if errors:
+        marked = sum(1 for step in draft.steps if step.problem)
+        echo(
+            f"drawn as a draft: {len(errors)} error(s); {marked} node(s) with problems "
+            "are highlighted (okpay-triage validate lists them)",
+            err=True,
+        )
 
 
 @click.command()

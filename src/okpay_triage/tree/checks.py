@@ -12,8 +12,9 @@ in `tree.content`.
 A tree is read once: a single pass over its nodes builds the graph as flat lists indexed by
 node position (`tree.graph`), and `content.node_findings` runs each node through the
 one-node rules. The graph rules then work on those lists, which stay small and in cache
-however large the tree is. When a loop is found, a depth-first search in file order names
-each one at the `next` that closes it; networkx finds the path that misses a fact; a tree
+however large the tree is. When a loop is found, networkx lists every loop and each is
+named at the `next` that closes it (`tree.loops`); networkx finds the path that misses a
+fact; a tree
 that passes never builds a networkx graph. Neither is on the start-up path of the command
 line. A tree whose shape is wrong gets the graph rules too, on the graph its plain data
 gives (`check_data`).
@@ -26,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from okpay_triage.errors import Problem, did_you_mean
 
-from .content import Finding, node_findings, tree_translations
+from .content import Finding, node_findings, same_answers, tree_translations
 from .graph import Index, index_tree, partial_index
 from .loops import acyclic, topological_order
 from .model import Outcome, Tree
@@ -261,10 +262,11 @@ def _path_without(ix: Index, end: int, fact: str) -> list[str]:
 
 
 def check_data(data: dict[str, Any], smap: SourceMap, broken: set[DataPath]) -> list[Problem]:
-    """The graph rules on a tree whose shape is wrong (`broken` holds where the schema's
-    problems are): what can still be checked is, so an author sees everything at once. A
+    """The graph rules, and whether each question's answer changes anything, on a tree
+    whose shape is wrong (`broken` holds where the schema's problems are): what can still
+    be checked is, so an author sees everything at once. A
     finding at a place already reported is left out; the rules that need the whole tree
-    (the one-node rules, facts) wait until the shape is right."""
+    (the other one-node rules, facts) wait until the shape is right."""
     ix = partial_index(data)
     if ix is None:
         return []
@@ -272,7 +274,22 @@ def check_data(data: dict[str, Any], smap: SourceMap, broken: set[DataPath]) -> 
     if refused:  # a reference close to a refused id most likely means it: not a second error
         ix.unresolved = [u for u in ix.unresolved if not did_you_mean(u[1], refused)]
     found, _, _ = graph_findings(ix)
+    found += answers_in_data(data["nodes"])
     return [_place(f, smap, smap.file) for f in found if f.path not in broken]
+
+
+def answers_in_data(nodes: list[Any]) -> Iterator[Finding]:
+    """`answer-changes-nothing` on the plain data of a tree whose shape is wrong: a
+    question (not bound to a fact) whose options, two or more, all name the same `next`."""
+    for i, node in enumerate(nodes):
+        if not isinstance(node, dict) or node.get("kind") != "question" or "fact" in node:
+            continue
+        options, node_id = node.get("options"), node.get("id")
+        if not isinstance(options, list) or len(options) < 2 or not isinstance(node_id, str):
+            continue
+        targets = {o.get("next") if isinstance(o, dict) else None for o in options}
+        if len(targets) == 1 and isinstance(target := targets.pop(), str):
+            yield same_answers(node_id, target, i)
 
 
 # --------------------------------------------------------------------------- public

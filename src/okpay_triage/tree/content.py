@@ -51,14 +51,20 @@ def answer_changes_something(tree: Tree, i: int, node: Any) -> Iterator[Finding]
     options = node.options
     first = options[0].next
     if len(options) >= 2 and all(option.next == first for option in options):
-        yield Finding(
-            "answer-changes-nothing",
-            f"question '{node.id}': every option leads to '{first}', so the answer changes "
-            "nothing; lead the options to different steps, bind the question to a fact, or "
-            "show the text as info on the next step",
-            ("nodes", i, "options"),
-            "warning",
-        )
+        yield same_answers(node.id, first, i)
+
+
+def same_answers(node_id: str, target: str, i: int) -> Finding:
+    """The warning for question `node_id`, at position `i`, whose options all lead to
+    `target` (also given by `tree.checks` for a tree whose shape is wrong)."""
+    return Finding(
+        "answer-changes-nothing",
+        f"question '{node_id}': every option leads to '{target}', so the answer changes "
+        "nothing; lead the options to different steps, bind the question to a fact, or "
+        "show the text as info on the next step",
+        ("nodes", i, "options"),
+        "warning",
+    )
 
 
 def distinct_answers(tree: Tree, i: int, node: Any) -> Iterator[Finding]:

@@ -8,6 +8,7 @@ tree pays for the sort alone.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from .content import Finding
@@ -38,6 +39,9 @@ def topological_order(ix: Index) -> list[int] | None:
 LOOP_SHOWN = 30
 #: How many loops are named one by one before the rest are counted.
 MAX_LOOPS = 20
+#: How many loops are looked for at most: a tangle of n steps can hold exponentially many,
+#: and past this the count says "at least".
+LOOP_SEARCH = 200
 
 _RETRY = (
     "to let the user try again, unroll the retry: a new step such as '{0}_again' that "
@@ -49,54 +53,72 @@ def acyclic(ix: Index, order: list[int] | None) -> Iterator[Finding]:
     """Every loop, each pointed at the `next` that closes it; called only when the
     topological sort could not place every vertex.
 
-    A depth-first search in file order (roots, then options, in the order written) finds
-    each back edge: a `next` that leads to a step still on the search's path. Every loop
-    holds at least one, so cutting each named `next` removes every loop; the search and so
-    the output depend only on the file, never on hashing. The search visits only the
-    vertices the sort could not place: every loop lies among them.
+    Every elementary loop of each group of tangled steps (a strongly connected component
+    of what the sort left) is named, from networkx's `simple_cycles`, up to `LOOP_SEARCH`.
+    A loop is written from the step of it that a depth-first search in file order reaches
+    first, so the `next` that closes it goes back to a step still on the search's path:
+    cutting every `next` so named leaves no loop, and a loop closed by two options written
+    to the same step is named at each. Loops are sorted by where that `next` is written,
+    then by their steps in search order; vertices are positions in the file, so neither the
+    search nor the output depends on hashing.
     """
+    import networkx as nx
+
     placed = bytearray(len(ix.successors))
     for v in order or ():
         placed[v] = 1
     wiring = wiring_of(ix)
-    on_path = bytearray(len(wiring))
-    done = bytearray(len(wiring))
-    loops: list[Finding] = []
-    extra: list[DataPath] = []
-    for root in ix.position.values():
-        if placed[root] or done[root]:
-            continue
-        path = [root]
-        at = {root: 0}  # vertex -> its place on the path
-        edges = [iter(wiring[root])]
-        on_path[root] = 1
-        while edges:
-            step = next(edges[-1], None)
-            if step is None:
-                u = path.pop()
-                on_path[u] = 0
-                done[u] = 1
-                del at[u]
-                edges.pop()
-                continue
-            v, where = step
-            if on_path[v]:
-                if len(loops) < MAX_LOOPS:
-                    loops.append(_loop(ix, path[at[v] :], where))
-                else:
-                    extra.append(where)
-            elif not done[v] and not placed[v]:
-                at[v] = len(path)
-                path.append(v)
-                on_path[v] = 1
-                edges.append(iter(wiring[v]))
-    yield from loops
-    if extra:
+    left = [v for v in ix.position.values() if not placed[v]]
+    graph = nx.DiGraph()
+    graph.add_nodes_from(left)
+    graph.add_edges_from((u, v) for u in left for v, _ in wiring[u] if not placed[v])
+    rank = _search_order(ix, wiring)
+    named: list[tuple[tuple[int, ...], list[int], DataPath]] = []
+    searched = 0
+    for cycle in islice(nx.simple_cycles(graph), LOOP_SEARCH):
+        searched += 1
+        first = min(range(len(cycle)), key=lambda k: rank[cycle[k]])
+        steps = cycle[first:] + cycle[:first]
+        for v, where in wiring[steps[-1]]:
+            if v == steps[0]:
+                named.append(((*_file_order(where), *(rank[u] for u in steps)), steps, where))
+    named.sort(key=lambda loop: loop[0])
+    for _, steps, where in named[:MAX_LOOPS]:
+        yield _loop(ix, steps, where)
+    if len(named) > MAX_LOOPS:
+        more = len(named) - MAX_LOOPS
+        count = f"at least {more}" if searched == LOOP_SEARCH else f"{more}"
         yield Finding(
             "cycle",
-            f"... and {len(extra)} more loops like these; fix the ones named and validate again",
-            extra[0],
+            f"... and {count} more loops like these; fix the ones named and validate again",
+            named[MAX_LOOPS][2],
         )
+
+
+def _file_order(where: DataPath) -> tuple[int, ...]:
+    """Where a `next` is written, as a key that sorts in file order: the node's position,
+    then the option's (an input's one `next` has none)."""
+    return tuple(part for part in where if isinstance(part, int))
+
+
+def _search_order(ix: Index, wiring: list[list[tuple[int, DataPath]]]) -> list[int]:
+    """Per vertex, when a depth-first search reaches it: from the start first, then from
+    each step not yet reached in file order, following `next`s in the order written."""
+    rank = [-1] * len(wiring)
+    count = 0
+    roots = [ix.start] if ix.start is not None else []
+    for root in [*roots, *ix.position.values()]:
+        if rank[root] >= 0:
+            continue
+        stack = [root]
+        while stack:
+            u = stack.pop()
+            if rank[u] >= 0:
+                continue
+            rank[u] = count
+            count += 1
+            stack.extend(v for v, _ in reversed(wiring[u]) if rank[v] < 0)
+    return rank
 
 
 def _loop(ix: Index, steps: list[int], where: DataPath) -> Finding:
