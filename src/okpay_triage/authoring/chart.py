@@ -251,8 +251,8 @@ class _Statement:
         match = _ID.match(self.raw, self.at)
         node_id = match.group() if match else ""
         if not node_id:
-            shown = self.raw[self.at : self.at + 10]
-            raise _Syntax(column, f"expected a node id here, found {shown!r}")
+            shown = repr(self.raw[self.at : self.at + 10]) if self.raw[self.at :] else "nothing"
+            raise _Syntax(column, f"expected a node id here, found {shown}")
         if node_id == "end":
             raise _Syntax(column, "'end' cannot be a node id in Mermaid; rename the node")
         if node_id in self.reader.chart.subgraphs:

@@ -48,7 +48,7 @@ _SUPPORT = re.compile(
     re.I,
 )
 _FIXED = re.compile(
-    r"resolved|fixed|solved|works|working|done|success|"
+    r"resolved|fixed|solved|works|working|done|success|connected|online|"
     r"解决|成功|正常|完成|恢复",
     re.I,
 )
@@ -274,7 +274,7 @@ class _Mapping:
         return unique(f"{prefix}{base}", self.ids)
 
     def fill_question(self, item: _Node) -> None:
-        used: set[str] = set()
+        chosen: list[tuple[str, ChartNode]] = []
         labels: set[str] = set()
         for edge in self.out[item.source.id]:
             target = self.target(edge)
@@ -297,9 +297,18 @@ class _Mapping:
                     edge.line,
                     edge.column,
                 )
-                label = f"{label} ({len(labels) + 1})"
+                k = 2
+                while normalize(f"{label} ({k})") in labels:
+                    k += 1
+                label = f"{label} ({k})"
             labels.add(normalize(label))
-            option = unique(option_id(label), used)
+            chosen.append((label, target))
+        used = set(labels)  # an option's id must not be another option's words
+        for number, (label, target) in enumerate(chosen, start=1):
+            own = normalize(label)
+            used.discard(own)
+            option = unique(option_id(label, number), used)
+            used.add(own)
             item.options.append((option, label, self.want(*self.resolve(target))))
 
     # ------------------------------------------------------------------ the YAML

@@ -34,13 +34,16 @@ def slug(text: str, limit: int = 40) -> str:
     return slug
 
 
-def option_id(label: str) -> str:
+def option_id(label: str, number: int) -> str:
+    """The id of the option `label`, the `number`-th of its question: ``yes`` or ``no`` for
+    the words that say so (which then take the usual synonyms), else the label's words,
+    else ``option_<number>`` (a Chinese label)."""
     word = normalize(label)
     if word in _YES:
         return "yes"
     if word in _NO:
         return "no"
-    return slug(label, 30) or "option"
+    return slug(label, 30) or f"option_{number}"
 
 
 def unique(base: str, used: set[str]) -> str:
