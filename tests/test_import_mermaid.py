@@ -507,3 +507,39 @@ def test_any_text_is_read_or_refused_plainly(text: str) -> None:
     else:
         assert parse_tree(result.yaml).errors == []
     assert all(p.line >= 1 and p.column >= 1 and "\n" not in p.message for p in problems)
+
+
+# ---------------------------------------------------------------------------- the docs
+
+
+def _doc_section() -> str:
+    text = (Path(__file__).parents[1] / "docs" / "authoring.md").read_text(encoding="utf-8")
+    start = text.index("### Importing a Mermaid flowchart")
+    return text[start : text.index("\n## ", start)]
+
+
+def _blocks(section: str, language: str) -> list[str]:
+    return re.findall(rf"^```{language}\n(.*?)^```", section, flags=re.MULTILINE | re.DOTALL)
+
+
+def test_the_documented_example_is_what_import_writes() -> None:
+    """docs/authoring.md shows the YAML and the warnings the import gives for its chart."""
+    section = _doc_section()
+    (chart,) = _blocks(section, "mermaid")
+    (yaml,) = _blocks(section, "yaml")
+    result = import_mermaid(chart, name="declined.mmd")
+    assert result.yaml == yaml
+    (console, *_) = _blocks(section, "console")
+    shown = console.splitlines()[1:]
+    assert [str(w) for w in result.warnings] == shown[: len(result.warnings)]
+
+
+def test_the_documented_error_is_what_import_says() -> None:
+    """The error line in the docs is the one a link text left open on line 3 gives."""
+    section = _doc_section()
+    (chart,) = _blocks(section, "mermaid")
+    (error,) = _blocks(section, "text")
+    broken = chart.replace("|Insufficient balance|", "|Insufficient balance", 1)
+    with pytest.raises(TreeError) as caught:
+        import_mermaid(broken, name="declined.mmd")
+    assert str(caught.value) == error.strip()

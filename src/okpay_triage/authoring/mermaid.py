@@ -28,7 +28,17 @@ from okpay_triage.text import normalize
 from okpay_triage.tree.content import TRANSLATE_MARK
 
 from .chart import MAX_CHART_BYTES, ChartNode, parse_chart
-from .names import comment, option_id, quoted, slug, tree_id, unique, yaml_id
+from .names import (
+    comment,
+    detect_lang,
+    guess_escalation,
+    option_id,
+    quoted,
+    slug,
+    tree_id,
+    unique,
+    yaml_id,
+)
 
 if TYPE_CHECKING:
     from okpay_triage.types import Escalation, Lang, Severity
@@ -40,18 +50,6 @@ __all__ = ["MAX_CHART_BYTES", "ImportResult", "import_mermaid", "parse_chart", "
 #: The longest text written: the format allows 4,000 characters, and the marked half adds
 #: the marker.
 _MAX_TEXT = 3900
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_LATIN = re.compile(r"[A-Za-z]")
-_SUPPORT = re.compile(
-    r"support|contact|call|escalat|helpdesk|help desk|technician|repair|service|"
-    r"客服|联系|人工|工单|报修|投诉|售后",
-    re.I,
-)
-_FIXED = re.compile(
-    r"resolved|fixed|solved|works|working|done|success|connected|online|"
-    r"解决|成功|正常|完成|恢复",
-    re.I,
-)
 _NUMBERED = re.compile(r"^\d+[.、)]")
 #: Shapes of the box a flowchart starts (or ends) at: stadium, rounded, circle.
 _TERMINALS = ("([", "(", "((", "(((")
@@ -101,14 +99,6 @@ def import_mermaid(text: str, *, name: str = "<chart>", lang: Lang | None = None
             line that cannot be read, each with its line and column.
     """
     return skeleton(parse_chart(text, name), lang)
-
-
-def detect_lang(texts: list[str]) -> Lang:
-    """Chinese when Chinese characters carry as much as the Latin letters (a Han character
-    says about what three letters do), else English."""
-    joined = "".join(texts)
-    han = len(_CJK.findall(joined))
-    return "zh" if han and han * 3 >= len(_LATIN.findall(joined)) else "en"
 
 
 def skeleton(chart: Chart, lang: Lang | None = None) -> ImportResult:
@@ -375,7 +365,7 @@ class _Mapping:
         else:
             title = node.text
             steps = list(item.steps) or [node.text]
-            escalate, severity = _guess(node.text)
+            escalate, severity = guess_escalation(node.text)
         self.warn(
             "review-outcome",
             f"outcome '{item.id}': its cause is a placeholder, and escalate '{escalate}' "
@@ -396,13 +386,3 @@ def _both(key: str) -> str:
     """The library's own words `key`, in both languages."""
     en, zh = wording.WORDS[key]
     return f"{{en: {quoted(en)}, zh: {quoted(zh)}}}"
-
-
-def _guess(text: str) -> tuple[Escalation, Severity]:
-    """An escalation from an outcome's words: support is named (yes), the problem is solved
-    (no), or neither (if unresolved)."""
-    if _SUPPORT.search(text):
-        return "yes", "medium"
-    if _FIXED.search(text):
-        return "no", "low"
-    return "if-unresolved", "medium"

@@ -1,4 +1,5 @@
-"""Ids and YAML scalars for a tree file written by a program (`okpay-triage import`).
+"""The words of a tree file written by a program (`okpay-triage import`): ids, the
+language of the texts, an outcome's escalation guessed from its words, YAML scalars.
 
 Ids are made from texts (lowercase ASCII words joined by ``_``, starting with a letter, made
 unique with a number); texts are written as YAML double-quoted scalars that no line break
@@ -9,12 +10,46 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from okpay_triage.text import normalize
 
+if TYPE_CHECKING:
+    from okpay_triage.types import Escalation, Lang, Severity
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN = re.compile(r"[A-Za-z]")
+_SUPPORT = re.compile(
+    r"support|contact|call|escalat|helpdesk|help desk|technician|repair|service|"
+    r"客服|联系|人工|工单|报修|投诉|售后",
+    re.I,
+)
+_FIXED = re.compile(
+    r"resolved|fixed|solved|works|working|done|success|connected|online|paid|made|complete|"
+    r"解决|成功|正常|完成|恢复",
+    re.I,
+)
 _YES = {"yes", "y", "yeah", "ok", "是", "是的", "对", "有", "好", "可以", "能"}
 _NO = {"no", "n", "nope", "否", "不", "不是", "没有", "无", "不可以", "不能", "不行"}
 _YAML_WORDS = {"yes", "no", "y", "n", "on", "off", "true", "false", "null"}
+
+
+def detect_lang(texts: list[str]) -> Lang:
+    """Chinese when Chinese characters carry as much as the Latin letters (a Han character
+    says about what three letters do), else English."""
+    joined = "".join(texts)
+    han = len(_CJK.findall(joined))
+    return "zh" if han and han * 3 >= len(_LATIN.findall(joined)) else "en"
+
+
+def guess_escalation(text: str) -> tuple[Escalation, Severity]:
+    """An escalation from an outcome's words: support is named (yes), the problem is solved
+    (no), or neither (if unresolved)."""
+    if _SUPPORT.search(text):
+        return "yes", "medium"
+    if _FIXED.search(text):
+        return "no", "low"
+    return "if-unresolved", "medium"
 
 
 def slug(text: str, limit: int = 40) -> str:
