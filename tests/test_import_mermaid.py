@@ -543,3 +543,31 @@ def test_the_documented_error_is_what_import_says() -> None:
     with pytest.raises(TreeError) as caught:
         import_mermaid(broken, name="declined.mmd")
     assert str(caught.value) == error.strip()
+
+
+def test_a_chart_that_would_copy_its_chains_without_end_is_refused() -> None:
+    """Many answers into one long chain would copy the chain into each: bounded, refused
+    with one plain line instead of an enormous tree."""
+    lines = ["flowchart TD"]
+    lines += [f"  d{i}{{q {i}}} -->|a| c0\n  d{i} -->|b| d{i + 1}" for i in range(300)]
+    lines += [f"  c{i}[step {i}] --> c{i + 1}" for i in range(300)]
+    with pytest.raises(TreeError) as caught:
+        import_mermaid("\n".join(lines))
+    assert [p.code for p in caught.value.problems] == ["chart-too-tangled"]
+
+
+def test_a_long_loop_is_named_by_its_ends() -> None:
+    links = "\n".join(f"  n{i} --> n{i + 1}" for i in range(30))
+    text = f"flowchart TD\n{links}\n  n30 --> n0\n"
+    result = import_mermaid(text)
+    (cycle,) = [w for w in result.warnings if w.code == "cycle"]
+    assert "n0 -> n1 -> n2 -> ... -> n29 -> n30 -> n0" in cycle.message
+    assert parse_tree(result.yaml).errors == []
+
+
+def test_cli_refuses_a_chart_over_the_cap(tmp_path: Path) -> None:
+    big = tmp_path / "big.mmd"
+    big.write_text("flowchart TD\n" + "%% padding\n" * 100_000, encoding="utf-8")
+    done = CliRunner().invoke(cli, ["import", str(big)])
+    assert done.exit_code == 1
+    assert "over the limit" in done.stderr

@@ -53,8 +53,8 @@ _TEXT_LINK = re.compile(
 )
 _LINK = re.compile(r"<?(?P<end>-{2,}>|-{3,}|={2,}>|={3,}|-\.+->|-\.+-|~{3,})")
 _PIPE_TEXT = re.compile(r"\s*\|(?P<text>[^|]*)\|")
-_ENTITY = re.compile(r"#(\w+);")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_ENTITY = re.compile(r"#(\w{1,32});")
+_TAG = re.compile(r"</?[A-Za-z][^<>]{0,200}>")
 _BREAK = re.compile(r"<br\s*/?>", re.I)
 _ICON = re.compile(r"\bfa[bsrl]?:fa-[\w-]+")
 

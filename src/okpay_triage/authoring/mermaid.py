@@ -23,12 +23,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from okpay_triage import wording
-from okpay_triage.errors import Problem
+from okpay_triage.errors import Problem, TreeError
 from okpay_triage.text import normalize
 from okpay_triage.tree.content import TRANSLATE_MARK
 
 from .chart import MAX_CHART_BYTES, ChartNode, parse_chart
 from .names import (
+    both_languages,
     comment,
     detect_lang,
     guess_escalation,
@@ -50,6 +51,9 @@ __all__ = ["MAX_CHART_BYTES", "ImportResult", "import_mermaid", "parse_chart", "
 #: The longest text written: the format allows 4,000 characters, and the marked half adds
 #: the marker.
 _MAX_TEXT = 3900
+#: The most steps folded into questions and outcomes, all chains together: far beyond
+#: any chart drawn by hand (a chart of 40 boxes folds a few dozen).
+MAX_FOLDED_STEPS = 20_000
 _NUMBERED = re.compile(r"^\d+[.、)]")
 #: Shapes of the box a flowchart starts (or ends) at: stadium, rounded, circle.
 _TERMINALS = ("([", "(", "((", "(((")
@@ -127,8 +131,11 @@ class _Mapping:
         self.made: dict[tuple[str, tuple[str, ...]], str] = {}
         self.written: list[_Node] = []
         self.title = chart.title
+        self.folded = 0
 
-    def warn(self, code: str, message: str, line: int, column: int) -> None:
+    def warn(self, code: str, message: str, at: ChartNode | ChartEdge | None = None) -> None:
+        """A warning at the box or link `at` (at the top of the chart: about all of it)."""
+        line, column = (at.line, at.column) if at is not None else (1, 1)
         self.warnings.append(Problem(code, message, self.chart.name, line, column, "warning"))
 
     # ------------------------------------------------------------------ the graph
@@ -138,6 +145,7 @@ class _Mapping:
         loop, and is led to a placeholder leaf. Returns the boxes reached."""
         state: dict[str, int] = {self.start: 1}  # 1: on the way, 2: done
         path = [self.start]
+        depth = {self.start: 0}  # where each box on the way is in `path`
         stack = [(self.start, iter(self.out[self.start]))]
         while stack:
             here, edges = stack[-1]
@@ -145,28 +153,31 @@ class _Mapping:
             if edge is None:
                 state[here] = 2
                 stack.pop()
-                path.pop()
+                del depth[path.pop()]
                 continue
             seen = state.get(edge.target)
             if seen == 1:
-                self.loop(edge, path[path.index(edge.target) :])
+                self.loop(edge, path[depth[edge.target] :])
             elif seen is None:
                 state[edge.target] = 1
+                depth[edge.target] = len(path)
                 path.append(edge.target)
                 stack.append((edge.target, iter(self.out[edge.target])))
         return set(state)
 
     def loop(self, edge: ChartEdge, circle: list[str]) -> None:
         target = self.nodes[edge.target]
-        steps = " -> ".join([*circle, edge.target])
+        boxes = [*circle, edge.target]
+        if len(boxes) > 8:  # a long loop is named by its ends
+            boxes = [*boxes[:3], "...", *boxes[-3:]]
+        steps = " -> ".join(boxes)
         self.warn(
             "cycle",
             f"the link {edge.source} --> {edge.target} goes back to an earlier box "
             f"({steps}), and a tree cannot loop; it leads to a placeholder outcome "
             "'Try again from ...' instead: unroll the retry as a new step that leads on "
             "(docs/authoring.md, 'Retries: unroll the loop')",
-            edge.line,
-            edge.column,
+            edge,
         )
         key = f"\0loop{len(self.leads)}"
         leaf = ChartNode(key, target.text, "loop", edge.line, edge.column)
@@ -186,8 +197,7 @@ class _Mapping:
                 "unreachable",
                 f"box '{key}'{more} cannot be reached from the chart's first box "
                 f"'{self.start}', and is left out of the tree; link it from a box above",
-                node.line,
-                node.column,
+                node,
             )
 
     def reach(self, key: str, covered: set[str]) -> set[str]:
@@ -214,8 +224,7 @@ class _Mapping:
                     "one-way-decision",
                     f"decision '{key}' has one way out, so it is shown as a step to try; "
                     "give it a second labelled link to make it a question",
-                    node.line,
-                    node.column,
+                    node,
                 )
         first = self.nodes[self.start]
         if first.shape in _TERMINALS and len(self.out[first.id]) == 1:
@@ -235,8 +244,6 @@ class _Mapping:
             f"the texts are in {'Chinese' if self.lang == 'zh' else 'English'} only; each "
             f"{'en' if self.lang == 'zh' else 'zh'} half says {TRANSLATE_MARK.strip()!r} "
             "until it is translated (validate warns at each)",
-            1,
-            1,
         )
         return ImportResult(self.yaml(start), self.lang, tuple(self.warnings))
 
@@ -246,6 +253,16 @@ class _Mapping:
         while len(self.out[node.id]) == 1:
             steps.append(node.text)
             node = self.target(self.out[node.id][0])
+        self.folded += len(steps)
+        if self.folded > MAX_FOLDED_STEPS:
+            # Chains reached from many answers are copied into each: bounded, so that a
+            # small chart cannot make an enormous tree.
+            message = (
+                f"the chart's chains of steps would be copied more than {MAX_FOLDED_STEPS:,} "
+                "times into the questions after them; split the chart, or give long chains "
+                "that many answers share a question of their own"
+            )
+            raise TreeError([Problem("chart-too-tangled", message, self.chart.name, 1, 1)])
         return node, tuple(steps)
 
     def want(self, node: ChartNode, steps: tuple[str, ...]) -> str:
@@ -275,8 +292,7 @@ class _Mapping:
                     "unlabelled-link",
                     f"the link {edge.source} --> {edge.target} has no text, so its option "
                     "is named after the box it leads to; give the link a text",
-                    edge.line,
-                    edge.column,
+                    edge,
                 )
             if normalize(label).isdigit():
                 label = wording.say("import.numbered-option", self.lang, label=label)
@@ -284,8 +300,7 @@ class _Mapping:
                 self.warn(
                     "duplicate-label",
                     f"two links from '{edge.source}' say {label!r}; the second is numbered",
-                    edge.line,
-                    edge.column,
+                    edge,
                 )
                 k = 2
                 while normalize(f"{label} ({k})") in labels:
@@ -370,19 +385,12 @@ class _Mapping:
             "review-outcome",
             f"outcome '{item.id}': its cause is a placeholder, and escalate '{escalate}' "
             f"and severity '{severity}' are guessed from its words; review them",
-            node.line,
-            node.column,
+            node,
         )
         return [
             f"    title: {self.text(title)}",
-            f"    cause: {_both('import.cause')}  # review: why it happens",
+            f"    cause: {both_languages('import.cause')}  # review: why it happens",
             *self.info("steps", steps),
             f'    escalate: "{escalate}"  # review: no, if-unresolved, yes or urgent',
             f"    severity: {severity}  # review: low, medium, high or critical",
         ]
-
-
-def _both(key: str) -> str:
-    """The library's own words `key`, in both languages."""
-    en, zh = wording.WORDS[key]
-    return f"{{en: {quoted(en)}, zh: {quoted(zh)}}}"

@@ -12,6 +12,7 @@ import re
 from pathlib import PurePath
 from typing import TYPE_CHECKING
 
+from okpay_triage import wording
 from okpay_triage.text import normalize
 
 if TYPE_CHECKING:
@@ -119,3 +120,9 @@ def quoted(text: str) -> str:
             out.append(f"\\U{ord(char):08x}")
     out.append('"')
     return "".join(out)
+
+
+def both_languages(key: str) -> str:
+    """The library's own words `key`, in both languages."""
+    en, zh = wording.WORDS[key]
+    return f"{{en: {quoted(en)}, zh: {quoted(zh)}}}"
