@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import click
 
 from .console import echo, json_line, shown
-from .options import JSON_PER_TREE, LANG, FilePath
+from .options import A_FILE, JSON_PER_TREE, LANG, FilePath
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -204,11 +204,11 @@ def schema() -> None:
 
 
 @click.command("import")
-@click.argument("file", type=FilePath())
+@click.argument("file", type=A_FILE)
 @click.option(
     "-o",
     "--output",
-    type=FilePath(),
+    type=A_FILE,
     default=None,
     help="Write the tree here (default: standard output); a file that holds something is "
     "never overwritten.",
