@@ -571,3 +571,18 @@ def test_cli_refuses_a_chart_over_the_cap(tmp_path: Path) -> None:
     done = CliRunner().invoke(cli, ["import", str(big)])
     assert done.exit_code == 1
     assert "over the limit" in done.stderr
+
+
+def test_the_reference_lists_every_code_the_import_reports() -> None:
+    """Each problem code written in the importer's modules is named in docs/reference.md."""
+    root = Path(__file__).parents[1]
+    source = "".join(
+        (root / "src" / "okpay_triage" / "authoring" / name).read_text(encoding="utf-8")
+        for name in ("chart.py", "mermaid.py")
+    )
+    codes = set(re.findall(r'(?:_Syntax\(|warn\(|Problem\()\s*"([a-z-]+)"', source))
+    codes |= set(re.findall(r'self\.problem\(\s*\w+,\s*[^,]+,\s*"([a-z-]+)"', source))
+    codes |= set(re.findall(r'^\s+"([a-z]+(?:-[a-z]+)+)",$', source, flags=re.MULTILINE))
+    assert {"cycle", "chart-syntax", "not-a-flowchart", "review-outcome"} <= codes
+    reference = (root / "docs" / "reference.md").read_text(encoding="utf-8")
+    assert sorted(c for c in codes if f"`{c}`" not in reference) == []
