@@ -586,3 +586,11 @@ def test_the_reference_lists_every_code_the_import_reports() -> None:
     assert {"cycle", "chart-syntax", "not-a-flowchart", "review-outcome"} <= codes
     reference = (root / "docs" / "reference.md").read_text(encoding="utf-8")
     assert sorted(c for c in codes if f"`{c}`" not in reference) == []
+
+
+def test_long_link_texts_that_differ_only_at_the_end_stay_distinct() -> None:
+    head = "x" * 300
+    text = f"flowchart TD\n  A{{Which?}} -->|{head}1| B[b]\n  A -->|{head}2| C[c]\n"
+    result = import_mermaid(text)
+    assert parse_tree(result.yaml).errors == []
+    assert "duplicate-label" in {w.code for w in result.warnings}

@@ -51,6 +51,8 @@ __all__ = ["MAX_CHART_BYTES", "ImportResult", "import_mermaid", "parse_chart", "
 #: The longest text written: the format allows 4,000 characters, and the marked half adds
 #: the marker.
 _MAX_TEXT = 3900
+#: The longest option label: an answer a user may type back.
+_MAX_LABEL = 200
 #: The most steps folded into questions and outcomes, all chains together: far beyond
 #: any chart drawn by hand (a chart of 40 boxes folds a few dozen).
 MAX_FOLDED_STEPS = 20_000
@@ -294,6 +296,8 @@ class _Mapping:
                     "is named after the box it leads to; give the link a text",
                     edge,
                 )
+            if len(label) > _MAX_LABEL:  # cut before comparing, so cut labels stay distinct
+                label = label[: _MAX_LABEL - 1] + "…"
             if normalize(label).isdigit():
                 label = wording.say("import.numbered-option", self.lang, label=label)
             if normalize(label) in labels:
