@@ -455,6 +455,23 @@ WORDS: dict[str, tuple[str, str]] = {
         "a problem here: okpay-triage validate names it",
         "此处有问题：运行 okpay-triage validate 查看",
     ),
+    # ------------------------------------------------------------------ okpay-triage import
+    "import.cause": (
+        "TODO: say what causes this.",
+        "待补充：说明原因。",
+    ),
+    "import.loop-title": (
+        "Try again from: {step}",
+        "从这一步重试：{step}",
+    ),
+    "import.loop-step": (
+        "Go back to “{step}” and try again.",
+        "回到“{step}”，再试一次。",
+    ),
+    "import.numbered-option": (
+        "Option {label}",
+        "选项 {label}",
+    ),
 }
 
 #: Weekday names, Monday first, as ``(en, zh)`` pairs.

@@ -7,7 +7,7 @@ ran out, 130 interrupted). Only click is imported at start-up; each command impo
 needs when it runs, so ``--help`` stays as fast as click itself.
 
 Modules: `options` (shared options), `sessions` (run, resume, packet), `trees` (list,
-validate, suggest, render, schema), `drive` (stepping a session, scripted or at a terminal),
+validate, suggest, render, schema, import), `drive` (stepping a session, scripted or at a terminal),
 `report` (showing steps and results), `files` (reading and atomically writing files),
 `console` (printing), `exits` (the exit codes).
 """
@@ -22,7 +22,7 @@ import click
 from okpay_triage import __version__
 
 from .sessions import packet_command, resume, run
-from .trees import list_trees, render, schema, stats, suggest, validate
+from .trees import import_chart, list_trees, render, schema, stats, suggest, validate
 
 if TYPE_CHECKING:
     KEYS_HINT: tuple[str, str]
@@ -74,6 +74,7 @@ def cli() -> None:
 
 for _command in (list_trees, run, resume, packet_command, validate, suggest, render, stats, schema):
     cli.add_command(_command)
+cli.add_command(import_chart)
 
 
 def main(args: Sequence[str] | None = None) -> None:

@@ -1,5 +1,5 @@
 """The commands about trees rather than sessions: `list`, `validate`, `suggest`, `render`,
-`stats`, `schema`.
+`stats`, `schema`, `import`.
 
 Only click and the shared options are imported at start-up; each command imports the tree
 loader, the suggester or the diagram writer when it runs.
@@ -12,12 +12,13 @@ from typing import TYPE_CHECKING
 import click
 
 from .console import echo, json_line, shown
-from .options import JSON_PER_TREE, LANG, FilePath
+from .options import A_FILE, JSON_PER_TREE, LANG, FilePath
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from okpay_triage.authoring.stats import TreeStats
+    from okpay_triage.types import Lang
 
 
 @click.command("list")
@@ -224,3 +225,80 @@ def schema() -> None:
     document = Tree.model_json_schema()
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     echo(json.dumps(document, ensure_ascii=False, indent=2))
+
+
+@click.command("import")
+@click.argument("file", type=A_FILE)
+@click.option(
+    "-o",
+    "--output",
+    type=A_FILE,
+    default=None,
+    help="Write the tree here (default: standard output); a file that holds something is "
+    "never overwritten.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default=None,
+    help="The language the chart is written in (default: Chinese if it is mostly Chinese).",
+)
+def import_chart(file: Path, output: Path | None, lang: str | None) -> None:
+    """Turn the Mermaid flowchart FILE into a tree skeleton in the YAML format.
+
+    Decisions become questions (link texts the options), chains of action boxes the steps
+    to try, leaves outcomes. The other language is marked `TODO translate:` and each
+    outcome's cause, escalate and severity are placeholders: what to review is printed to
+    standard error. A link that loops back is reported and cut.
+    """
+    from okpay_triage.authoring.mermaid import MAX_CHART_BYTES, import_mermaid
+    from okpay_triage.files import FileRefused, read_capped
+    from okpay_triage.tree.parse import decode
+
+    from .exits import Failed
+    from .files import write_atomically
+
+    try:
+        data = read_capped(file, MAX_CHART_BYTES)
+    except FileRefused as refused:
+        raise Failed(f"cannot read {file}: {refused.reason}") from None
+    _refuse_to_overwrite(output)
+    result = import_mermaid(decode(data, str(file)), name=str(file), lang=_lang(lang))
+    for warning in result.warnings:
+        echo(shown(str(warning)), err=True)
+    if output is None:
+        click.echo(result.yaml, nl=False)
+    else:
+        try:
+            write_atomically(output, result.yaml.encode("utf-8"))
+        except OSError as error:
+            raise Failed(f"could not write {output}: {error.strerror or error}") from None
+    count = f"{len(result.warnings)} warning(s) to review"
+    if output is not None:
+        count = f"{output} written, {count}; then: okpay-triage validate {output}"
+    echo(shown(count), err=True)
+
+
+def _lang(lang: str | None) -> Lang | None:
+    return "zh" if lang == "zh" else "en" if lang == "en" else None
+
+
+def _refuse_to_overwrite(output: Path | None) -> None:
+    """-o OUT: OUT must not hold anything yet (an empty file is fine)."""
+    import os
+
+    from .exits import Failed
+
+    if output is None:
+        return
+    try:
+        size = os.stat(output).st_size
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise Failed(f"cannot write {output}: {error.strerror or error}") from None
+    if size or not os.path.isfile(output):
+        raise Failed(
+            f"will not overwrite {output}: it already exists; give a new file name, or "
+            "delete it first"
+        )

@@ -26,6 +26,10 @@ from .model import Input, Outcome, Question, Tree
 if TYPE_CHECKING:
     from .parse import DataPath
 
+#: What an imported tree writes before a text in the language it was not written in
+#: (``okpay-triage import``): `validate` warns (``untranslated``) until it is translated.
+TRANSLATE_MARK = "TODO translate: "
+
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _HAN = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
 _ASCII_PUNCT = re.compile(r"[,?!;:()]")
@@ -233,13 +237,27 @@ def translations_present(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
     take full-width punctuation (scripts/zh_punctuation.py fixes a file)."""
     for where, text in _node_texts(node):
         zh = text.zh
-        if zh == text.en or _ASCII_PUNCT.search(zh):  # cheap: most texts stop here
+        if zh == text.en or _ASCII_PUNCT.search(zh) or _marked(text):  # most texts stop here
             yield from _translation(("nodes", i, *where), text)
+
+
+def _marked(text: Any) -> bool:
+    return bool(text.en.startswith(TRANSLATE_MARK) or text.zh.startswith(TRANSLATE_MARK))
 
 
 def _translation(path: DataPath, text: Any) -> Iterator[Finding]:
     zh, en = text.zh, text.en
-    if zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
+    if _marked(text):
+        lang = "en" if en.startswith(TRANSLATE_MARK) else "zh"
+        source = (zh if lang == "en" else en)[:40]
+        yield Finding(
+            "untranslated",
+            f"the {lang} text is still to be translated (it says {TRANSLATE_MARK.strip()!r}): "
+            f"{source!r}",
+            (*path, lang),
+            "warning",
+        )
+    elif zh == en and not _CJK.search(zh) and re.search(r"[A-Za-z]{4,}", en):
         yield Finding(
             "untranslated",
             f"the zh text is the English text: {en[:40]!r}",
