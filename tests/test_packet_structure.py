@@ -144,10 +144,15 @@ def test_times_are_readable_in_the_configured_zone() -> None:
         ("unknown", "zh", "不详（用户不记得）"),
         ("unknown", "en", "unknown (the user does not remember)"),
         ("last Friday", "en", "last Friday"),
+        # A day alone ("11月25日", "3 days ago") is shown as the day: no made-up midnight.
+        ("2026-11-25", "zh", "2026-11-25"),
+        ("2026-11-25", "en", "2026-11-25"),
+        ("~2026-11-25", "en", "about 2026-11-25"),
+        ("2026-02-30", "en", "2026-02-30"),
     ],
 )
 def test_readable_time(value: str, lang: str, shown: str) -> None:
-    """One helper shows times: approximate and unknown ones included."""
+    """One helper shows times: approximate and unknown ones, and days alone, included."""
     assert readable_time(value, "Asia/Shanghai", lang) == shown
 
 

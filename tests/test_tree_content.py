@@ -153,7 +153,7 @@ def test_packets_give_supports_cause(lang: str) -> None:
         packet = build_packet(session, now=NOW)
         said = spec.packet[pick]
         if packet.outcome.cause != said or said.rstrip("。.") not in packet.summary:
-            wrong.append(f"{tree_id}:{spec.id}")
+            wrong.append(f"{tree_id}:{session.node.id}")
     assert wrong == []
 
 

@@ -186,6 +186,22 @@ class TestOthers:
         with pytest.raises(AnswerError):
             value(fact("transaction_id"), text)
 
+    @pytest.mark.parametrize(
+        ("label", "said"),
+        [
+            ("Withdrawal transaction ID", "the withdrawal transaction ID as shown"),
+            ("OKPAY transaction ID", "the OKPAY transaction ID as shown"),
+            ("ID of the payment", "the ID of the payment as shown"),
+        ],
+    )
+    def test_refusal_names_the_field_as_a_sentence_does(self, label: str, said: str) -> None:
+        """The label inside the English re-ask reads as part of the sentence (review X6),
+        without lowering a word in capitals."""
+        spec = FactSpec(id="f", type="transaction_id", label=(label, "交易ID"))
+        with pytest.raises(AnswerError) as refused:
+            parse_value(spec, "x", "en", NOW)
+        assert said in str(refused.value)
+
     def test_text_is_capped(self) -> None:
         """BAD_INPUTS item 29: a 1 MB answer is cut to the fact's limit, with a notice."""
         parsed = parse_value(fact("text", max_length=100), "x" * 1_000_000, "en", NOW)

@@ -82,16 +82,23 @@ def hours_state(packet: PacketContent) -> str:
 def readable_time(value: str, zone: str, lang: str) -> str:
     """A kept date-time value as a reader wants it, in the configured `zone`:
     ``2026-11-30 15:00（北京时间）`` / ``2026-11-30 15:00 (Asia/Shanghai)``; an approximate
-    one (``~2026-11-30T15:00+08:00``) said to be about that time, ``unknown`` said so. Any
+    one (``~2026-11-30T15:00+08:00``) said to be about that time, a day alone as the day (no
+    time was given), ``unknown`` said so. Any
     other text is returned as it is. (The one place packets show times: it will call the
     session's own display of natural times once that exists.)"""
-    from datetime import datetime
+    from datetime import date, datetime
     from zoneinfo import ZoneInfo
 
     text = value.strip()
     if text.lower() == "unknown":
         return say("packet.time.unknown", lang)
     about = text.startswith("~")
+    if len(text) - about == 10:  # a day alone (2026-11-25, "3 days ago"): no made-up 00:00
+        try:
+            day = date.fromisoformat(text.removeprefix("~"))
+        except ValueError:
+            return value
+        return say("packet.time.about", lang, time=day.isoformat()) if about else day.isoformat()
     try:
         moment = datetime.fromisoformat(text.removeprefix("~"))
         local = moment.astimezone(ZoneInfo(zone)) if moment.tzinfo else moment

@@ -220,8 +220,16 @@ def _has_words(text: str) -> bool:
 def _identifier(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     value = unicodedata.normalize("NFKC", text).strip()
     if not _ID.match(value):
-        raise AnswerError(say("bad-id", lang, label=spec.label[lang == "zh"]), code="bad-value")
+        label = spec.label[1] if lang == "zh" else _mid_sentence(spec.label[0])
+        raise AnswerError(say("bad-id", lang, label=label), code="bad-value")
     return value
+
+
+def _mid_sentence(label: str) -> str:
+    """An English label as it reads inside a sentence: "the withdrawal transaction ID", not
+    "the Withdrawal transaction ID"; a word in capitals (ID, OKPAY) keeps them."""
+    first = label.split(" ", 1)[0]
+    return first[0].lower() + label[1:] if first[1:2].islower() else label
 
 
 def _datetime(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:

@@ -20,7 +20,8 @@ from pathlib import Path
 from .bundled import bundled_path
 from .plan import CompiledTree
 
-CACHE_FORMAT = "4"  # 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause
+# 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause
+CACHE_FORMAT = "4"
 
 
 def cache_dir() -> Path | None:

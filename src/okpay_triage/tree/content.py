@@ -193,7 +193,7 @@ def packet_cause_present(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
             "packet-cause-missing",
             f"the cause of escalating outcome '{node.id}' speaks to the user (\"you\"), "
             "and the packet is read by support; add `packet:` with the cause in the third "
-            "person (\"The user says ...\")",
+            'person ("The user says ...")',
             ("nodes", i, "cause"),
             "warning",
         )

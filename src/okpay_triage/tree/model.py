@@ -265,8 +265,8 @@ class Outcome:
     packet: Annotated[
         Text | None,
         Field(
-            description="The cause as support reads it, in the third person (\"The user "
-            'says the reset code never arrives\"); the packet shows it in place of `cause`, '
+            description='The cause as support reads it, in the third person ("The user '
+            'says the reset code never arrives"); the packet shows it in place of `cause`, '
             "which speaks to the user. Expected on every outcome that escalates."
         ),
     ] = None
