@@ -33,6 +33,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "This session has already reached its result; start a new one to begin again.",
         "本次诊断已得出结果；如需重新开始，请新建一次诊断。",
     ),
+    "replayed": (
+        "This session was saved under version {old} of this tree; its answers were replayed "
+        "on version {new}, where they still fit.",
+        "本次诊断保存于此诊断流程的 {old} 版；已按 {new} 版重新核对之前的回答，均仍适用。",
+    ),
     "nothing-to-undo": (
         "There is no earlier answer to go back to.",
         "已经是第一步，没有可以返回的回答。",
