@@ -38,16 +38,30 @@ __all__ = [
 ]
 
 
-def misfit(plan: CompiledTree, node: str, at: str, answer: str | None) -> str | None:
+def misfit(
+    plan: CompiledTree,
+    node: str,
+    at: str,
+    answer: str | None,
+    earlier: CompiledTree | None = None,
+) -> str | None:
     """Why an answer saved for step `at` does not fit `plan` at `node`, the step a replay
-    has reached; None when it fits, and `leads_to` then says where it goes."""
+    has reached; None when it fits, and `leads_to` then says where it goes.
+
+    `earlier`: the version the answer was given under, when it is known. Then a step that
+    changed kind is refused outright; without it, an option id saved for a question that is
+    now an input is only refused when it is not a value the input keeps.
+    """
+    if at not in plan.steps:
+        return f"the answer was for step '{at}', which the tree no longer has"
     if at != node:
-        if at not in plan.steps:
-            return f"the answer was for step '{at}', which the tree no longer has"
         return f"the answer was for step '{at}', but the tree now asks '{node}' there"
     spec = plan.steps[node]
     if spec.outcome is not None:
         return f"step '{at}' is now an outcome"
+    before = earlier.steps.get(at) if earlier is not None else None
+    if before is not None and before.kind != spec.kind and before.outcome is None:
+        return f"step '{at}' is now {'a question' if spec.kind == 'question' else 'an input'}"
     if spec.kind == "question":
         if any(oid == answer for oid, _ in spec.options):
             return None

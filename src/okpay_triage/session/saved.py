@@ -28,18 +28,15 @@ import json
 import re
 import threading
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from okpay_triage.errors import AnswerError, SessionError
 from okpay_triage.tree.plan import CompiledTree, FactSpec
-from okpay_triage.tree.registry import TreeRef
+from okpay_triage.tree.registry import TreeRef, TreeRegistry
 from okpay_triage.types import Lang, Source
 
 from .context import bound_choice, bound_to_question, quoted
 from .replay import DAMAGED, changed_error, leads_to, misfit, replayed_from, source_misfit, tree_in
-
-if TYPE_CHECKING:
-    from okpay_triage.tree.registry import TreeRegistry
 
 SESSION_FORMAT = "okpay-triage/session"
 SESSION_VERSION = 1
@@ -66,6 +63,9 @@ def _masked(value: str) -> bool:
 
     return redact(value) == value
 
+
+#: The versions known without a registry: the bundled trees.
+_BUNDLED = TreeRegistry()
 
 #: The longest value the engine keeps: a text fact's 4,000 characters and the "…" of a cut.
 _LONGEST_VALUE = 4001
@@ -225,7 +225,12 @@ def restore(
         key, node = (plan.id, plan.hash, key[2], key[3]), None  # walked again, on this tree
     context = data["context"]
     if node is None:
-        node = _replay(plan, context, key, replayed if saved["hash"] != plan.hash else None)
+        earlier = None
+        if saved["hash"] != plan.hash:
+            earlier = (registry or _BUNDLED).get(saved["id"], saved["hash"])
+        node = _replay(
+            plan, context, key, replayed if saved["hash"] != plan.hash else None, earlier
+        )
         remember(plan, context, key[3], node, len(text))
     lang: Lang = "zh" if data["lang"] == "zh" else "en"
     return plan, (lang, context, key[3], node), replayed, saved["hash"] != plan.hash
@@ -378,13 +383,18 @@ def forget() -> None:
 
 
 def _replay(
-    plan: CompiledTree, context: dict[str, str], key: StateKey, changed: TreeRef | None
+    plan: CompiledTree,
+    context: dict[str, str],
+    key: StateKey,
+    changed: TreeRef | None,
+    earlier: CompiledTree | None = None,
 ) -> str:
     """Check that each saved answer fits the step it claims to answer, in order, and every
     value its fact; the node the answers lead to. The answers but the last of a remembered
     state are not checked again. `changed`: the session was saved under that other version
     of the tree, so an answer that does not fit is a change of the tree (``tree-changed``,
-    naming the first step that changed) rather than damage."""
+    naming the first step that changed) rather than damage; `earlier`: that version, when
+    it is known."""
     entries = key[3]
     known = _KNOWN.get((*key[:3], entries[:-1])) if entries else None
     node, first = (plan.start, 1) if known is None else (known, len(entries))
@@ -399,7 +409,7 @@ def _replay(
             _check_saved(plan, k, value, "in the facts given up front", given=True)
     steps = plan.steps
     for number, (at, answer, source) in enumerate(entries[first - 1 :], first):
-        why = misfit(plan, node, at, answer)
+        why = misfit(plan, node, at, answer, earlier)
         spec = steps[node]
         if why is None:
             why = source_misfit(spec, context, answer, source)
