@@ -125,9 +125,12 @@ def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -
 #: sensitive identifier's tail with a dropped secret's marker. Anything else beside a mask
 #: (free text after an email, say) was never kept by the engine.
 _ID_CHARS = r"[A-Za-z0-9._:-]"
+_EMAIL_MASK = r"[^\s@*]?\*\*\*@[^\s@]+"
+_PHONE_MASK = r"(?:\+\d{1,3} )?(?:1\d\d)?\*{4}\d{1,4}"
 _MASKED_SHAPES = {
-    "email": re.compile(r"[^\s@*]?\*\*\*@[^\s@]+"),
-    "phone": re.compile(r"(?:\+\d{1,3} )?(?:1\d\d)?\*{4}\d{1,4}"),
+    "email": re.compile(_EMAIL_MASK),
+    "phone": re.compile(_PHONE_MASK),
+    "account": re.compile(f"{_EMAIL_MASK}|{_PHONE_MASK}"),  # `keep: masked`: either form
     "transaction_id": re.compile(rf"{_ID_CHARS}*\*{{4}}[^\s*]{{1,4}}(?: \[removed\])?{_ID_CHARS}*"),
     "order_number": re.compile(rf"{_ID_CHARS}*\*{{4}}[^\s*]{{1,4}}(?: \[removed\])?{_ID_CHARS}*"),
 }
