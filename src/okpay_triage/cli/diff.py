@@ -109,4 +109,4 @@ def _line(trouble: Trouble) -> str:
         if trouble.answer is None
         else ("a value" if trouble.answer == VALUE else trouble.answer)
     )
-    return f"{trouble.step} ({answer}): {trouble.status}, {trouble.reason} [{trouble.walks} walks]"
+    return f"{trouble.step} ({answer}): {trouble.status}, {trouble.reason} [walks: {trouble.walks}]"

@@ -59,12 +59,14 @@ def misfit(
     spec = plan.steps[node]
     if spec.outcome is not None:
         return f"step '{at}' is now an outcome"
-    before = earlier.steps.get(at) if earlier is not None else None
-    if before is not None and before.kind != spec.kind and before.outcome is None:
-        return f"step '{at}' is now {'a question' if spec.kind == 'question' else 'an input'}"
+    if earlier is not None:
+        before = earlier.steps.get(at)
+        if before is not None and before.kind != spec.kind and before.outcome is None:
+            return f"step '{at}' is now {'a question' if spec.kind == 'question' else 'an input'}"
     if spec.kind == "question":
-        if any(oid == answer for oid, _ in spec.options):
-            return None
+        for oid, _ in spec.options:  # a loop, not any(): this runs for every saved answer
+            if oid == answer:
+                return None
         if answer is not None and ID_RE.fullmatch(answer) and len(answer) <= 64:
             return f"step '{at}' no longer has the option '{answer}'"
         return f"step '{at}' is now a question"  # the answer was a typed value (or a skip)
@@ -79,6 +81,8 @@ def source_misfit(
     """Why an answer cannot have come from `source` at `spec` with these facts given up
     front (the engine takes an answer from them exactly when they hold its fact); None when
     it can."""
+    if not context and source == "user":  # the common case: nothing given up front
+        return None
     taken = from_context(spec, context)
     if (source == "context") != (taken is not None) or taken not in (None, answer):
         if source == "context":
@@ -99,9 +103,11 @@ def from_context(spec: StepSpec, context: dict[str, str]) -> str | None:
 
 def leads_to(spec: StepSpec, answer: str | None) -> str:
     """The step a fitting `answer` leads to from `spec`."""
-    if spec.kind != "question":
-        return spec.nexts[0]
-    return spec.nexts[next(i for i, (oid, _) in enumerate(spec.options) if oid == answer)]
+    if spec.kind == "question":
+        for index, (oid, _) in enumerate(spec.options):
+            if oid == answer:
+                return spec.nexts[index]
+    return spec.nexts[0]
 
 
 def tree_in(registry: TreeRegistry, saved: dict[str, str], upgrade: bool) -> CompiledTree:
