@@ -115,6 +115,18 @@ class TestRealVersions:
         assert caught.value.code == "tree-changed"
         assert "'q_network'" in str(caught.value)
 
+    def test_the_next_answer_carries_the_notice_once(self) -> None:
+        """A stateless request restores and answers in one go, and shows the notices of the
+        answered session: the replay notice is among them, and only that once."""
+        resumed = Session.from_json(Session.start(OLD, lang="zh").answer("forgot").to_json())
+        (notice,) = resumed.notices
+        assert "1.0" in notice
+        assert "2.0" in notice
+        answered = resumed.answer("code_missing")
+        assert answered.notices[0] == notice
+        assert notice not in answered.answer(answered.node.options[0][0]).notices
+        assert notice not in resumed.back().notices
+
     def test_upgrade_off_refuses_and_a_registry_serves_the_old_version(self) -> None:
         text = Session.start(OLD).answer("forgot").to_json()
         with pytest.raises(SessionError, match="has changed") as caught:

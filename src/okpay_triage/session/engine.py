@@ -62,6 +62,7 @@ class Session:
     """
 
     __slots__ = (
+        "_announce",
         "_checked",
         "_context",
         "_entries",
@@ -82,6 +83,7 @@ class Session:
         notices: tuple[str, ...] = (),
         checked: bool = False,
         replayed: TreeRef | None = None,
+        announce: str | None = None,
     ) -> None:
         self._plan = plan
         self._lang: Lang = lang
@@ -93,6 +95,9 @@ class Session:
         # needs no new walk when it comes back (`saved.remember`).
         self._checked = checked
         self._replayed = replayed  # the version its answers were replayed from, if any
+        # The notice that its answers were replayed, until the next answer carries it too
+        # (a stateless request shows the notices of the session it answered with).
+        self._announce = announce
 
     # ------------------------------------------------------------------ creating
 
@@ -326,6 +331,8 @@ class Session:
                 raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
             chosen, notices = parsed.value, parsed.notices
         entries = (*self._entries, (spec.id, chosen, "user"))
+        if self._announce is not None:
+            notices = (self._announce, *notices)
         moved = Session(
             self._plan, lang, self._context, entries, target, notices, self._checked, self._replayed
         )
@@ -391,6 +398,7 @@ class Session:
             notices,
             self._checked,
             self._replayed,
+            self._announce,
         )
 
     # ------------------------------------------------------------------ saving
@@ -437,7 +445,8 @@ class Session:
         if replayed is None or not now:
             return cls(plan, lang, context, entries, node, (), True, replayed)
         said = say("replayed", lang, old=replayed.version, new=plan.version)
-        return cls(plan, lang, context, entries, node, (said,), True, replayed)._advance((said,))
+        restored = cls(plan, lang, context, entries, node, (said,), True, replayed, said)
+        return restored._advance((said,))
 
 
 @cache
