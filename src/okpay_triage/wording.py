@@ -456,8 +456,8 @@ WORDS: dict[str, tuple[str, str]] = {
         "（若填写的值仍然有效，则为 {possible} 条）",
     ),
     "cli.diff.dropped": (
-        "sessions given these facts up front are refused (no longer declared): {facts}",
-        "预先提供了下列信息的诊断会被拒绝（新版不再声明）：{facts}",
+        "but sessions given these facts up front are refused (no longer declared): {facts}",
+        "但预先提供了下列信息的诊断会被拒绝（新版不再声明）：{facts}",
     ),
     "cli.stats.steps": (
         "{tree} {version}: {questions} questions, {inputs} inputs, {outcomes} outcomes",

@@ -72,8 +72,6 @@ def _show(found: TreeDiff, lang: str) -> None:
     if found.same:
         echo(say("cli.diff.same", lang))
         return
-    if found.facts_dropped:
-        echo(shown(say("cli.diff.dropped", lang, facts=", ".join(found.facts_dropped))))
     troubles = [t for t in found.troubles if t.walks and t.status != "moved"]
     if found.all_resume or not troubles:
         echo(say("cli.diff.all-resume", lang, old=old.version, new=new.version, walks=found.walks))
@@ -99,6 +97,8 @@ def _show(found: TreeDiff, lang: str) -> None:
     for trouble in found.troubles:
         if trouble.status == "moved" and trouble.walks:
             echo(shown(f"  {_line(trouble)}"))
+    if found.facts_dropped:  # (the walks above are of sessions given no facts up front)
+        echo(shown(say("cli.diff.dropped", lang, facts=", ".join(found.facts_dropped))))
 
 
 def _line(trouble: Trouble) -> str:
