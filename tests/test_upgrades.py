@@ -221,6 +221,32 @@ class TestHandMadePairs:
         with pytest.raises(SessionError, match="answer 2: the answer was for step 'i_email'"):
             Session.from_json(further.to_json(), new)
 
+    def test_an_outcome_that_now_leads_on(self) -> None:
+        """A finished session whose outcome now comes after one more step resumes there."""
+        asked = """  - id: i_phone
+    kind: input
+    fact: phone
+    optional: true
+    prompt: {en: "Your phone?", zh: "您的手机号？"}
+    next: o_help
+  - id: o_done
+"""
+        new = mini(
+            ("    next: o_help\n", "    next: i_phone\n"),
+            ("  - id: o_done\n", asked),
+            ("facts:\n", 'facts:\n  phone: {type: phone, label: {en: "Phone", zh: "手机"}}\n'),
+        )
+        found = diff_trees(load_tree(MINI), new)
+        (trouble,) = found.troubles
+        assert (trouble.step, trouble.answer, trouble.status) == ("i_email", VALUE, "moved")
+        assert found.all_resume
+        assert found.surviving == found.walks == 2
+        finished = Session.start(load_tree(MINI)).answer("no").answer("a@example.com")
+        assert found.resumes(entries(finished)) is True
+        resumed = Session.from_json(finished.to_json(), new)
+        assert resumed.node.id == "i_phone"
+        assert not resumed.finished
+
     def test_outcome_text_changed_only(self) -> None:
         new = mini(("It did not work.", "It still did not work."))
         found = diff_trees(load_tree(MINI), new)

@@ -99,8 +99,10 @@ class TreeDiff:
 
     @property
     def all_resume(self) -> bool:
-        """Whether every session saved under OLD resumes under NEW."""
-        return not self.troubles and not self.facts_dropped and self.old.id == self.new.id
+        """Whether every session saved under OLD resumes under NEW (one that ended at an
+        outcome that now leads on resumes at the new step)."""
+        stopping = any(t.status != "moved" for t in self.troubles)
+        return not stopping and not self.facts_dropped and self.old.id == self.new.id
 
     def resumes(self, answers: Iterable[tuple[str, str | None, Source]]) -> bool | None:
         """Whether a session saved under OLD with these answers (node, answer, source, as
