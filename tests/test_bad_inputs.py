@@ -644,7 +644,8 @@ class TestSessionFiles:
     )
     def test_item_32_damaged_or_foreign_session_files(self, tmp_path: Path, damage: str) -> None:
         """Item 32: a damaged, edited or foreign session file is a clear error, exit 1, and
-        the file is not overwritten."""
+        the file is not overwritten; so is one for a tree that has since changed so that its
+        answers no longer fit (one whose answers still fit resumes, replayed)."""
         tree = tree_file(tmp_path, {"type": "text"})
         save = tmp_path / "s.json"
         assert invoke("run", str(tree), "--answer", "no", "--save", str(save)).exit_code == 3
@@ -658,8 +659,9 @@ class TestSessionFiles:
         elif damage == "hand-edited":
             saved["answers"][0]["answer"] = "maybe"
             save.write_text(json.dumps(saved), encoding="utf-8")
-        elif damage == "tree changed":
-            tree.write_text(tree.read_text(encoding="utf-8").replace("It worked.", "Fixed."))
+        elif damage == "tree changed":  # so that the saved answer no longer fits
+            changed = tree.read_text(encoding="utf-8").replace('"id": "no"', '"id": "nope"')
+            tree.write_text(changed, encoding="utf-8")
         elif damage == "unknown tree":
             saved["tree"]["id"] = "no-such-tree"
             save.write_text(json.dumps(saved), encoding="utf-8")

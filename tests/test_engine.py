@@ -248,16 +248,27 @@ class TestSaving:
         assert saved["tree"]["id"] == "login-failure"
         assert saved["tree"]["hash"].startswith("sha256:")
 
-    def test_changed_tree_is_refused(self, tmp_path: Path) -> None:
-        """Resuming against an edited tree is refused with a clear message."""
+    def test_changed_tree_upgrades_or_is_refused(self, tmp_path: Path) -> None:
+        """Resuming against an edited tree replays the answers there when they still fit
+        (a text changed), and is refused naming the step when one does not; with
+        ``upgrade=False`` any change is refused."""
         original = load_tree(MINI)
         saved = Session.start(original).answer("no").to_json()
-        edited = parse_tree(
-            MINI.read_text(encoding="utf-8").replace("Did it work?", "Did that work?")
-        ).tree
+        text = MINI.read_text(encoding="utf-8")
+        edited = parse_tree(text.replace("Did it work?", "Did that work?")).tree
         assert edited is not None
+        upgraded = Session.from_json(saved, edited)
+        assert upgraded.node.id == "i_email"
+        assert upgraded.replayed_from == Session.from_json(saved, original).tree_ref
         with pytest.raises(SessionError, match="has changed since this session was saved"):
-            Session.from_json(saved, edited)
+            Session.from_json(saved, edited, upgrade=False)
+        renamed = parse_tree(text.replace('{id: "no",', '{id: "nope",')).tree
+        assert renamed is not None
+        with pytest.raises(
+            SessionError, match="answer 1: step 'q1' no longer has the option 'no'"
+        ) as caught:
+            Session.from_json(saved, renamed)
+        assert caught.value.code == "tree-changed"
         assert Session.from_json(saved, original).node.id == "i_email"
 
     @pytest.mark.parametrize(

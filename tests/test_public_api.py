@@ -24,6 +24,8 @@ DOCUMENTED = {
     "TranscriptEntry",
     "Tree",
     "TreeError",
+    "TreeRef",
+    "TreeRegistry",
     "TriageError",
     "__version__",
     "bundled_tree_ids",

@@ -26,6 +26,8 @@ __all__ = [
     "TranscriptEntry",
     "Tree",
     "TreeError",
+    "TreeRef",
+    "TreeRegistry",
     "TriageError",
     "__version__",
     "build_packet",
@@ -49,6 +51,8 @@ _HOMES = {
     "TranscriptEntry": "session.views",
     "Fact": "tree.model",
     "Tree": "tree.model",
+    "TreeRef": "tree.registry",
+    "TreeRegistry": "tree.registry",
     "bundled_tree_ids": "tree.bundled",
     "load_tree": "tree.load",
     "check_tree": "tree.checks",
@@ -84,6 +88,7 @@ if TYPE_CHECKING:
     from .tree.checks import check_tree
     from .tree.load import load_tree
     from .tree.model import Fact, Tree
+    from .tree.registry import TreeRef, TreeRegistry
 
 
 def __getattr__(name: str) -> Any:

@@ -33,6 +33,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "This session has already reached its result; start a new one to begin again.",
         "本次诊断已得出结果；如需重新开始，请新建一次诊断。",
     ),
+    "replayed": (
+        "This session was saved under version {old} of this tree; its answers were replayed "
+        "on version {new}, where they still fit.",
+        "本次诊断保存于此诊断流程的 {old} 版；已按 {new} 版重新核对之前的回答，均仍适用。",
+    ),
     "nothing-to-undo": (
         "There is no earlier answer to go back to.",
         "已经是第一步，没有可以返回的回答。",
@@ -427,6 +432,37 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.no-tree-fits": (
         "no tree fits; try `okpay-triage list`",
         "没有匹配的诊断树；可运行 `okpay-triage list` 查看全部",
+    ),
+    "cli.diff.head": (
+        "{tree}: version {old} -> {new}, {changes} changes",
+        "{tree}：{old} 版 -> {new} 版，{changes} 处改动",
+    ),
+    "cli.diff.same": (
+        "the two files hold the same tree content: every saved session resumes",
+        "两个文件的诊断树内容相同：所有已保存的诊断都能继续",
+    ),
+    "cli.diff.other-tree": (
+        "these are different trees ({old} and {new}): no session saved under one resumes "
+        "under the other",
+        "这是两棵不同的诊断树（{old} 与 {new}）：在其中一棵下保存的诊断不能在另一棵下继续",
+    ),
+    "cli.diff.all-resume": (
+        "every session saved under {old} resumes under {new} ({walks} walks)",
+        "在 {old} 版下保存的诊断都能在 {new} 版下继续（共 {walks} 条路径）",
+    ),
+    "cli.diff.some-resume": (
+        "sessions saved under {old}: {surviving} of {walks} walks resume under {new}"
+        "{maybe}; sessions that passed through an answer below are refused:",
+        "在 {old} 版下保存的诊断：{walks} 条路径中有 {surviving} 条能在 {new} 版下继续{maybe}；"
+        "经过下列回答的诊断会被拒绝：",
+    ),
+    "cli.diff.maybe": (
+        " ({possible} if their typed values still fit)",
+        "（若填写的值仍然有效，则为 {possible} 条）",
+    ),
+    "cli.diff.dropped": (
+        "but sessions given these facts up front are refused (no longer declared): {facts}",
+        "但预先提供了下列信息的诊断会被拒绝（新版不再声明）：{facts}",
     ),
     "cli.stats.steps": (
         "{tree} {version}: {questions} questions, {inputs} inputs, {outcomes} outcomes",

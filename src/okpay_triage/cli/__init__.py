@@ -8,7 +8,7 @@ needs when it runs, so ``--help`` stays as fast as click itself.
 
 Modules: `options` (shared options), `sessions` (run, resume, packet), `trees` (list,
 validate, suggest, render, schema, import), `drive` (stepping a session, scripted or at a terminal),
-`report` (showing steps and results), `files` (reading and atomically writing files),
+`report` (showing steps and results), `diff` (diff), `files` (reading and atomically writing files),
 `console` (printing), `exits` (the exit codes).
 """
 
@@ -21,6 +21,7 @@ import click
 
 from okpay_triage import __version__
 
+from .diff import diff
 from .sessions import packet_command, resume, run
 from .trees import import_chart, list_trees, render, schema, stats, suggest, validate
 
@@ -75,6 +76,7 @@ def cli() -> None:
 for _command in (list_trees, run, resume, packet_command, validate, suggest, render, stats, schema):
     cli.add_command(_command)
 cli.add_command(import_chart)
+cli.add_command(diff)
 
 
 def main(args: Sequence[str] | None = None) -> None:

@@ -133,9 +133,14 @@ def read_session(file: Path, tree_path: Path | None) -> Session:
         ) from None
     tree = load_tree(tree_path) if tree_path else None
     try:
-        return Session.from_json(text, tree)
+        session = Session.from_json(text, tree)
     except SessionError as error:
         raise SessionError(f"{file}: {redact(str(error))}", code=error.code) from None
+    if session.replayed_from is not None and session.notices:  # upgraded to this version now
+        from .console import echo, shown
+
+        echo(shown(f"{file}: {session.notices[0]}"), err=True)
+    return session
 
 
 def refuse_to_overwrite(path: Path | None) -> None:

@@ -8,6 +8,10 @@ answer their questions and inputs automatically, recorded with source ``"context
 
 The engine does no I/O and never prints; it raises `AnswerError` with a message in the
 session's language for anything a user typed wrongly.
+
+It runs over 400 lines by design: `Session` is one value type, and its reading, moving and
+saving methods all read the same few slots; split, each half would need the other's private
+state.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from typing import TYPE_CHECKING
 from okpay_triage.errors import AnswerError
 from okpay_triage.text import normalize
 from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
+from okpay_triage.tree.registry import TreeRef
 from okpay_triage.types import Lang
 from okpay_triage.wording import say
 
@@ -32,6 +37,7 @@ from .views import Outcome, Step, TranscriptEntry, step_view
 if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
     from okpay_triage.tree.plan import FactSpec
+    from okpay_triage.tree.registry import TreeRegistry
 
     from .values import Parsed
 
@@ -48,7 +54,17 @@ class Session:
     `to_json` and `Session.from_json` carry it between requests or to a file.
     """
 
-    __slots__ = ("_checked", "_context", "_entries", "_lang", "_node", "_notices", "_plan")
+    __slots__ = (
+        "_announce",
+        "_checked",
+        "_context",
+        "_entries",
+        "_lang",
+        "_node",
+        "_notices",
+        "_plan",
+        "_replayed",
+    )
 
     def __init__(
         self,
@@ -59,6 +75,8 @@ class Session:
         node: str,
         notices: tuple[str, ...] = (),
         checked: bool = False,
+        replayed: TreeRef | None = None,
+        announce: str | None = None,
     ) -> None:
         self._plan = plan
         self._lang: Lang = lang
@@ -69,6 +87,10 @@ class Session:
         # Made by `start` or `from_json`, or from such a session by the engine: its state
         # needs no new walk when it comes back (`saved.remember`).
         self._checked = checked
+        self._replayed = replayed  # the version its answers were replayed from, if any
+        # The notice that its answers were replayed, until the next answer carries it too
+        # (a stateless request shows the notices of the session it answered with).
+        self._announce = announce
 
     # ------------------------------------------------------------------ creating
 
@@ -111,6 +133,17 @@ class Session:
     def tree_id(self) -> str:
         """The id of the tree this session walks (``"login-failure"``)."""
         return self._plan.id
+
+    @property
+    def tree_ref(self) -> TreeRef:
+        """The version of the tree this session walks: its id, version and content hash."""
+        return TreeRef(self._plan.id, self._plan.version, self._plan.hash)
+
+    @property
+    def replayed_from(self) -> TreeRef | None:
+        """The earlier version of the tree this session was saved under, when its answers
+        were replayed on this one (`from_json` upgrading it); None otherwise."""
+        return self._replayed
 
     @property
     def plan(self) -> CompiledTree:
@@ -291,7 +324,11 @@ class Session:
                 raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
             chosen, notices = parsed.value, parsed.notices
         entries = (*self._entries, (spec.id, chosen, "user"))
-        moved = Session(self._plan, lang, self._context, entries, target, notices, self._checked)
+        if self._announce is not None:
+            notices = (self._announce, *notices)
+        moved = Session(
+            self._plan, lang, self._context, entries, target, notices, self._checked, self._replayed
+        )
         return moved._advance(notices) if self._context else moved
 
     def back(self) -> Session:
@@ -312,6 +349,7 @@ class Session:
                     node_id,
                     (),
                     self._checked,
+                    self._replayed,
                 )
         raise AnswerError(say("nothing-to-undo", self._lang), code="nothing-to-undo")
 
@@ -344,33 +382,64 @@ class Session:
     def _advance(self, notices: tuple[str, ...] = ()) -> Session:
         """Answer from context every step whose fact is known up front."""
         entries, node = answered_from_context(self._plan, self._context, self._entries, self._node)
-        return Session(self._plan, self._lang, self._context, entries, node, notices, self._checked)
+        return Session(
+            self._plan,
+            self._lang,
+            self._context,
+            entries,
+            node,
+            notices,
+            self._checked,
+            self._replayed,
+            self._announce,
+        )
 
     # ------------------------------------------------------------------ saving
 
     def to_json(self) -> str:
         """The session as JSON: tree id, version and content hash, language, facts given up
         front, and every answer with its source. `Session.from_json` restores it exactly."""
-        text = dump(self._plan, self._lang, self._context, self._entries)
+        text = dump(self._plan, self._lang, self._context, self._entries, self._replayed)
         if self._checked:  # it will come back with the next request: no need to walk it then
             remember(self._plan, self._context, self._entries, self._node, len(text))
         return text
 
     @classmethod
-    def from_json(cls, text: str | bytes, tree: Tree | CompiledTree | None = None) -> Session:
+    def from_json(
+        cls,
+        text: str | bytes,
+        tree: Tree | CompiledTree | None = None,
+        *,
+        registry: TreeRegistry | None = None,
+        upgrade: bool = True,
+    ) -> Session:
         """Restore a session saved by `to_json`.
 
         Args:
             text: the saved JSON.
-            tree: the tree it was made with; by default the bundled tree of the saved id.
+            tree: the tree to resume it under; by default the one of the saved id in
+                `registry`.
+            registry: the versions of trees kept (default: the bundled trees): its latest
+                version of the saved id, or with `upgrade` off the very version the session
+                was saved under.
+            upgrade: resume a session saved under another version of the tree by replaying
+                its answers there, when each still fits the step the tree reaches; the
+                session then says so (`replayed_from`, and a notice). Off: refuse any
+                change, as a server still serving the earlier version would.
 
         Raises:
-            SessionError: the text is not a saved session, or the tree has changed since.
+            SessionError: the text is not a saved session, or the tree has changed so that
+                an answer no longer fits (code ``tree-changed``, naming the first step that
+                changed), or a value is not one the engine keeps.
         """
-        plan, (lang, context, entries, node) = restore(
-            text, None if tree is None else _plan_of(tree)
+        plan, (lang, context, entries, node), replayed, now = restore(
+            text, None if tree is None else _plan_of(tree), registry=registry, upgrade=upgrade
         )
-        return cls(plan, lang, context, entries, node, (), True)
+        if replayed is None or not now:
+            return cls(plan, lang, context, entries, node, (), True, replayed)
+        said = say("replayed", lang, old=replayed.version, new=plan.version)
+        restored = cls(plan, lang, context, entries, node, (said,), True, replayed, said)
+        return restored._advance((said,))
 
 
 @cache

@@ -12,6 +12,14 @@ back with the next one. So the states this process saved, or restored, are remem
 given up front and answers) needs no new walk, and one that adds an answer to a remembered
 state has only that answer checked. Anything else is checked in full. The checks of values
 are cached as well, so a conversation pays them once.
+
+A session saved under another version of its tree (a deploy changed the tree while it was in
+flight) is replayed on the tree it resumes under, by the rule of `replay`: it resumes there
+when every answer still fits, and is refused with the first step that changed otherwise.
+
+It runs over 400 lines by design: the shape checks, the value checks and the memory of
+checked states are three parts of one question (may this text be restored?), and they share
+its types.
 """
 
 from __future__ import annotations
@@ -23,11 +31,12 @@ from functools import lru_cache
 from typing import Any
 
 from okpay_triage.errors import AnswerError, SessionError
-from okpay_triage.text import normalize
-from okpay_triage.tree.plan import CompiledTree, FactSpec, StepSpec
+from okpay_triage.tree.plan import CompiledTree, FactSpec
+from okpay_triage.tree.registry import TreeRef, TreeRegistry
 from okpay_triage.types import Lang, Source
 
 from .context import bound_choice, bound_to_question, quoted
+from .replay import DAMAGED, changed_error, leads_to, misfit, replayed_from, source_misfit, tree_in
 
 SESSION_FORMAT = "okpay-triage/session"
 SESSION_VERSION = 1
@@ -54,6 +63,9 @@ def _masked(value: str) -> bool:
 
     return redact(value) == value
 
+
+#: The versions known without a registry: the bundled trees.
+_BUNDLED = TreeRegistry()
 
 #: The longest value the engine keeps: a text fact's 4,000 characters and the "…" of a cut.
 _LONGEST_VALUE = 4001
@@ -113,9 +125,12 @@ def _as_kept(plan: CompiledTree, key: str, value: str, *, given: bool = False) -
 #: sensitive identifier's tail with a dropped secret's marker. Anything else beside a mask
 #: (free text after an email, say) was never kept by the engine.
 _ID_CHARS = r"[A-Za-z0-9._:-]"
+_EMAIL_MASK = r"[^\s@*]?\*\*\*@[^\s@]+"
+_PHONE_MASK = r"(?:\+\d{1,3} )?(?:1\d\d)?\*{4}\d{1,4}"
 _MASKED_SHAPES = {
-    "email": re.compile(r"[^\s@*]?\*\*\*@[^\s@]+"),
-    "phone": re.compile(r"(?:\+\d{1,3} )?(?:1\d\d)?\*{4}\d{1,4}"),
+    "email": re.compile(_EMAIL_MASK),
+    "phone": re.compile(_PHONE_MASK),
+    "account": re.compile(f"{_EMAIL_MASK}|{_PHONE_MASK}"),  # `keep: masked`: either form
     "transaction_id": re.compile(rf"{_ID_CHARS}*\*{{4}}[^\s*]{{1,4}}(?: \[removed\])?{_ID_CHARS}*"),
     "order_number": re.compile(rf"{_ID_CHARS}*\*{{4}}[^\s*]{{1,4}}(?: \[removed\])?{_ID_CHARS}*"),
 }
@@ -144,28 +159,48 @@ _ENCODER = json.JSONEncoder(ensure_ascii=False, check_circular=False)
 
 
 def dump(
-    plan: CompiledTree, lang: Lang, context: dict[str, str], entries: tuple[Entry, ...]
+    plan: CompiledTree,
+    lang: Lang,
+    context: dict[str, str],
+    entries: tuple[Entry, ...],
+    replayed: TreeRef | None = None,
 ) -> str:
     """The JSON of a session: tree id, version and content hash, language, facts given up
-    front, and every answer with its source."""
-    return _ENCODER.encode(
-        {
-            "format": SESSION_FORMAT,
-            "version": SESSION_VERSION,
-            "tree": {"id": plan.id, "version": plan.version, "hash": plan.hash},
-            "lang": lang,
-            "context": context,
-            "answers": [{"node": n, "answer": a, "source": s} for n, a, s in entries],
-        }
-    )
+    front, and every answer with its source; and, for a session whose answers were replayed
+    from an earlier version of the tree, that version and its hash."""
+    document: dict[str, object] = {
+        "format": SESSION_FORMAT,
+        "version": SESSION_VERSION,
+        "tree": {"id": plan.id, "version": plan.version, "hash": plan.hash},
+        "lang": lang,
+        "context": context,
+        "answers": [{"node": n, "answer": a, "source": s} for n, a, s in entries],
+    }
+    if replayed is not None:
+        document["replayed_from"] = {"version": replayed.version, "hash": replayed.hash}
+    return _ENCODER.encode(document)
 
 
-def restore(text: str | bytes, plan: CompiledTree | None) -> tuple[CompiledTree, State]:
-    """The tree and state of a saved session; `plan` None: the bundled tree it names.
+def restore(
+    text: str | bytes,
+    plan: CompiledTree | None,
+    *,
+    registry: TreeRegistry | None = None,
+    upgrade: bool = True,
+) -> tuple[CompiledTree, State, TreeRef | None, bool]:
+    """The tree and state of a saved session, the version its answers were replayed from
+    when it was saved under another one (or None), and whether they were replayed now
+    (rather than by an earlier upgrade the saved session records).
+
+    `plan` None: the tree comes from `registry` (default: the bundled trees), its latest
+    version or, without `upgrade`, the very version the session was saved under. A session
+    saved under another version than the tree it resumes under is replayed there when
+    `upgrade` is set: each answer must fit the step the tree reaches (`replay.misfit`).
 
     Raises:
         SessionError: the text is not a saved session, its tree is not `plan` (or not
-            bundled) or has changed, or an answer or value is not one the engine keeps.
+            known), it has changed so that an answer no longer fits (``tree-changed``; with
+            `upgrade` off, any change), or an answer or value is not one the engine keeps.
     """
     data = _read(text)
     saved = data["tree"]
@@ -174,24 +209,34 @@ def restore(text: str | bytes, plan: CompiledTree | None) -> tuple[CompiledTree,
         context, entries = _fields(data["context"], data["answers"])
         key = (saved["id"], saved["hash"], tuple(context.items()), entries)
     if plan is None:
-        plan = bundled_plan(saved["id"])
+        plan = bundled_plan(saved["id"]) if registry is None else tree_in(registry, saved, upgrade)
     if saved["id"] != plan.id:
         raise SessionError(
             f"the session is for tree '{saved['id']}', not '{plan.id}'", code="wrong-tree"
         )
+    field = data.get("replayed_from")
+    replayed = None if field is None else replayed_from(plan, field)
     if saved["hash"] != plan.hash:
-        raise SessionError(
-            f"tree '{plan.id}' has changed since this session was saved (saved with "
-            f"version {saved['version']}, now version {plan.version}); its answers may no "
-            "longer fit, so start a new session",
-            code="tree-changed",
-        )
+        if not upgrade:
+            raise SessionError(
+                f"tree '{plan.id}' has changed since this session was saved (saved with "
+                f"version {saved['version']}, now version {plan.version}); its answers may no "
+                "longer fit, so start a new session",
+                code="tree-changed",
+            )
+        replayed = TreeRef(saved["id"], saved["version"], saved["hash"])
+        key, node = (plan.id, plan.hash, key[2], key[3]), None  # walked again, on this tree
     context = data["context"]
     if node is None:
-        node = _replay(plan, context, key)
+        earlier = None
+        if saved["hash"] != plan.hash:
+            earlier = (registry or _BUNDLED).get(saved["id"], saved["hash"])
+        node = _replay(
+            plan, context, key, replayed if saved["hash"] != plan.hash else None, earlier
+        )
         remember(plan, context, key[3], node, len(text))
     lang: Lang = "zh" if data["lang"] == "zh" else "en"
-    return plan, (lang, context, key[3], node)
+    return plan, (lang, context, key[3], node), replayed, saved["hash"] != plan.hash
 
 
 @lru_cache(maxsize=64)
@@ -217,8 +262,7 @@ def bundled_plan(tree_id: str) -> CompiledTree:
 
 
 _SOURCES = frozenset(("user", "context"))
-_TOP_LEVEL = frozenset(("format", "version", "tree", "lang", "context", "answers"))
-_DAMAGED = "the session file is damaged: a field is missing or of the wrong type"
+_TOP_LEVEL = frozenset(("format", "version", "tree", "lang", "context", "answers", "replayed_from"))
 
 
 def _read(text: str | bytes) -> dict[str, Any]:
@@ -253,7 +297,7 @@ def _read(text: str | bytes) -> dict[str, Any]:
         and type(tree.get("hash")) is str
         and data.get("lang") in ("en", "zh")
     ):
-        raise SessionError(_DAMAGED)
+        raise SessionError(DAMAGED)
     return data
 
 
@@ -280,16 +324,16 @@ def _fields(context: Any, answers: Any) -> tuple[dict[str, str], tuple[Entry, ..
         and all(type(v) is str for v in context.values())  # keys of JSON objects are strs
         and type(answers) is list
     ):
-        raise SessionError(_DAMAGED)
+        raise SessionError(DAMAGED)
     entries = []
     for item in answers:
         if type(item) is not dict:
-            raise SessionError(_DAMAGED)
+            raise SessionError(DAMAGED)
         node, answer, source = item.get("node"), item.get("answer"), item.get("source")
         if type(node) is not str or not (answer is None or type(answer) is str):
-            raise SessionError(_DAMAGED)
+            raise SessionError(DAMAGED)
         if source not in _SOURCES:
-            raise SessionError(_DAMAGED)
+            raise SessionError(DAMAGED)
         entries.append((node, answer, source))
     return context, tuple(entries)
 
@@ -341,10 +385,19 @@ def forget() -> None:
         _known_chars = 0
 
 
-def _replay(plan: CompiledTree, context: dict[str, str], key: StateKey) -> str:
+def _replay(
+    plan: CompiledTree,
+    context: dict[str, str],
+    key: StateKey,
+    changed: TreeRef | None,
+    earlier: CompiledTree | None = None,
+) -> str:
     """Check that each saved answer fits the step it claims to answer, in order, and every
     value its fact; the node the answers lead to. The answers but the last of a remembered
-    state are not checked again."""
+    state are not checked again. `changed`: the session was saved under that other version
+    of the tree, so an answer that does not fit is a change of the tree (``tree-changed``,
+    naming the first step that changed) rather than damage; `earlier`: that version, when
+    it is known."""
     entries = key[3]
     known = _KNOWN.get((*key[:3], entries[:-1])) if entries else None
     node, first = (plan.start, 1) if known is None else (known, len(entries))
@@ -352,48 +405,31 @@ def _replay(plan: CompiledTree, context: dict[str, str], key: StateKey) -> str:
         unknown = [k for k in context if k not in plan.facts]
         if unknown:
             names = ", ".join(quoted(k) for k in unknown)
+            if changed is not None:
+                raise changed_error(plan, changed, f"the tree no longer has the facts {names}")
             raise SessionError(f"the session file names facts this tree does not have: {names}")
         for k, value in context.items():
             _check_saved(plan, k, value, "in the facts given up front", given=True)
+    steps = plan.steps
     for number, (at, answer, source) in enumerate(entries[first - 1 :], first):
-        spec = plan.steps.get(node)
-        nxt = None if spec is None or at != node else _next(spec, answer)
-        if nxt is not None and spec is not None:
-            taken = _from_context(spec, context)
-            if (source == "context") != (taken is not None) or (taken not in (None, answer)):
+        why = misfit(plan, node, at, answer, earlier)
+        spec = steps[node]
+        if why is None:
+            why = source_misfit(spec, context, answer, source)
+            if why is not None and changed is None:
                 raise SessionError(
                     f"the session file is damaged: answer {number} says it came from "
                     f"{'the facts given up front' if source == 'context' else 'the user'}, "
                     "which it cannot have"
                 )
-        if nxt is None or spec is None:
+        if why is not None:
+            if changed is not None:
+                raise changed_error(plan, changed, f"answer {number}: {why}")
             raise SessionError(
                 f"the session file is damaged: answer {number} does not fit "
                 f"step '{at}' of tree '{plan.id}'"
             )
         if spec.kind == "input" and answer is not None and spec.fact is not None:
             _check_saved(plan, spec.fact, answer, f"answer {number}")
-        node = nxt
+        node = leads_to(spec, answer)
     return node
-
-
-def _from_context(spec: StepSpec, context: dict[str, str]) -> str | None:
-    """The answer the engine takes for `spec` from the facts given up front, as
-    `context.answered_from_context` does; None when the user answers it."""
-    known = context.get(spec.fact) if spec.fact else None
-    if known is None or spec.kind != "question":
-        return known
-    index = spec.lookup.get(normalize(known))
-    return None if index is None else spec.options[index][0]
-
-
-def _next(spec: StepSpec, answer: str | None) -> str | None:
-    """The step `answer` leads to from `spec`, None if it cannot answer it."""
-    if spec.outcome is not None:
-        return None
-    if spec.kind != "question":
-        return spec.nexts[0] if answer is not None or spec.optional else None
-    for index, (oid, _) in enumerate(spec.options):
-        if oid == answer:
-            return spec.nexts[index]
-    return None
