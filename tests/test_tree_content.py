@@ -43,7 +43,7 @@ def typed(spec: FactSpec) -> str:
         return spec.choices[0]
     if spec.type == "money" and spec.currencies:
         return f"128.50 {spec.currencies[0]}"
-    return TYPED[spec.type]
+    return TYPED[spec.type][: spec.max_length] if spec.type == "text" else TYPED[spec.type]
 
 
 def walks(plan: CompiledTree) -> Iterator[list[str]]:

@@ -202,6 +202,18 @@ class TestOthers:
             parse_value(spec, "x", "en", NOW)
         assert said in str(refused.value)
 
+    @given(st.integers(1, 64), st.integers(1, 40))
+    def test_short_field_over_its_limit_is_asked_again(self, limit: int, over: int) -> None:
+        """A short field cut at its limit can lose what matters (review X5: "工商银行 48"
+        of "工商银行 4821"): over the limit it is asked again, naming the limit."""
+        text = "建设银行1234，应该是工商银行4821" * 8
+        text = text[: limit + over] if len(text) >= limit + over else text.ljust(limit + over, "x")
+        with pytest.raises(AnswerError) as refused:
+            parse_value(fact("text", max_length=limit), text, "zh", NOW)
+        assert refused.value.code == "too-long"
+        assert str(limit) in str(refused.value)
+        assert parse_value(fact("text", max_length=limit), text[:limit], "zh", NOW).value
+
     def test_text_is_capped(self) -> None:
         """BAD_INPUTS item 29: a 1 MB answer is cut to the fact's limit, with a notice."""
         parsed = parse_value(fact("text", max_length=100), "x" * 1_000_000, "en", NOW)

@@ -59,6 +59,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Personal data in your answer ({kinds}) was masked before it was kept.",
         "您回答中的个人信息（{kinds}）已在保存前做了遮盖处理。",
     ),
+    "too-long": (
+        "Please keep this answer to {limit} characters or fewer; it was not saved.",
+        "这一项请控制在 {limit} 个字符以内；本次回答未保存。",
+    ),
     "cut": (
         "Your answer was very long and was shortened to {limit} characters.",
         "您的回答过长，已截取前 {limit} 个字符。",

@@ -131,6 +131,11 @@ def parse_value(spec: FactSpec, raw: str, lang: Lang, now: datetime | None = Non
     return Parsed(value, notices)
 
 
+#: Free text facts of at most this many characters are short fields: an answer over the
+#: limit is asked again rather than cut. A longer description is cut, with a notice.
+SHORT_TEXT = 64
+
+
 def _free_text_value(spec: FactSpec, text: str, lang: Lang) -> Parsed:
     """Free text as kept: redacted as typed (before it is cut to the fact's length, so a
     card number across the cut is masked whole), a secret dropped with a notice unless it
@@ -139,6 +144,10 @@ def _free_text_value(spec: FactSpec, text: str, lang: Lang) -> Parsed:
     value, limit = found.text, spec.max_length
     notices = []
     was_cut = len(value) > limit
+    if was_cut and limit <= SHORT_TEXT:
+        # A short field (a name, the last digits of an account) cut at its limit can lose
+        # just what matters ("建设银行 1234，应该是工商银行 48|21"): asked again instead.
+        raise AnswerError(say("too-long", lang, limit=limit), code="too-long")
     if was_cut:
         value = value[:limit].rstrip() + "…"
         notices.append(say("cut", lang, limit=limit))

@@ -76,7 +76,11 @@ def fact_values(spec: FactSpec) -> st.SearchStrategy[str]:
         return account_values()
     if spec.type == "choice" and spec.choices:
         return st.sampled_from(spec.choices)
-    return st.lists(_WORDS, min_size=1, max_size=8).map(" ".join)
+    # Within the fact's length: a short field asks again for a longer answer.
+    limit = spec.max_length
+    return st.lists(_WORDS, min_size=1, max_size=8).map(
+        lambda words: " ".join(words)[:limit].strip()
+    )
 
 
 #: Mainland mobile prefixes, and international mobiles (valid per phonenumbers) whose
