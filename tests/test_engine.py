@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from okpay_triage import AnswerError, Session, SessionError, bundled_tree_ids, load_tree
 from okpay_triage.testing import SensitiveText, sensitive_text
+from okpay_triage.text import normalize
 from okpay_triage.tree.load import parse_tree
 
 MINI = Path(__file__).parent / "data" / "good" / "mini.yaml"
@@ -499,3 +501,20 @@ def test_skip_words_are_found_without_normalizing_every_answer(text: str) -> Non
         assert normalize(text) not in SKIP_WORDS
     else:
         assert form == normalize(text)
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+def test_a_label_typed_without_its_commas_picks_its_option(tree_id: str) -> None:
+    """ "退款已同意但钱一直没到账" picks "退款已同意，但钱一直没到账": people leave the
+    commas out of a label they copy by eye, in either language."""
+    from okpay_triage.tree.cache import compiled_bundled
+
+    plan = compiled_bundled(tree_id)
+    wrong = []
+    for step in plan.steps.values():
+        for index, (oid, label) in enumerate(step.options):
+            for text in label:
+                bare = re.sub("[,;:，；：、]", "", text)
+                if bare != text and step.lookup.get(normalize(bare)) != index:
+                    wrong.append(f"{step.id}: {bare} -> {oid}")
+    assert wrong == []

@@ -20,8 +20,9 @@ from pathlib import Path
 from .bundled import bundled_path
 from .plan import CompiledTree
 
-# 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause
-CACHE_FORMAT = "4"
+# 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause;
+# 5: labels without their inner punctuation in the answer lookup
+CACHE_FORMAT = "5"
 
 
 def cache_dir() -> Path | None:

@@ -356,6 +356,11 @@ def answer_lookup(options: Any) -> dict[str, int]:
     for clause, owners in clauses.items():
         if len(owners) == 1:
             lookup.setdefault(clause, owners.pop())
+    # A label typed without its inner punctuation ("退款已同意但钱一直没到账" for
+    # "退款已同意，但钱一直没到账", "it worked and I can log in").
+    for index, option in enumerate(options):
+        for label in (option.label.en, option.label.zh):
+            lookup.setdefault(normalize(_CLAUSE.sub("", label)), index)
     for index, option in enumerate(options):
         for word in COMMON_WORDS.get(option.id, ()):
             lookup.setdefault(normalize(word), index)
