@@ -18,7 +18,15 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
-from okpay_triage import Session, SessionError, Tree, TreeRef, TreeRegistry, load_tree
+from okpay_triage import (
+    Session,
+    SessionError,
+    Tree,
+    TreeRef,
+    TreeRegistry,
+    build_packet,
+    load_tree,
+)
 from okpay_triage.authoring.diff import VALUE, diff_trees
 from okpay_triage.cli import cli
 from okpay_triage.testing.random_trees import tree_data
@@ -65,7 +73,7 @@ def entries(session: Session) -> list[tuple[str, str | None, Any]]:
 
 
 class TestRealVersions:
-    """Sessions saved under login-failure 1.0, resumed under the bundled 2.0."""
+    """Sessions saved under login-failure 1.0, resumed under the bundled version."""
 
     def test_the_old_version_is_older(self) -> None:
         assert (OLD.id, OLD.version) == ("login-failure", "1.0")
@@ -83,19 +91,19 @@ class TestRealVersions:
         if error is not None:
             assert not expected, str(error)
             assert error.code == "tree-changed"
-            assert "version 1.0, now version 2.0" in str(error)
+            assert f"version 1.0, now version {NEW.version}" in str(error)
             assert "answer " in str(error)
             return
         assert expected
         assert resumed is not None
         assert resumed.tree_ref == TreeRef.of(compile_tree(NEW))
         assert resumed.replayed_from == TreeRef.of(compile_tree(OLD))
-        assert any("1.0" in n and "2.0" in n for n in resumed.notices)
+        assert any("1.0" in n and NEW.version in n for n in resumed.notices)
         assert [(e.node_id, e.answer) for e in resumed.transcript[: session.depth]] == [
             (e.node_id, e.answer) for e in session.transcript
         ]
         saved = json.loads(resumed.to_json())
-        assert saved["tree"]["version"] == "2.0"
+        assert saved["tree"]["version"] == NEW.version
         assert saved["replayed_from"]["version"] == "1.0"
         again = Session.from_json(resumed.to_json())
         assert again == resumed
@@ -121,7 +129,7 @@ class TestRealVersions:
         resumed = Session.from_json(Session.start(OLD, lang="zh").answer("forgot").to_json())
         (notice,) = resumed.notices
         assert "1.0" in notice
-        assert "2.0" in notice
+        assert NEW.version in notice
         answered = resumed.answer("code_missing")
         assert answered.notices[0] == notice
         assert notice not in answered.answer(answered.node.options[0][0]).notices
@@ -138,7 +146,7 @@ class TestRealVersions:
         assert served.replayed_from is None
         assert served.to_json() == text
         upgraded = Session.from_json(text, registry=registry)
-        assert upgraded.tree_ref.version == "2.0"
+        assert upgraded.tree_ref.version == NEW.version
         assert upgraded.replayed_from == served.tree_ref
 
 
@@ -257,6 +265,11 @@ class TestHandMadePairs:
         resumed = Session.from_json(finished.to_json(), new)
         assert resumed.outcome is not None
         assert resumed.outcome.cause == "It still did not work."
+        # The packet tells support the answers were given under the earlier version.
+        packet = build_packet(resumed)
+        assert packet.tree.replayed_from == "1"
+        assert "saved under version 1, its answers replayed" in packet.to_markdown()
+        assert build_packet(finished).tree.replayed_from is None
 
     def test_fact_type_changed(self) -> None:
         new = mini(("{type: email,", "{type: text,"))
@@ -389,10 +402,10 @@ class TestCommandLine:
         save.write_text(Session.start(OLD).answer("forgot").to_json(), encoding="utf-8")
         result = invoke("resume", str(save), "--answer", "code_missing")
         assert "saved under version 1.0" in result.stderr
-        assert "replayed on version 2.0" in result.stderr
+        assert f"replayed on version {NEW.version}" in result.stderr
         assert "Traceback" not in result.output
         saved = json.loads(save.read_text(encoding="utf-8"))
-        assert saved["tree"]["version"] == "2.0"
+        assert saved["tree"]["version"] == NEW.version
         assert saved["replayed_from"]["version"] == "1.0"
 
     def test_resume_refuses_with_the_first_changed_step(self, tmp_path: Path) -> None:
@@ -408,9 +421,9 @@ class TestCommandLine:
     def test_diff_text_and_exit_codes(self) -> None:
         result = invoke("diff", str(V1), "login-failure")
         assert result.exit_code == 0
-        assert "login-failure: version 1.0 -> 2.0" in result.output
+        assert f"login-failure: version 1.0 -> {NEW.version}" in result.output
         assert "- step i_email" in result.output
-        assert f"{DIFF.surviving} of {DIFF.walks} walks resume under 2.0" in result.output
+        assert f"{DIFF.surviving} of {DIFF.walks} walks resume under {NEW.version}" in result.output
         assert "q_sure_password (yes): redirected" in result.output
         assert invoke("diff", str(V1), "login-failure", "--exit-code").exit_code == 1
         same = invoke("diff", "login-failure", "login-failure", "--exit-code")

@@ -318,6 +318,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "label.priority": ("Priority", "优先级"),
     "label.outcome": ("Outcome", "诊断结果"),
     "label.tree": ("Tree", "诊断树"),
+    "packet.replayed": (
+        "; saved under version {version}, its answers replayed on this one",
+        "；会话保存于 {version} 版，回答已在此版本上重放",
+    ),
     "label.language": ("Language", "语言"),
     "label.lang.en": ("English", "英文"),
     "label.lang.zh": ("Chinese", "中文"),

@@ -263,7 +263,12 @@ def build_packet(
         timezone=config.timezone,
         lang=lang,
         tree=made_clean(
-            TreeInfo, id=plan.id, version=plan.version, hash=plan.hash, title=plan.title[pick]
+            TreeInfo,
+            id=plan.id,
+            version=plan.version,
+            hash=plan.hash,
+            title=plan.title[pick],
+            replayed_from=session.replayed_from.version if session.replayed_from else None,
         ),
         outcome=made_clean(
             PacketOutcome,

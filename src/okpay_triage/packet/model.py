@@ -18,6 +18,7 @@ from pydantic import (
     AwareDatetime,
     BaseModel,
     ConfigDict,
+    Field,
     StringConstraints,
     ValidationInfo,
     field_validator,
@@ -93,6 +94,14 @@ class TreeInfo(_Frozen):
     version: Annotated[str, StringConstraints(pattern=r"^\S{1,32}$")]
     hash: Identifier
     title: SafeText
+    replayed_from: Annotated[
+        str | None,
+        StringConstraints(pattern=r"^\S{1,32}$"),
+        Field(
+            description="The version the session was saved under, when its answers were "
+            "replayed on this one after a tree upgrade; None when it ran on this version."
+        ),
+    ] = None
 
 
 class PacketOutcome(_Frozen):

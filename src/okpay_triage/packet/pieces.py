@@ -67,7 +67,10 @@ def tree_line(packet: PacketContent, *, code: bool) -> str:
     comma = "，" if packet.lang == "zh" else ", "
     ident = f"{tree.id} {tree.version}{comma}{tree.hash}"
     coded = f"`{tree.id}` {tree.version}{comma}`{tree.hash}`"
-    return paren(coded if code else ident, packet.lang)
+    line = paren(coded if code else ident, packet.lang)
+    if tree.replayed_from:
+        line += say("packet.replayed", packet.lang, version=tree.replayed_from)
+    return line
 
 
 def hours_state(packet: PacketContent) -> str:
