@@ -137,12 +137,15 @@ def _text(spec: FactSpec, n: int) -> str:
         return ["Meituan", "京东商城", f"Coffee Corner #{n % 90}"][n % 3]
     if spec.id == "payment_reference":
         return [f"2026112022{n:012d}", f"Alipay ref {n * 31 % 10**8:08d}"][n % 2]
-    return [
+    said = [
         f"Transaction failed, error code E{5000 + n % 1000}. Please try again later.",
         f"支付失败，错误代码 {n % 900 + 100}，请稍后再试",
         f"It says 'network error' and the payment of {n % 500 + 1}.00 CNY still shows pending",
         f"我收到一条短信说账户异常，联系电话 138{n * 7919 % 10**8:08d}，我没有点链接",
-    ][n % 4]
+    ]
+    # What fits the field: a short field asks again for a longer answer.
+    fits = [text for text in said if len(text) <= spec.max_length] or [f"E{n % 10000}"]
+    return fits[n % len(fits)]
 
 
 def requests(every: int = 1, seed: int = 0) -> list[Request]:

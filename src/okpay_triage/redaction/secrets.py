@@ -51,7 +51,10 @@ _BREAK = (
     "|card|account|acct|id|order|transaction|ref|email|amount|date|time|since|after|before"
     "|until|attempts?|times?|digits?|chars?|characters?|minutes?|hours?|days?|ago|link|sms"
 )
-_WORD = rf"(?!(?:{_BREAK})(?![a-z']))[a-z']{{1,12}}(?=[ \t:\uff1a=])"
+# Nor is a filler word a keyword itself: in "动态密码 password password1" the second
+# "password" is a value of 密码 (so one pass drops both), not filler before a code.
+_KEYWORD_WORDS = "pass(?:word|wd|code|phrase)?s?|pwd|pswd|pw|pin|codes?|otp|totp|cvv|cvc|cvn|csc"
+_WORD = rf"(?!(?:{_BREAK}|{_KEYWORD_WORDS})(?![a-z']))[a-z']{{1,12}}(?=[ \t:\uff1a=])"
 _CJK = "\u4e00-\u9fff\u3400-\u4dbf"
 _COPULA = r"(?:is|was)(?=[ \t:\uff1a=])[ \t]*"
 _COLON = r"(?:[:=\uff1a\uff1d][ \t]*)?"
@@ -63,6 +66,8 @@ _WORDS = rf"(?:[ \t]+{_WORD}){{1,3}}[ \t]*(?:{_COPULA})?{_COLON}"
 _FILLERS = {
     "password_w": _WORDS,
     "password": _SIMPLE,
+    "cvv_zh": _SIMPLE,
+    "verification_code_zh": _SIMPLE,
     # A bare "code": after a copula or colon only ("the code is 482913").
     "code": rf"(?:[ \t]+{_WORD}){{0,3}}[ \t]*(?:(?:is|was)[ \t]+|[:=\uff1a\uff1d][ \t]*)",
 }
@@ -76,12 +81,17 @@ _CODE_WORD = (
 _NOT_WORD_BEFORE = "(?<![a-z0-9])"
 _KEYWORDS = {
     "cvv": rf"{_NOT_WORD_BEFORE}(?:(?:cvv2?|cvc2?|cvn2?)[码碼]?|csc|security{_GAP}code|card{_GAP}"
-    rf"(?:verification|security){_GAP}(?:code|value|number))(?![a-z])|安全[码碼]|卡[验驗][证證][码碼]",
+    rf"(?:verification|security){_GAP}(?:code|value|number))(?![a-z])",
+    # The Chinese keywords take Chinese filler only (`_SIMPLE`): with English words after
+    # them, "动态密码 abc password1" would read "abc" as filler of 动态密码, where on a second
+    # pass it is the value of the 密码 inside it (redaction must be idempotent).
+    "cvv_zh": r"安全[码碼]|卡[验驗][证證][码碼]",
     "verification_code": rf"{_NOT_WORD_BEFORE}(?:{_CODE_WORD}(?:{_GAP}{_CODE_WORD})?{_GAP}"
     rf"(?:code|pin|passcode|password)s?|otp|totp|2fa|mfa|codes?{_GAP}(?:from|in|via|by){_GAP}"
-    rf"(?:(?:the|my|your){_GAP})?(?:sms|text|e-?mail|app|message|authenticator))(?![a-z])"
-    r"|[验驗][证證][码碼]|[动動][态態](?:[码碼]|密[码碼]|口令)|校[验驗][码碼]|(?:短信|[简簡]訊)[码碼]"
-    r"|一次性(?:密[码碼]|[验驗][证證][码碼]|口令|[码碼])|(?:备用|備用|恢复|恢復|授权|授權|确认|確認|[认認][证證])[码碼]",
+    rf"(?:(?:the|my|your){_GAP})?(?:sms|text|e-?mail|app|message|authenticator))(?![a-z])",
+    "verification_code_zh": r"[验驗][证證][码碼]|[动動][态態](?:[码碼]|密[码碼]|口令)"
+    r"|校[验驗][码碼]|(?:短信|[简簡]訊)[码碼]|一次性(?:密[码碼]|[验驗][证證][码碼]|口令|[码碼])"
+    r"|(?:备用|備用|恢复|恢復|授权|授權|确认|確認|[认認][证證])[码碼]",
     "pin": rf"{_NOT_WORD_BEFORE}pin(?:[ \t]?(?:code|number)|[码碼])?(?![a-z])",
     "password_w": rf"{_NOT_WORD_BEFORE}(?:pass(?:word|wd|code|phrase)s?|pwd|pswd)(?![a-z])",
     "password": rf"{_NOT_WORD_BEFORE}(?:pass(?:word|wd|code|phrase)?s?|pwd|pswd|pw)(?![a-z])"
@@ -114,6 +124,8 @@ _VALUES = {
     "password_w": rf"(?(password_w_q){_IN_QUOTES}|{_STRONG}{_VALUE_CHAR}{{4,}}+{_NOT_PLACEHOLDER})",
     "password": rf"(?(password_q){_IN_QUOTES}|{_VALUE_CHAR}++{_NOT_PLACEHOLDER})",
     "code": _CODE,
+    "cvv_zh": rf"{_D}{{3,4}}+{_VALUE_END}",
+    "verification_code_zh": _CODE,
 }
 _TRACK = r"%b[0-9]{12,19}\^[^^\n]{0,40}\^[^?\s]{0,100}\??|;[0-9]{12,19}=[0-9]{0,60}\??"
 _SECRET = re.compile(
@@ -220,7 +232,12 @@ def _next_secret(lowered: str, pos: int) -> re.Match[str] | None:
     return None
 
 
-_KIND = {"code": "verification_code", "password_w": "password"}
+_KIND = {
+    "code": "verification_code",
+    "password_w": "password",
+    "cvv_zh": "cvv",
+    "verification_code_zh": "verification_code",
+}
 
 
 def _accept(branch: str, m: re.Match[str], lowered: str, value: str, dropped_to: int) -> bool:
