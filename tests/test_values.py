@@ -214,6 +214,26 @@ class TestOthers:
         assert str(limit) in str(refused.value)
         assert parse_value(fact("text", max_length=limit), text[:limit], "zh", NOW).value
 
+    @given(
+        st.integers(12, 19).flatmap(lambda n: st.text("0123456789", min_size=n, max_size=n)),
+        st.sampled_from(["", " ", "-"]),
+        st.sampled_from(["招商银行 ", "Zhang Wei, ", "李明 ", ""]),
+    )
+    def test_a_whole_kept_field_never_keeps_a_long_number(
+        self, digits: str, sep: str, before: str
+    ) -> None:
+        """Review 3, must-fix 1-3: a field kept whole for support asks for a name and the last
+        four digits; a card or account number typed there, valid card or not, in any
+        grouping, is kept to its last four."""
+        grouped = sep.join(digits[i : i + 4] for i in range(0, len(digits), 4))
+        spec = fact("text", keep="whole", sensitive=True, max_length=64)
+        kept = parse_value(spec, before + grouped, "zh", NOW)
+        # The last four kept, and at most a stray group of three after them (a 19-digit run
+        # may hold a 16-digit card, masked as one, and the rest too short to be a number).
+        assert sum(c.isdigit() for c in kept.value) <= 7
+        assert "****" in kept.value
+        assert kept.notices
+
     def test_text_is_capped(self) -> None:
         """BAD_INPUTS item 29: a 1 MB answer is cut to the fact's limit, with a notice."""
         parsed = parse_value(fact("text", max_length=100), "x" * 1_000_000, "en", NOW)

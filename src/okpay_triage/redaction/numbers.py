@@ -85,6 +85,26 @@ def mask_numbers(text: str, found: list[str]) -> str:
     return splice(text, spans)
 
 
+def mask_long_numbers(text: str, found: list[str], digits: int = 12) -> str:
+    """Every run of at least `digits` digits masked to its last four, card or not.
+
+    For a field kept whole for support that asks for a name and the last digits of an
+    account ("招商银行 尾号6789"): a number that long typed there is a whole card or account
+    number, which support did not ask for, even where it fails the card check. Runs already
+    masked (``****6789``) are left alone. Reports "card" in `found`.
+    """
+    if _EIGHT_DIGITS.match(text) is None:
+        return text
+    spans: list[tuple[int, int, str]] = []
+    for run in _RUNS.finditer(text):
+        number = "".join(g[2] for g in _groups(text, run.start(), run.end()))
+        if len(number) >= digits:
+            spans.append((run.start(), run.end(), "****" + number[-4:]))
+    if spans:
+        found.append("card")
+    return splice(text, spans)
+
+
 def _groups(text: str, start: int, end: int) -> list[tuple[int, int, str]]:
     """The digit groups of text[start:end]: (start, end, ASCII digits)."""
     return [
