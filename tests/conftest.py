@@ -19,9 +19,11 @@ def redaction_passes(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     passes: list[str] = []
     real = redaction.scan
 
-    def counted(text: str, *, secrets: bool = True) -> redaction.Redaction:
+    def counted(
+        text: str, *, secrets: bool = True, long_numbers: bool = False
+    ) -> redaction.Redaction:
         passes.append(text)
-        return real(text, secrets=secrets)
+        return real(text, secrets=secrets, long_numbers=long_numbers)
 
     monkeypatch.setattr(redaction, "scan", counted)
     import okpay_triage.session.values as values  # it holds its own reference to scan

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from okpay_triage import AnswerError, Session
 from okpay_triage.redaction import scan
 from okpay_triage.session.kept import check_order, shown
+from okpay_triage.session.times import UNKNOWN_WORDS
 from okpay_triage.session.values import parse_value
 from okpay_triage.tree.plan import FactSpec
 
@@ -432,3 +433,29 @@ def test_a_time_said_to_come_is_refused_as_in_the_future(day: str, clock: str, l
         parse_value(spec, day + clock, lang, NOW)  # type: ignore[arg-type]
     future = {"en": "in the future", "zh": "晚于当前时间"}[lang]
     assert future in str(refused.value), day + clock
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    word=st.sampled_from(sorted(UNKNOWN_WORDS)),
+    case=st.sampled_from([str, str.upper, str.capitalize]),
+    end=st.sampled_from(["", "。", ".", "!"]),
+)
+def test_not_sure_of_a_time_is_an_answer(word: str, case: Any, end: str) -> None:
+    """Review 3, must-fix 6: 不确定, 不清楚, "not sure", as well as 不记得: the time is kept
+    as unknown, never a dead end, in any case and with a full stop."""
+    assert kept(WHEN, case(word) + end, "zh", NOW) == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Nov 25 around 8pm", "~2026-11-25T20:00+08:00"),
+        ("昨天大概下午3点", "~2026-11-29T15:00+08:00"),
+        ("11月25日 大约 20:00", "~2026-11-25T20:00+08:00"),
+    ],
+)
+def test_about_inside_a_time_keeps_it_approximate(text: str, expected: str) -> None:
+    """ "around" in the middle of a time ("Nov 25 around 8pm") is kept as "about", as it is
+    before or after it (review 3)."""
+    assert kept(WHEN, text, "zh", NOW) == expected

@@ -141,8 +141,8 @@ def test_times_are_readable_in_the_configured_zone() -> None:
         ("2026-11-30T07:00Z", "en", "2026-11-30 15:00 (Asia/Shanghai)"),
         ("~2026-11-30T15:00+08:00", "zh", "约 2026-11-30 15:00（北京时间）"),
         ("~2026-11-30T15:00+08:00", "en", "about 2026-11-30 15:00 (Asia/Shanghai)"),
-        ("unknown", "zh", "不详（用户不记得）"),
-        ("unknown", "en", "unknown (the user does not remember)"),
+        ("unknown", "zh", "不详（用户不记得或不确定）"),
+        ("unknown", "en", "unknown (the user does not remember or is not sure)"),
         ("last Friday", "en", "last Friday"),
         # A day alone ("11月25日", "3 days ago") is shown as the day: no made-up midnight.
         ("2026-11-25", "zh", "2026-11-25"),

@@ -81,8 +81,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "请注明币种，可选：{currencies}。",
     ),
     "bad-datetime": (
-        "Please enter a real date and time, for example 2026-11-20 14:30 +08:00.",
-        "请输入有效的日期和时间，例如 2026-11-20 14:30 +08:00。",
+        "Please enter a real date and time, for example 2026-11-20 14:30, yesterday 3pm or "
+        '2 hours ago; if you are not sure, answer "I don\'t remember".',
+        "请输入有效的日期和时间，例如 2026-11-20 14:30、昨天下午3点或 2小时前；如果记不清，"
+        "可以回答“不记得了”。",
     ),
     "need-zone": (
         "Please add the time zone, for example 2026-11-20 14:30 +08:00.",
@@ -298,7 +300,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "packet.tomorrow": ("tomorrow {time}", "明天 {time}"),
     "packet.time": ("{time} ({zone})", "{time}（{zone}）"),
     "packet.time.about": ("about {time}", "约 {time}"),
-    "packet.time.unknown": ("unknown (the user does not remember)", "不详（用户不记得）"),
+    "packet.time.unknown": (
+        "unknown (the user does not remember or is not sure)",
+        "不详（用户不记得或不确定）",
+    ),
     "packet.zone.Asia/Shanghai": ("Asia/Shanghai", "北京时间"),
     # ------------------------------------------------------------------ packet labels
     "label.case": ("Reference (made by this tool)", "参考编号（由本工具生成）"),

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from .addresses import mask_emails, mask_ibans
 from .base import PLACEHOLDER as PLACEHOLDER
 from .base import mask_email, mask_phone, mask_tail
-from .numbers import mask_numbers
+from .numbers import mask_long_numbers, mask_numbers
 from .secrets import drop_secrets
 
 __all__ = [
@@ -62,17 +62,22 @@ class Redaction:
         return bool(self.secrets or self.masked)
 
 
-def scan(text: str, *, secrets: bool = True) -> Redaction:
+def scan(text: str, *, secrets: bool = True, long_numbers: bool = False) -> Redaction:
     """Drop secrets, then mask emails, IBANs, and cards / resident IDs / phones in `text`.
 
     ``secrets`` lists kinds in the order found; ``masked`` lists kinds by stage (email, iban,
     then numbers in text order). Both are deduplicated. With `secrets` false, secrets are
     not looked for: for text already searched for them (`secrets_in`) and refused if any.
+    With `long_numbers`, any run of 12 or more digits is masked to its last four, card or
+    not (reported as "card"): for a field that asks for a name and the last digits of an
+    account, where a whole card or account number is not what support asked for.
     """
     found: list[str] = []
     masked: list[str] = []
     if secrets:
         text = drop_secrets(text, found)
+    if long_numbers:
+        text = mask_long_numbers(text, masked)
     text = mask_emails(text, masked)
     text = mask_ibans(text, masked)
     text = mask_numbers(text, masked)

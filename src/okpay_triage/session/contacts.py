@@ -17,7 +17,7 @@ from okpay_triage.wording import say
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s.]+(?:\.[^@\s.]+)+$")
 #: What may be typed as a phone number at an account step, once full-width forms are made
 #: plain: digits, spaces, ``+``, brackets, dots and dashes (``+86 (138) 1234-5678``).
-PHONE_CHARS = re.compile(r"^\+?[0-9()\s.-]{5,40}$")
+PHONE_CHARS = re.compile(r"^(?:\+|\(\s*\+)?[0-9()\s.-]{5,40}$")  # "(+86) 138 ..." too
 #: An email at an account step: no ``*`` (the engine's masks are made of them) and no
 #: space or second ``@``.
 _ACCOUNTEMAIL = re.compile(r"^[^@\s*]{1,64}@[^@\s.*]+(?:\.[^@\s.*]+)+$")
@@ -97,7 +97,7 @@ def parse_account(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -
     if quick is not None:
         return quick
     digits = re.sub(r"\D", "", value)
-    if value.startswith("+"):
+    if value.lstrip("( ").startswith("+"):  # (+86) 138 ..., pasted from a contact card
         written = "+" + digits
     elif digits.startswith("00"):  # 0086 138 ...: the international prefix
         written = "+" + digits[2:]

@@ -365,12 +365,20 @@ UNKNOWN_WORDS = frozenset(
         *("i don't remember", "i dont remember", "don't remember", "dont remember"),
         *("i do not remember", "can't remember", "cant remember", "i can't remember"),
         *("not remembered", "i forgot", "forgot", "unknown", "想不起来了"),
+        # Not sure is as good an answer as not remembering: the time is unknown.
+        *("不确定", "不清楚", "不太清楚", "不知道", "说不清", "不太确定", "没注意", "没留意"),
+        *("not sure", "unsure", "i'm not sure", "im not sure", "i am not sure", "no idea"),
+        *("don't know", "dont know", "i don't know", "i dont know", "i do not know"),
     }
 )
 _HEDGE_BEFORE = re.compile(
     r"^(?:~|about|around|approx\.?|approximately|roughly|circa|ca\.|maybe|大约|大概|约|差不多|可能)\s*"
 )
 _HEDGE_AFTER = re.compile(r"\s*(?:左右|前后|上下|ish|or so)$")
+# Inside the time: "Nov 25 around 8pm", "昨天大概下午3点".
+_HEDGE_INSIDE = re.compile(
+    r"\s+(?:about|around|approx\.?|approximately|roughly)\s+|大约|大概|差不多"
+)
 
 
 def hedged(text: str) -> tuple[str, bool, bool]:
@@ -384,4 +392,8 @@ def hedged(text: str) -> tuple[str, bool, bool]:
         bare = bare[before.end() :]
     if after:
         bare = bare[: after.start()]
-    return bare.strip(), bool(before or after), False
+    inside = _HEDGE_INSIDE.search(bare)
+    if inside:
+        # An English word goes with the spaces around it, leaving one; a Chinese one alone.
+        bare = _HEDGE_INSIDE.sub(lambda m: " " if m.group()[0].isspace() else "", bare)
+    return bare.strip(), bool(before or after or inside), False

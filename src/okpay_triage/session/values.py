@@ -19,8 +19,14 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from okpay_triage.errors import AnswerError
-from okpay_triage.redaction import PLACEHOLDER, mask_email, mask_phone, mask_tail, scan, secrets_in
-from okpay_triage.redaction.numbers import mask_long_numbers
+from okpay_triage.redaction import (
+    PLACEHOLDER,
+    mask_email,
+    mask_phone,
+    mask_tail,
+    scan,
+    secrets_in,
+)
 from okpay_triage.text import MAX_ANSWER_CHARS, clean, normalize
 from okpay_triage.tree.plan import FactSpec
 from okpay_triage.types import Lang
@@ -141,7 +147,9 @@ def _free_text_value(spec: FactSpec, text: str, lang: Lang) -> Parsed:
     """Free text as kept: redacted as typed (before it is cut to the fact's length, so a
     card number across the cut is masked whole), a secret dropped with a notice unless it
     was all the text said."""
-    found = scan(text)
+    # A field kept whole for support (a name and the last four digits) is no place for a
+    # whole card or account number: any run of 12 or more digits is masked there.
+    found = scan(text, long_numbers=spec.kept == "whole")
     value, limit = found.text, spec.max_length
     notices = []
     was_cut = len(value) > limit
@@ -162,11 +170,6 @@ def _free_text_value(spec: FactSpec, text: str, lang: Lang) -> Parsed:
     if not value.strip():
         raise AnswerError(say("required", lang), code="required")
     keep = spec.kept
-    if keep == "whole":  # what support asked for, not a whole card or account number
-        longer: list[str] = []
-        value = mask_long_numbers(value, longer)
-        if longer and not found.masked:
-            notices.append(_notice("masked", lang, tuple(longer)))
     if was_cut:  # the cut may have split the placeholder, or left a number a PIN
         again = scan(value)
         if again.masked and not found.masked and keep != "masked":
