@@ -41,9 +41,10 @@ Tables (schema `VERSION` 2):
     ``source``       ``"user"`` or ``"context"`` (a fact known up front answered it).
 
 ``case_facts``, the masked facts, keyed by (``case_id``, ``fact_id``):
-    ``value``        the fact as it may be shown (`session.values.shown_value`): an
-                     account, phone, email or transaction id masked (``138****5678``), free
-                     text only in the masked form the session keeps it in.
+    ``value``        the fact masked for its type (`session.values.mask`): money, times and
+                     choices (option ids) as kept; an account, phone, email, transaction id
+                     or order number masked (``138****5678``, ``****4821``); free text to
+                     ``****`` and its last four letters.
 
 ``schema_version``, a single row: the ``version`` of this layout the database holds and
     when it was upgraded to it. `cases.log` creates the tables at `VERSION` or upgrades an
