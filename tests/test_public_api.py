@@ -34,6 +34,12 @@ DOCUMENTED = {
     "build_packet",
     "load_config",
     "redact",
+    # the case log and events
+    "Case",
+    "CaseLog",
+    "CaseLogError",
+    "Event",
+    "Triage",
 }
 
 

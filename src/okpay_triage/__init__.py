@@ -13,9 +13,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnswerError",
+    "Case",
+    "CaseLog",
+    "CaseLogError",
     "Config",
     "ConfigError",
     "EscalationPacket",
+    "Event",
     "Fact",
     "Outcome",
     "PacketError",
@@ -26,6 +30,7 @@ __all__ = [
     "TranscriptEntry",
     "Tree",
     "TreeError",
+    "Triage",
     "TriageError",
     "__version__",
     "build_packet",
@@ -61,12 +66,21 @@ _HOMES = {
     "PacketError": "errors",
     "build_packet": "packet.build",
     "redact": "redaction",
+    # the case log and events
+    "Case": "cases.events",
+    "CaseLog": "cases.log",
+    "CaseLogError": "errors",
+    "Event": "cases.events",
+    "Triage": "cases.events",
 }
 
 if TYPE_CHECKING:
+    from .cases.events import Case, Event, Triage
+    from .cases.log import CaseLog
     from .config import Config, load_config
     from .errors import (
         AnswerError,
+        CaseLogError,
         ConfigError,
         PacketError,
         Problem,

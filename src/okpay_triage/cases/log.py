@@ -36,6 +36,7 @@ from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import make_url
 
 from okpay_triage.errors import CaseLogError
+from okpay_triage.logs import LOGGER
 from okpay_triage.packet.routing import PRIORITY
 
 from .records import CaseRecord, PathStep, read_cases
@@ -53,6 +54,8 @@ from .store import (
 if TYPE_CHECKING:
     from okpay_triage.config import Config
     from okpay_triage.session.engine import Session
+
+    from .events import Event
 
 __all__ = ["CaseLog", "CaseRecord", "PathStep", "log_url", "masked_facts"]
 
@@ -103,6 +106,37 @@ class CaseLog:
 
     def __repr__(self) -> str:
         return f"<CaseLog {self.url}>"
+
+    def __call__(self, event: Event) -> None:
+        """As a `Triage` subscriber: record each case that finishes, and each the host
+        reports abandoned, with its case id and times. A write that fails is logged
+        (WARNING, with the reason) and the session goes on."""
+        if event.kind not in ("finished", "abandoned"):
+            return
+        case = event.case
+        session, case_id, started, seconds = (
+            case.session,
+            case.case_id,
+            case.started_at,
+            case.seconds,
+        )
+        try:
+            if event.kind == "finished":
+                case_id = self.record(
+                    session,
+                    case_id=case_id,
+                    started_at=started,
+                    finished_at=event.at,
+                    seconds=seconds,
+                )
+            else:
+                case_id = self.abandoned(
+                    session, case_id=case_id, started_at=started, at=event.at, seconds=seconds
+                )
+        except CaseLogError as error:
+            LOGGER.warning("case %s not recorded: %s", case.case_id, error)
+            return
+        LOGGER.info("recorded %s case %s of %s", event.kind, case_id, case.session.tree_id)
 
     # ------------------------------------------------------------------ writing
 
