@@ -31,7 +31,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, delete, insert
+from sqlalchemy import Connection, Engine, delete, insert, select
 from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import make_url
 
@@ -163,7 +163,8 @@ class CaseLog:
                 transcript (None where not measured); shorter is fine.
             replaces: the id of an abandoned case this one carries on (a session resumed
                 after it was recorded abandoned); that case is removed in the same
-                transaction, so the two count once. A finished case is never removed.
+                transaction, so the two count once, and its start time is kept when
+                `started_at` is None. A finished case is never removed.
             config: the deployment's settings, for the default case reference's key.
 
         Raises:
@@ -245,6 +246,10 @@ class CaseLog:
         try:
             with self._engine.begin() as connection:
                 if replaces and replaces != case_id:
+                    if row["started_at"] is None:  # the case it carries on knew its start
+                        row["started_at"] = connection.execute(
+                            select(cases.c.started_at).where(cases.c.case_id == replaces)
+                        ).scalar()
                     connection.execute(
                         delete(cases).where(
                             cases.c.case_id == replaces, cases.c.status == "abandoned"
