@@ -18,8 +18,9 @@ Tables (schema `VERSION` 2):
     ``status``       ``"finished"`` (an outcome was reached) or ``"abandoned"``.
     ``outcome_id``   the outcome's step id; null when abandoned.
     ``escalate``     the outcome's escalation (``no``, ``if-unresolved``, ``yes``,
-                     ``urgent``); null when abandoned. Self-service means ``no`` or
-                     ``if-unresolved`` (the user was given a fix to try first).
+                     ``urgent``); null when abandoned. ``no`` is a self-service fix;
+                     ``if-unresolved`` a fix to try first (`cases.figures` says how
+                     each is counted).
     ``priority``     the packet's priority for it (``urgent``, ``high``, ``normal``,
                      ``low``; `packet.routing.PRIORITY`); null when abandoned.
     ``severity``     the outcome's severity (``low`` ... ``critical``); null when abandoned.
