@@ -40,6 +40,7 @@ DOCUMENTED = {
     "CaseLogError",
     "Event",
     "Triage",
+    "case_figures",
 }
 
 

@@ -35,6 +35,7 @@ __all__ = [
     "__version__",
     "build_packet",
     "bundled_tree_ids",
+    "case_figures",
     "check_tree",
     "load_config",
     "load_tree",
@@ -72,10 +73,12 @@ _HOMES = {
     "CaseLogError": "errors",
     "Event": "cases.events",
     "Triage": "cases.events",
+    "case_figures": "cases.figures",
 }
 
 if TYPE_CHECKING:
     from .cases.events import Case, Event, Triage
+    from .cases.figures import case_figures
     from .cases.log import CaseLog
     from .config import Config, load_config
     from .errors import (
