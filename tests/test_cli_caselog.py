@@ -124,3 +124,33 @@ def test_quit_and_ctrl_c_at_a_terminal_are_abandoned_cases(tmp_path: Path) -> No
         timed = [s.seconds for c in log.read() for s in c.path]
     assert timed[0] is not None
     assert timed[0] >= 0
+
+
+def test_run_then_stats_gives_the_figures_of_known_sessions(tmp_path: Path) -> None:
+    """`run ... --log cases.db` for scripted sessions whose answers are known, then
+    `stats --log cases.db`: two identical runs are two cases, and every figure is right."""
+    where = str(tmp_path / "cases.db")
+    fixed = ("--answer", "forgot", "--answer", "done")
+    for extra in (fixed, fixed, ("--lang", "zh", *fixed)):
+        assert invoke("run", "login-failure", *extra, "--log", where).exit_code == 0
+    assert invoke("run", "login-failure", "--answer", "forgot", "--log", where,
+                  stdin="").exit_code == 3  # fmt: skip
+    result = invoke("stats", "--log", where, "--json")
+    assert result.exit_code == 0, result.output
+    overall = json.loads(result.output)["overall"]
+    assert (overall["cases"], overall["finished"], overall["abandoned"]) == (4, 3, 1)
+    assert overall["self_service_rate"] == 0.75
+    assert overall["escalation_rate"] == 0.0
+    assert overall["drop_off"] == {"q_reset": {"reached": 4, "abandoned": 1}}
+    assert overall["median_questions"] == 2
+    table = invoke("stats", "--log", where)
+    assert table.output.startswith("all cases: 4 cases, 3 finished, 1 abandoned\n")
+    assert "self-service rate 75.0%" in table.output
+    assert "q_reset                               4     1   25.0%" in table.output
+    later = invoke("stats", "--log", where, "--since", "2099-01-01", "--json")
+    assert json.loads(later.output)["overall"]["cases"] == 0
+    bad = invoke("stats", "--log", where, "--since", "soon")
+    assert (bad.exit_code, bad.output) == (
+        2,
+        "error: --since takes YYYY-MM-DD or an ISO time with its zone\n",
+    )

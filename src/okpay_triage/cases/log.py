@@ -287,6 +287,28 @@ class CaseLog:
         except sql_errors.SQLAlchemyError as error:
             raise failed("read", self.url, error) from None
 
+    def abandoned_case(self, prefix: str) -> str | None:
+        """The id of one abandoned case whose id starts with `prefix` (the oldest), or None:
+        how the command line finds the case a resumed session carries on.
+
+        Raises:
+            CaseLogError: the log cannot be read.
+        """
+        query = (
+            select(cases.c.case_id)
+            .where(
+                cases.c.status == "abandoned", cases.c.case_id.startswith(prefix, autoescape=True)
+            )
+            .order_by(cases.c.finished_at, cases.c.case_id)
+            .limit(1)
+        )
+        try:
+            with self._engine.connect() as connection:
+                found = connection.execute(query).scalar()
+        except sql_errors.SQLAlchemyError as error:
+            raise failed("read", self.url, error) from None
+        return None if found is None else str(found)
+
     def schema_version(self) -> int:
         """The schema version the database holds (`cases.schema.VERSION` once opened)."""
         with self._engine.connect() as connection:

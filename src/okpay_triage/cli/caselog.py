@@ -20,11 +20,12 @@ from typing import TYPE_CHECKING
 from .console import echo, shown
 
 if TYPE_CHECKING:
+    from okpay_triage.cases.figures import Figures
     from okpay_triage.cases.log import CaseLog
     from okpay_triage.config import Config
     from okpay_triage.session.engine import Session
 
-__all__ = ["Recorder", "open_log"]
+__all__ = ["Recorder", "open_log", "print_figures"]
 
 
 def open_log(url: str) -> CaseLog:
@@ -47,9 +48,15 @@ class Recorder:
     """
 
     def __init__(self, log: CaseLog, config: Config | None, *, resumed: bool) -> None:
+        import uuid
+
         self.log = log
         self.config = config
         self.resumed = resumed
+        # A case's id is its session's case reference and this run's own token: two runs
+        # with the same answers are two cases, and a resumed run finds the case it carries
+        # on by the reference of the state it was left in.
+        self.token = uuid.uuid4().hex[:8]
         self.started_at: datetime | None = None if resumed else datetime.now(UTC)
         self.session: Session | None = None
         self.replaces: str | None = None
@@ -64,7 +71,7 @@ class Recorder:
             if self.resumed:
                 from okpay_triage.packet.build import case_reference
 
-                self.replaces = case_reference(session, self.config)
+                self.replaces = self.log.abandoned_case(case_reference(session, self.config) + ".")
         elif session.depth > self.session.depth:
             spent = round(now - self._shown, 3)
             self.seconds[self.session.depth :] = [spent]
@@ -82,11 +89,17 @@ class Recorder:
         """
         self.log.record(
             session,
+            case_id=self._case_id(session),
             started_at=self.started_at,
             seconds=self.seconds,
             replaces=self.replaces,
             config=self.config,
         )
+
+    def _case_id(self, session: Session) -> str:
+        from okpay_triage.packet.build import case_reference
+
+        return f"{case_reference(session, self.config)}.{self.token}"
 
     def abandoned(self) -> None:
         """Record the session shown last as abandoned at its step; a log that cannot be
@@ -99,6 +112,7 @@ class Recorder:
         try:
             self.log.abandoned(
                 session,
+                case_id=self._case_id(session),
                 started_at=self.started_at,
                 seconds=self.seconds,
                 replaces=self.replaces,
@@ -106,3 +120,82 @@ class Recorder:
             )
         except CaseLogError as error:
             echo(shown(f"warning: the case was not recorded: {error}"), err=True, fg="yellow")
+
+
+def print_figures(
+    url: str, tree: str | None, since: str | None, until: str | None, lang: str, *, as_json: bool
+) -> None:
+    """`stats --log`: the figures of the cases in the log, as a table or one JSON object.
+
+    Raises:
+        BadUsage: a date cannot be read.
+        CaseLogError: the log cannot be opened or read.
+    """
+    import json
+
+    from okpay_triage import wording
+    from okpay_triage.cases.figures import case_figures
+
+    start, end = _date(since, "--since"), _date(until, "--until")
+    with open_log(url) as log:
+        report = case_figures(log.read(tree=tree, since=start, until=end))
+    if as_json:
+        echo(json.dumps(report.as_json(), ensure_ascii=False))
+        return
+    say = wording.say
+    overall = report.overall
+    _summary(say("cli.cases.all", lang), overall, lang)
+    if overall.outcomes:
+        echo("")
+        echo(say("cli.cases.outcomes", lang))
+        for outcome_id, row in overall.outcomes.items():
+            line = f"{outcome_id:<32}{row['cases']:>5}  {row['escalate']:<14} {row['priority']}"
+            echo(shown(line))
+    if overall.drop_off:
+        echo("")
+        echo(say("cli.cases.drop-off", lang))
+        for step, row in overall.drop_off.items():
+            share = _percent(row["abandoned"] / row["reached"] if row["reached"] else None)
+            echo(shown(f"{step:<32}{row['reached']:>7}  {row['abandoned']:>4}  {share:>6}"))
+    for (tree_id, version, group_lang), figures in sorted(report.groups.items()):
+        echo("")
+        _summary(f"{tree_id} {version} {group_lang}", figures, lang)
+
+
+def _summary(scope: str, figures: Figures, lang: str) -> None:
+    from okpay_triage import wording
+
+    say = wording.say
+    echo(shown(say("cli.cases.count", lang, scope=scope, **_counts(figures))))
+    rates = {
+        "self_service": _percent(figures.self_service_rate),
+        "escalated": _percent(figures.escalation_rate),
+        "conditional": figures.conditional,
+    }
+    echo(say("cli.cases.rates", lang, **rates))
+    questions = "-" if figures.median_questions is None else f"{figures.median_questions:g}"
+    seconds = "-" if figures.median_seconds is None else f"{figures.median_seconds:g} s"
+    echo(say("cli.cases.medians", lang, questions=questions, seconds=seconds))
+
+
+def _counts(figures: Figures) -> dict[str, int]:
+    return {"cases": figures.cases, "finished": figures.finished, "abandoned": figures.abandoned}
+
+
+def _percent(share: float | None) -> str:
+    return "-" if share is None else f"{share:.1%}"
+
+
+def _date(text: str | None, option: str) -> datetime | None:
+    """A --since/--until value: a day (midnight UTC) or an ISO time with its zone."""
+    if text is None:
+        return None
+    from .exits import BadUsage
+
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is None or (moment.tzinfo is None and len(text.strip()) > 10):
+        raise BadUsage(f"{option} takes YYYY-MM-DD or an ISO time with its zone")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment
