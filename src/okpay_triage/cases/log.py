@@ -29,6 +29,7 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Engine, delete, insert, select
@@ -333,26 +334,25 @@ def masked_facts(session: Session) -> dict[str, str]:
 def _upsert(connection: Connection, row: dict[str, Any], *, over_finished: bool) -> bool:
     """Insert the case row, or update the one of its id; False if an abandoned report met a
     finished case (nothing written)."""
-    where = None if over_finished else cases.c.status == "abandoned"
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        pg = postgresql.insert(cases).values(row)
-        changes = {key: pg.excluded[key] for key in row if key != "case_id"}
-        statement: Any = pg.on_conflict_do_update(
-            index_elements=["case_id"], set_=changes, where=where
-        )
-    else:
-        from sqlalchemy.dialects import sqlite
-
-        lite = sqlite.insert(cases).values(row)
-        changes = {key: lite.excluded[key] for key in row if key != "case_id"}
-        statement = lite.on_conflict_do_update(
-            index_elements=["case_id"], set_=changes, where=where
-        )
     # RETURNING says whether a row was written: rowcount is not reliable across drivers.
-    written = connection.execute(statement.returning(cases.c.case_id)).first()
-    return written is not None
+    written = connection.execute(_upsert_statement(connection.dialect.name, over_finished), row)
+    return written.first() is not None
+
+
+@cache
+def _upsert_statement(dialect: str, over_finished: bool) -> Any:
+    """The upsert of a case row, built once per dialect (values bound at execution), so
+    SQLAlchemy compiles it once: building it per write cost more than the write."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+    statement = upsert(cases)
+    changes = {c.name: statement.excluded[c.name] for c in cases.c if c.name != "case_id"}
+    where = None if over_finished else cases.c.status == "abandoned"
+    return statement.on_conflict_do_update(
+        index_elements=["case_id"], set_=changes, where=where
+    ).returning(cases.c.case_id)
 
 
 def _case_row(
