@@ -207,6 +207,80 @@ def stateless(rounds: list[list[Request]]) -> list[Figure]:
     ]
 
 
+def logged(rounds: list[list[Request]]) -> list[Figure]:
+    """The same stateless requests moved as cases through a `Triage` whose subscriber is a
+    case log on a SQLite file (each finishing request writes its case), against the plain
+    request of the `requests` group: what the case log and events add to a request."""
+    from okpay_triage import Case, CaseLog, Triage
+
+    begun = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    folder = tempfile.mkdtemp(prefix="okpay-bench-log-")
+    log = CaseLog(Path(folder) / "cases.db")
+    triage = Triage(log)
+    cased = [
+        [
+            (
+                Case(
+                    session := Session.from_json(r.saved),
+                    case_id=f"bench-{n}-{i}",
+                    started_at=begun,
+                    shown_at=begun,
+                    seconds=(1.0,) * session.depth,
+                ).to_json(),
+                r,
+            )
+            for i, r in enumerate(batch)
+        ]
+        for n, batch in enumerate(rounds)
+    ]
+
+    def moved(through: Triage) -> Callable[[list[tuple[str, Request]]], float]:
+        def engine(batch: list[tuple[str, Request]]) -> float:
+            start = time.perf_counter()
+            for text, r in batch:
+                through.answer(Case.from_json(text), r.typed).to_json()
+            return time.perf_counter() - start
+
+        return engine
+
+    def plain(batch: list[tuple[str, Request]]) -> float:
+        start = time.perf_counter()
+        for _, r in batch:
+            Session.from_json(r.saved).answer(r.typed).to_json()
+        return time.perf_counter() - start
+
+    count = len(cased[0])
+    written = sum(1 for _, r in cased[0] if _finishes(r))
+    try:
+        events, floor = _paired(cased, moved(Triage()), plain)
+        value, logged_floor = _paired(cased, moved(triage), plain)
+    finally:
+        log.close()
+    without = "the same request without: `Session.from_json` + `answer` + `to_json`"
+    return [
+        Figure(
+            "a stateless request as a case, with events (no log): `Case.from_json` + "
+            "`Triage.answer` + `to_json`",
+            without,
+            events / count,
+            floor / count,
+            None,
+        ),
+        Figure(
+            f"the same with a SQLite case log as subscriber, writing each of the {written:,} "
+            f"cases that finish among {count:,} requests",
+            without,
+            value / count,
+            logged_floor / count,
+            None,
+        ),
+    ]
+
+
+def _finishes(r: Request) -> bool:
+    return Session.from_json(r.saved).answer(r.typed).finished
+
+
 #: One regex pass for personal data: an email address, or a run of digits long enough to be
 #: a phone, card or ID number.
 _PERSONAL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\+?\d[\d \-]{9,22}\d")
@@ -481,7 +555,16 @@ def _show(value: float, unit: str) -> str:
 
 
 #: The figure groups, in the order of the table.
-GROUPS = ("startup", "stepping", "requests", "inputs", "loading", "memory", "packets")
+GROUPS = (
+    "startup",
+    "stepping",
+    "requests",
+    "caselog",
+    "inputs",
+    "loading",
+    "memory",
+    "packets",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -496,11 +579,13 @@ def main(argv: list[str] | None = None) -> int:
     unknown = groups - set(GROUPS)
     if unknown or (args.only and args.write):
         parser.error(f"--only takes some of {', '.join(GROUPS)}, and not with --write")
-    rounds = _rounds(repeat, 4 if args.short else 1) if groups & {"requests", "inputs"} else []
+    wanted = {"requests", "caselog", "inputs"}
+    rounds = _rounds(repeat, 4 if args.short else 1) if groups & wanted else []
     run: dict[str, Callable[[], list[Figure]]] = {
         "startup": lambda: startup(repeat),
         "stepping": lambda: stepping(repeat),
         "requests": lambda: stateless(rounds),
+        "caselog": lambda: logged(rounds),
         "inputs": lambda: inputs(rounds),
         "loading": lambda: loading(sizes, repeat),
         "memory": lambda: memory(10_000 if args.short else 100_000),

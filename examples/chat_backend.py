@@ -12,6 +12,16 @@ and the client sends it back with the next request. Requests and replies are JSO
     value an input step asks for.
 ``POST /back``
     ``{"session": "<session json>"}``: undo the last answer.
+``POST /abandon``
+    ``{"session": "<session json>"}``: the user left (closed the chat, timed out); the case
+    is recorded as abandoned at its step.
+``POST /stats``
+    ``{}``: the case log's figures (self-service rate, escalations, drop-off, ...).
+
+The ``session`` text is a case (`okpay_triage.Case`): the saved session with its case id
+and the time spent on each step, so that a server started with ``--log`` records every
+finished case, and every abandoned one, with its timings, in a SQLite file or a
+PostgreSQL database shared by several servers (docs/operations.md).
 
 A reply holds the new ``session``, the current ``step`` (prompt, numbered options or the
 expected format of an input), ``progress``, ``notices`` (e.g. a password that was removed from
@@ -21,12 +31,13 @@ with the message in the session's language.
 
 Run it, then talk to it with curl (the ``session`` text goes back on every request)::
 
-    python examples/chat_backend.py --port 8080
+    python examples/chat_backend.py --port 8080 --log cases.db
     curl -s localhost:8080/start -d '{"tree": "login-failure", "lang": "en"}'
     # -> {"session": "{\\"format\\": ...}", "step": {"prompt": "What happens when ...",
     #     "options": [{"number": 1, ...}, ...]}, ...}
     curl -s localhost:8080/answer -d '{"session": "<session from the reply>", "answer": "2"}'
     curl -s localhost:8080/back -d '{"session": "<session from the reply>"}'
+    curl -s localhost:8080/stats -d '{}'
 
 The HTTP layer (`Handler`) only reads the body and writes the reply; `handle` does the rest
 and can be called without a socket.
@@ -46,10 +57,13 @@ from urllib.parse import urlsplit
 
 from okpay_triage import (
     AnswerError,
+    Case,
+    CaseLog,
     Session,
     SessionError,
-    build_packet,
+    Triage,
     bundled_tree_ids,
+    case_figures,
     load_tree,
     suggest_trees,
 )
@@ -64,10 +78,15 @@ MAX_BODY_BYTES = 64 * 1024
 MAX_DRAIN_BYTES = 1024 * 1024
 HOST = "127.0.0.1"
 
+#: Moves every conversation and tells its subscribers; `use_log` adds the case log.
+TRIAGE = Triage()
+#: The case log, once `use_log` opened one.
+LOG: CaseLog | None = None
+
 _TEXT: dict[str, tuple[str, str]] = {
     "not-found": (
-        "There is no endpoint {path}; use POST /start, /answer or /back.",
-        "没有 {path} 这个接口；请使用 POST /start、/answer 或 /back。",
+        "There is no endpoint {path}; use POST /start, /answer, /back, /abandon or /stats.",
+        "没有 {path} 这个接口；请使用 POST /start、/answer、/back、/abandon 或 /stats。",
     ),
     "method": ("Only POST requests are accepted.", "只接受 POST 请求。"),
     "http": (
@@ -115,6 +134,10 @@ _TEXT: dict[str, tuple[str, str]] = {
         "This conversation cannot be continued: its saved state is damaged, was changed, or "
         "belongs to an older version of the diagnosis. Please start again.",
         "无法继续此对话：保存的状态已损坏、被改动，或属于旧版本的诊断流程。请重新开始。",
+    ),
+    "no-log": (
+        "This server keeps no case log: start it with --log to have figures.",
+        "此服务器没有记录案例：请用 --log 启动以获得统计数据。",
     ),
     "internal": (
         "Something went wrong on our side. Please try again later.",
@@ -207,6 +230,8 @@ def saved_lang(session: object) -> object:
         saved = json.loads(session)
     except (ValueError, RecursionError):
         return None
+    if isinstance(saved, dict) and isinstance(saved.get("session"), dict):
+        saved = saved["session"]  # a case: the session is inside
     return saved.get("lang") if isinstance(saved, dict) else None
 
 
@@ -219,10 +244,10 @@ def start(payload: Json, lang: Lang) -> Json:
     elif suggestions and looks_chinese(str(payload.get("text"))):
         lang = "zh"
     try:
-        session = Session.start(load_tree(tree_id), lang=lang, facts=facts)
+        case = TRIAGE.start(load_tree(tree_id), lang=lang, facts=facts)
     except AnswerError as error:
         raise answer_refused(error) from None
-    reply = describe(session)
+    reply = describe(case)
     if suggestions:
         reply["suggestions"] = [{"tree": tree, "score": score} for tree, score in suggestions]
     return reply
@@ -230,30 +255,54 @@ def start(payload: Json, lang: Lang) -> Json:
 
 def answer(payload: Json, lang: Lang) -> Json:
     """``POST /answer``: the session after the given answer."""
-    session = session_field(payload, lang)
+    case = session_field(payload, lang)
     value = payload.get("answer")
     if not isinstance(value, str | int) or isinstance(value, bool):
         raise RequestError(400, "need-answer", say("need-answer", lang))
     try:
-        return describe(session.answer(value))
+        return describe(TRIAGE.answer(case, value))
     except AnswerError as error:
         raise answer_refused(error) from None
 
 
 def back(payload: Json, lang: Lang) -> Json:
     """``POST /back``: the session one answer earlier."""
-    session = session_field(payload, lang)
+    case = session_field(payload, lang)
     try:
-        return describe(session.back())
+        return describe(TRIAGE.back(case))
     except AnswerError as error:
         raise answer_refused(error) from None
+
+
+def abandon(payload: Json, lang: Lang) -> Json:
+    """``POST /abandon``: the user left; with a case log, it records the case abandoned."""
+    case = session_field(payload, lang)
+    TRIAGE.abandon(case)
+    return {"abandoned": not case.session.finished}
+
+
+def stats(payload: Json, lang: Lang) -> Json:
+    """``POST /stats``: the figures of every case in the log, overall and per tree."""
+    if LOG is None:
+        raise RequestError(404, "no-log", say("no-log", lang))
+    return case_figures(LOG.read()).as_json()
 
 
 ROUTES: dict[str, Callable[[Json, Lang], Json]] = {
     "/start": start,
     "/answer": answer,
     "/back": back,
+    "/abandon": abandon,
+    "/stats": stats,
 }
+
+
+def use_log(url: str) -> CaseLog:
+    """Record every case in the case log at `url` (a SQLite file or a PostgreSQL URL)."""
+    global LOG
+    LOG = CaseLog(url)
+    TRIAGE.subscribe(LOG)
+    return LOG
 
 
 # --------------------------------------------------------------------------- request fields
@@ -308,8 +357,8 @@ def looks_chinese(text: str) -> bool:
     return any("\u4e00" <= char <= "\u9fff" for char in text)
 
 
-def session_field(payload: Json, lang: Lang) -> Session:
-    """The session the client sent back.
+def session_field(payload: Json, lang: Lang) -> Case:
+    """The case (session and its times) the client sent back.
 
     Raises:
         RequestError: it is missing, or `Session.from_json` refuses it (corrupt, hand-edited,
@@ -319,7 +368,7 @@ def session_field(payload: Json, lang: Lang) -> Session:
     if not isinstance(text, str):
         raise RequestError(400, "need-session", say("need-session", lang))
     try:
-        return Session.from_json(text)
+        return Case.from_json(text)
     except SessionError as error:
         raise RequestError(
             422, "bad-session", say("bad-session", lang), detail=str(error)
@@ -336,11 +385,12 @@ def answer_refused(error: AnswerError) -> RequestError:
 # --------------------------------------------------------------------------- replies
 
 
-def describe(session: Session) -> Json:
-    """Everything a chat UI shows for `session`, with the session text to send back."""
+def describe(case: Case) -> Json:
+    """Everything a chat UI shows for `case`, with the session text to send back."""
+    session = case.session
     node = session.node
     reply: Json = {
-        "session": session.to_json(),
+        "session": case.to_json(),
         "lang": session.lang,
         "tree": session.tree_id,
         "finished": session.finished,
@@ -353,7 +403,7 @@ def describe(session: Session) -> Json:
     if session.outcome is None:
         reply["step"] = describe_step(session)
     else:
-        reply.update(describe_outcome(session))
+        reply.update(describe_outcome(case))
     return reply
 
 
@@ -378,9 +428,9 @@ def describe_step(session: Session) -> Json:
     return step
 
 
-def describe_outcome(session: Session) -> Json:
+def describe_outcome(case: Case) -> Json:
     """The outcome and, when it needs support, the escalation packet."""
-    outcome = session.outcome
+    outcome = case.session.outcome
     assert outcome is not None  # only called for finished sessions
     reply: Json = {
         "outcome": {
@@ -396,7 +446,7 @@ def describe_outcome(session: Session) -> Json:
     }
     if outcome.escalate != "no":
         # The reference is derived from the session: a retried request gets the same one.
-        packet = build_packet(session)
+        packet = TRIAGE.packet(case)
         reply["packet"] = {
             "case_id": packet.case_id,
             "priority": packet.priority,
@@ -480,7 +530,12 @@ def main(argv: list[str] | None = None) -> int:
     """Serve until interrupted."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 (0: any)")
+    parser.add_argument(
+        "--log", metavar="URL", help="record cases here: a SQLite file or a PostgreSQL URL"
+    )
     args = parser.parse_args(argv)
+    if args.log:
+        use_log(args.log)
     server = make_server(args.port)
     host, port = server.server_address[:2]
     print(f"serving on http://{host!s}:{port} (Ctrl-C to stop)", flush=True)

@@ -22,7 +22,17 @@ PACKAGE = Path(__file__).parents[1] / "src" / "okpay_triage"
 #: Modules at the top of the package are shared foundations (below every stage), except
 #: the few listed with the stage they belong to (config is the packet's deployment settings,
 #: read with the tree's safe parser).
-STAGES = ["foundation", "tree", "session", "packet", "authoring", "suggest", "testing", "cli"]
+STAGES = [
+    "foundation",
+    "tree",
+    "session",
+    "packet",
+    "cases",
+    "authoring",
+    "suggest",
+    "testing",
+    "cli",
+]
 TOP_LEVEL_STAGE = {
     "config": "packet",
     "suggest": "suggest",
@@ -73,6 +83,7 @@ def stage_of(name: str) -> str:
         "tree",
         "session",
         "packet",
+        "cases",
         "authoring",
         "cli",
         "testing",

@@ -207,7 +207,7 @@ class TestChatSessions:
 def tampered(session: str) -> str:
     """The session with its first answer changed to a step the tree does not have."""
     data = json.loads(session)
-    data["answers"][0]["node"] = "q_made_up"
+    data["session"]["answers"][0]["node"] = "q_made_up"  # a case: the session is inside
     return json.dumps(data, ensure_ascii=False)
 
 
@@ -458,3 +458,35 @@ class TestBatch:
         result = run_batch(cases, tmp_path / "out")
         assert result.returncode == 2
         assert "missing column(s): answers" in result.stderr
+
+
+def test_chat_backend_logs_its_cases_and_shows_the_figures(tmp_path: Path) -> None:
+    """Started with a case log, the backend records each finished conversation and each
+    abandoned one, timed step by step across stateless requests; /stats gives the figures."""
+    status, _ = chat.handle("/stats", b"{}")
+    assert status == 404  # no log yet: said, not a crash
+    log = chat.use_log(str(tmp_path / "cases.db"))
+    try:
+
+        def call(path: str, payload: dict[str, Any]) -> dict[str, Any]:
+            status, reply = chat.handle(path, json.dumps(payload).encode("utf-8"))
+            assert status == 200, reply
+            return dict(reply)
+
+        reply = call("/start", {"tree": "login-failure"})
+        for value in ("forgot", "done"):
+            reply = call("/answer", {"session": reply["session"], "answer": value})
+        assert reply["finished"]
+        left = call("/start", {"tree": "login-failure"})
+        assert call("/abandon", {"session": left["session"]}) == {"abandoned": True}
+        figures = call("/stats", {})["overall"]
+        assert (figures["cases"], figures["finished"], figures["abandoned"]) == (2, 1, 1)
+        assert figures["self_service_rate"] == 0.5
+        assert figures["drop_off"] == {"q_symptom": {"reached": 2, "abandoned": 1}}
+        done = next(c for c in log.read() if c.status == "finished")
+        assert [s.answer_id for s in done.path] == ["forgot", "done"]
+        assert all(s.seconds is not None for s in done.path)
+    finally:
+        chat.TRIAGE.subscribers.remove(log)
+        setattr(chat, "LOG", None)  # noqa: B010 (a module loaded from a file: no attributes known)
+        log.close()

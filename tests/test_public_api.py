@@ -36,6 +36,13 @@ DOCUMENTED = {
     "build_packet",
     "load_config",
     "redact",
+    # the case log and events
+    "Case",
+    "CaseLog",
+    "CaseLogError",
+    "Event",
+    "Triage",
+    "case_figures",
 }
 
 

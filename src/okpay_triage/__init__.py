@@ -13,9 +13,13 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AnswerError",
+    "Case",
+    "CaseLog",
+    "CaseLogError",
     "Config",
     "ConfigError",
     "EscalationPacket",
+    "Event",
     "Fact",
     "Outcome",
     "PacketError",
@@ -28,10 +32,12 @@ __all__ = [
     "TreeError",
     "TreeRef",
     "TreeRegistry",
+    "Triage",
     "TriageError",
     "__version__",
     "build_packet",
     "bundled_tree_ids",
+    "case_figures",
     "check_tree",
     "load_config",
     "load_tree",
@@ -65,12 +71,23 @@ _HOMES = {
     "PacketError": "errors",
     "build_packet": "packet.build",
     "redact": "redaction",
+    # the case log and events
+    "Case": "cases.events",
+    "CaseLog": "cases.log",
+    "CaseLogError": "errors",
+    "Event": "cases.events",
+    "Triage": "cases.events",
+    "case_figures": "cases.figures",
 }
 
 if TYPE_CHECKING:
+    from .cases.events import Case, Event, Triage
+    from .cases.figures import case_figures
+    from .cases.log import CaseLog
     from .config import Config, load_config
     from .errors import (
         AnswerError,
+        CaseLogError,
         ConfigError,
         PacketError,
         Problem,

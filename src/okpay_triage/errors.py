@@ -126,3 +126,20 @@ class ConfigError(TriageError, ValueError):
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
+
+
+class CaseLogError(TriageError):
+    """The case log cannot be opened, read or written, or was given what it cannot record.
+
+    Attributes:
+        code: a stable machine-readable reason: ``"bad-url"``, ``"database"`` (the database
+            refused or could not be reached; the message says why, without any values),
+            ``"newer-schema"``, ``"foreign"`` (a ``cases`` table the log did not make),
+            ``"unfinished"``, ``"finished"``, ``"naive-time"`` or ``"bad-case-id"``.
+    """
+
+    exit_code: ClassVar[int] = 1  # the log could not be written (the session is saved first)
+
+    def __init__(self, message: str, *, code: str = "database") -> None:
+        self.code = code
+        super().__init__(message)

@@ -521,6 +521,29 @@ WORDS: dict[str, tuple[str, str]] = {
         "Option {label}",
         "选项 {label}",
     ),
+    "cli.cases.count": (
+        "{scope}: {cases} cases, {finished} finished, {abandoned} abandoned",
+        "{scope}：共 {cases} 个案例，{finished} 个已完成，{abandoned} 个中途放弃",
+    ),
+    "cli.cases.rates": (
+        "self-service rate {self_service}; escalation rate {escalated} of finished cases "
+        "({conditional} more to try a fix first)",
+        "自助解决率 {self_service}；已完成案例的升级率 {escalated}"
+        "（另有 {conditional} 个先尝试自助）",
+    ),
+    "cli.cases.medians": (
+        "to a diagnosis: median {questions} questions, median {seconds}",
+        "得出诊断：中位数 {questions} 个问题，中位用时 {seconds}",
+    ),
+    "cli.cases.all": ("all cases", "全部案例"),
+    "cli.cases.outcomes": (
+        "outcome                         cases  escalate       priority",
+        "结果                            案例数  升级           优先级",
+    ),
+    "cli.cases.drop-off": (
+        "left at step                    reached  left  share",
+        "放弃时所在步骤                  到达数  放弃数  比例",
+    ),
 }
 
 #: Weekday names, Monday first, as ``(en, zh)`` pairs.

@@ -6,7 +6,7 @@ code."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -29,14 +29,23 @@ KEYS_HINT = wording.WORDS["cli.keys"]
 
 
 def drive(
-    session: Session, answers: list[str], path: Path | None, report: Report, config: Config | None
+    session: Session,
+    answers: list[str],
+    path: Path | None,
+    report: Report,
+    config: Config | None,
+    seen: Callable[[Session], None] | None = None,
 ) -> Session:
     """Step the session with the scripted answers, then the terminal or standard input,
-    saving it to `path` after every answer; return it finished (anything else stops)."""
+    saving it to `path` after every answer; return it finished (anything else stops).
+    `seen`, if given, is told each session shown, after it is saved (`--log` times the
+    steps with it)."""
     saves = SaveFile(path, interactive=report.interactive)
     saves.save(session)
+    note = seen or _unseen
+    note(session)
     if report.interactive:
-        session = _interact(session, saves, report)
+        session = _interact(session, saves, report, note)
     else:
         source = chain(answers, _stdin_lines())
         while not session.finished:
@@ -46,8 +55,13 @@ def drive(
                 report.pending(session)
                 raise AnswersRanOut(wording.say("cli.ran-out", session.lang))
             session = _answer(session, answer, saves, report)
+            note(session)
     report.outcome(session, config)
     return session
+
+
+def _unseen(session: Session) -> None:
+    """No one to tell: the session is not timed."""
 
 
 def _answer(session: Session, answer: str, saves: SaveFile, report: Report) -> Session:
@@ -77,7 +91,9 @@ def _stdin_lines() -> Iterator[str]:
             yield valid_unicode(line.rstrip("\r\n"))
 
 
-def _interact(session: Session, saves: SaveFile, report: Report) -> Session:
+def _interact(
+    session: Session, saves: SaveFile, report: Report, note: Callable[[Session], None]
+) -> Session:
     from okpay_triage.errors import AnswerError
     from okpay_triage.text import valid_unicode
 
@@ -106,6 +122,8 @@ def _interact(session: Session, saves: SaveFile, report: Report) -> Session:
             except AnswerError as error:
                 echo(shown(str(error)), fg="yellow")
             saves.save(session)
+            note(session)
             continue
         session = _answer(session, line, saves, report)
+        note(session)
     return session

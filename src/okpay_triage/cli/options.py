@@ -86,3 +86,14 @@ JSON_LINES = click.option(
     "programs; answers come from --answer, --answers and standard input, never a prompt).",
 )
 # --- end of packet options -----------------------------------------------------------------
+
+# --- the case log (run, resume) ----------------------------------------------------------
+LOG = click.option(
+    "--log",
+    "log_url",
+    metavar="URL",
+    envvar="OKPAY_TRIAGE_LOG",
+    help="Record the case, finished or abandoned, masked, in the case log at URL: a SQLite "
+    "file path, or postgresql://user@host/db (the [postgresql] extra). "
+    "Default: $OKPAY_TRIAGE_LOG.",
+)

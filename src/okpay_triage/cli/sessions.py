@@ -19,6 +19,7 @@ from .options import (
     FORMAT,
     JSON_LINES,
     LANG,
+    LOG,
     PACKET,
     TREE_FILE,
 )
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 @FORMAT
 @CONFIG
 @JSON_LINES
+@LOG
 def run(
     tree: str,
     lang: str,
@@ -64,6 +66,7 @@ def run(
     fmt: str | None,
     config_path: Path | None,
     json_lines: bool,
+    log_url: str | None,
 ) -> None:
     """Run a triage session on TREE (a bundled tree id or a tree file).
 
@@ -86,6 +89,8 @@ def run(
         fmt,
         config_path,
         json_lines,
+        log_url,
+        resumed=False,
     )
 
 
@@ -103,6 +108,7 @@ def run(
 @FORMAT
 @CONFIG
 @JSON_LINES
+@LOG
 def resume(
     file: Path,
     tree_path: Path | None,
@@ -113,6 +119,7 @@ def resume(
     fmt: str | None,
     config_path: Path | None,
     json_lines: bool,
+    log_url: str | None,
 ) -> None:
     """Continue the session saved in FILE."""
     from .files import read_session, refuse_to_overwrite
@@ -129,6 +136,8 @@ def resume(
         fmt,
         config_path,
         json_lines,
+        log_url,
+        resumed=True,
     )
 
 
@@ -178,17 +187,37 @@ def _carry_on(
     fmt: str | None,
     config_path: Path | None,
     json_lines: bool,
+    log_url: str | None,
+    *,
+    resumed: bool,
 ) -> None:
     """What `run` and `resume` share: check the options, `begin` the session, drive it to
-    its result and hand over the packet."""
+    its result and hand over the packet; with a log, record the case (after the session
+    is saved and the packet written: a log that fails never costs either)."""
     from .drive import drive
     from .files import read_config, scripted
     from .report import report_for
 
     report = report_for(packet_path, fmt, json_lines)
     config = read_config(config_path)
-    session = drive(begin(), scripted(answers, answers_file), save, report, config)
-    _emit_packet(session, packet_path, fmt, config, report.packet)
+    if not log_url:
+        session = drive(begin(), scripted(answers, answers_file), save, report, config)
+        _emit_packet(session, packet_path, fmt, config, report.packet)
+        return
+    from .caselog import Recorder, open_log
+    from .exits import AnswersRanOut, Interrupted, Quit
+
+    with open_log(log_url) as log:
+        recorder = Recorder(log, config, resumed=resumed)
+        try:
+            session = drive(
+                begin(), scripted(answers, answers_file), save, report, config, recorder.seen
+            )
+        except (AnswersRanOut, Interrupted, Quit, KeyboardInterrupt, EOFError):
+            recorder.abandoned()
+            raise
+        _emit_packet(session, packet_path, fmt, config, report.packet)
+        recorder.finished(session)
 
 
 def _same_file(one: Path, other: Path) -> bool:

@@ -161,23 +161,51 @@ def render(tree: str, fmt: str, lang: str) -> None:
 
 
 @click.command()
-@click.argument("tree")
+@click.argument("tree", required=False)
 @LANG
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-def stats(tree: str, lang: str, as_json: bool) -> None:
+@click.option(
+    "--log",
+    "log_url",
+    metavar="URL",
+    help="The figures of the real cases in this case log (of TREE's id, if given).",
+)
+@click.option("--since", metavar="DATE", help="With --log: cases finished on or after DATE.")
+@click.option("--until", metavar="DATE", help="With --log: cases finished before DATE.")
+def stats(
+    tree: str | None,
+    lang: str,
+    as_json: bool,
+    log_url: str | None,
+    since: str | None,
+    until: str | None,
+) -> None:
     """Figures of TREE (a bundled id or a file): paths, questions asked, escalations.
 
     How many paths lead from the start to an outcome, how many questions and inputs they
     ask (fewest, median, most, and on average when every answer is equally likely), which
     outcomes send the user to support and how often, and the same for each outcome.
+
+    With --log URL, the figures of the cases recorded there instead: self-service and
+    escalation rates, outcomes, drop-off per step, median questions and time to a
+    diagnosis, overall and per tree, version and language. DATE is YYYY-MM-DD (UTC) or an
+    ISO time with its zone.
     """
     import json
 
     from okpay_triage import wording
-    from okpay_triage.authoring.stats import tree_stats
 
-    from .exits import Failed
+    from .exits import BadUsage, Failed
     from .files import tree_for_run
+
+    if log_url:
+        from .caselog import print_figures
+
+        print_figures(log_url, tree, since, until, lang, as_json=as_json)
+        return
+    if tree is None or since or until:
+        raise BadUsage("stats needs TREE, or --log URL (--since and --until go with --log)")
+    from okpay_triage.authoring.stats import tree_stats
 
     try:
         figures = tree_stats(tree_for_run(tree))
