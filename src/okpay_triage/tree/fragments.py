@@ -101,6 +101,8 @@ class _Expander:
         self.folders = folders
         self.max_bytes = max_bytes
         self.loaded: dict[str, _Fragment | None] = {}
+        #: False once a `use:` could not be expanded: what came out is not the whole tree.
+        self.complete = True
         self.problems: list[Problem] = []
 
     # ----------------------------------------------------------------- finding files
@@ -185,6 +187,8 @@ class _Expander:
             self.problems.append(Problem("empty-fragment", message, file, 1, 1))
             return None
         expanded, esmap = self.expand({"facts": facts, "nodes": nodes}, smap, (*chain, name))
+        if not self.complete:  # already reported: a fragment it uses is missing or loops
+            return None
         return _Fragment(name, file, expanded["facts"], expanded["nodes"], esmap)
 
     # ----------------------------------------------------------------- expanding
@@ -280,8 +284,11 @@ class _Expander:
             shown = ascii(name) if isinstance(name, str) else "this value"
             message = f"use: {shown} is not a fragment name (an id, e.g. account)"
             self.problems.append(at._replace(message=message))
+            self.complete = False
             return None
-        return self.fragment(name, at, chain)
+        found = self.fragment(name, at, chain)
+        self.complete = self.complete and found is not None
+        return found
 
     def use(
         self,
@@ -311,6 +318,7 @@ class _Expander:
         if not fragment.nodes:
             message = f"fragment '{fragment.name}' has no nodes; take its facts with {{use: ...}}"
             self.problems.append(Problem("fragment-without-nodes", message, file, line, column))
+            self.complete = False
             return
         if uses_next and target is None:
             message = (
@@ -318,11 +326,11 @@ class _Expander:
                 "say where with next: beside use"
             )
             self.problems.append(Problem("missing-field", message, file, line, column))
+            self.complete = False
             return
-        if not uses_next and target is not None:
+        if not uses_next and target is not None:  # the nodes still go in: theirs may be the typo
             message = f"fragment '{fragment.name}' has no 'next: $next' to fill in; remove next"
             self.problems.append(Problem("unknown-field", message, file, line, column))
-            return
         fragment_index = _Index(fragment.smap)
         next_position = smap.values.get((*path, "next"))
         for k, fragment_node in enumerate(fragment.nodes):
@@ -414,13 +422,17 @@ def _fill_next(
 
 def expand_fragments(
     data: dict[str, Any], smap: SourceMap, folder: Path | None, max_bytes: int
-) -> tuple[dict[str, Any], SourceMap, list[Problem]]:
+) -> tuple[dict[str, Any] | None, SourceMap, list[Problem]]:
     """Tree data with every ``use:`` replaced by its fragment, the source map of the result
-    (each value placed in the file it came from), and the problems found on the way.
+    (each value placed in the file it came from), and the problems found on the way; the
+    data is None when a ``use:`` could not be expanded. Data without a ``use:`` is returned
+    as it is, at no cost.
 
     Fragments are looked for in ``folder/fragments`` (the tree file's folder), then among the
     bundled fragments.
     """
+    if not uses_fragments(data):
+        return data, smap, []
     folders = [bundled_fragment_dir()]
     if folder is not None and (folder / "fragments").resolve() != folders[0].resolve():
         folders.insert(0, folder / "fragments")
@@ -428,7 +440,7 @@ def expand_fragments(
     smap.locate(())  # a JSON source map is built on the first look-up
     result, merged = expander.expand(data, smap, ())
     problems = sorted(expander.problems, key=lambda p: (p.file != smap.file, p.file, p.line))
-    return result, merged, problems
+    return (result if expander.complete else None), merged, problems
 
 
 def is_fragment_data(data: Any) -> bool:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from okpay_triage.errors import Problem, TreeError, did_you_mean
 
 from .bundled import bundled_id, bundled_path
-from .fragments import check_fragment, expand_fragments, is_fragment_data, uses_fragments
+from .fragments import check_fragment, expand_fragments, is_fragment_data
 from .parse import MAX_DEPTH, DataPath, SourceMap, decode, depth_exceeds, parse_json, parse_yaml
 from .parse import read_bytes as read_bytes
 
@@ -330,10 +330,9 @@ def _parse_and_check(
         return LoadResult(None, problems)
     if is_fragment_data(data):
         return LoadResult(None, check_fragment(data, smap, folder, max_bytes, _schema_problems))
-    if uses_fragments(data):
-        data, smap, problems = expand_fragments(data, smap, folder, max_bytes)
-        if problems:  # the tree's own first, then each fragment's
-            return LoadResult(None, problems)
+    data, smap, early = expand_fragments(data, smap, folder, max_bytes)  # shared `use:`s
+    if data is None:
+        return LoadResult(None, early)
     if not isinstance(data, dict):
         return LoadResult(
             None,
@@ -355,14 +354,14 @@ def _parse_and_check(
         if json_format and depth_exceeds(data, MAX_DEPTH):
             message = f"nested more than {MAX_DEPTH} levels deep"
             return LoadResult(None, [Problem("too-deep", message, name, 1, 1)])
-        problems = _schema_problems(error, data, smap)
+        problems = early + _schema_problems(error, data, smap)
         broken = {_data_path(item["loc"], data) for item in error.errors(include_url=False)}
         problems += check_data(data, smap, broken)
-        problems.sort(key=lambda p: (p.line, p.column))
+        problems.sort(key=lambda p: (p.file != name, p.file, p.line, p.column))
         return LoadResult(None, problems)
     del data  # the plain data is no longer needed; free it before the checks allocate
     tree.set_source(smap)
-    problems = check_tree(tree)
+    problems = early + check_tree(tree)
     if not problems:
         # A frozen tree with nothing to place now has nothing to place on any later check:
         # let the file's text (or its YAML positions) go, and keep only the file name.
