@@ -17,9 +17,9 @@ source map remembers which file each expanded value came from, so a problem insi
 fragment is reported at that fragment's line. A missing fragment, a wrong ``use:`` and a
 fragment that uses itself are reported at the ``use:`` that names them.
 
-Over 400 lines: expanding a ``use:`` and moving every position of what it brings in to its
-new place (with its file) are one walk, and the checks of a ``use:`` need that walk's state;
-split, each half would reach into the other's.
+This module is over 400 lines: expanding a ``use:`` and moving every position of what it
+brings in to its new place (with its file) are one walk, and the checks of a ``use:`` need
+that walk's state; split, each half would reach into the other's.
 """
 
 from __future__ import annotations

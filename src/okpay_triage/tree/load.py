@@ -330,9 +330,6 @@ def _parse_and_check(
         return LoadResult(None, problems)
     if is_fragment_data(data):
         return LoadResult(None, check_fragment(data, smap, folder, max_bytes, _schema_problems))
-    data, smap, early = expand_fragments(data, smap, folder, max_bytes)  # shared `use:`s
-    if data is None:
-        return LoadResult(None, early)
     if not isinstance(data, dict):
         return LoadResult(
             None,
@@ -346,6 +343,9 @@ def _parse_and_check(
                 )
             ],
         )
+    data, smap, early = expand_fragments(data, smap, folder, max_bytes)  # shared `use:`s
+    if data is None:
+        return LoadResult(None, early)
     try:
         tree = Tree.model_validate(data)
     except ValidationError as error:
