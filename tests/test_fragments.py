@@ -179,7 +179,21 @@ def test_cli_commands_work_on_a_tree_with_fragments() -> None:
     for command in (["validate", tree], ["render", tree], ["stats", tree]):
         result = runner.invoke(main, command)
         assert result.exit_code == 0, (command, result.output)
-    assert "i_email" in runner.invoke(main, ["render", tree]).output
+    drawn = runner.invoke(main, ["render", tree]).output
+    assert "draft" not in drawn
+    assert 'n_i_email[/"Your email?"/]' in drawn
+
+
+def test_a_broken_tree_with_fragments_is_drawn_expanded() -> None:
+    """`render` of a tree that fails validation draws its draft with the fragments' steps in
+    place, and marks only the step whose error is placed in it."""
+    from okpay_triage.authoring.draft import read_draft
+
+    draft = read_draft(HERE / "uses-dangling.yaml")
+    steps = {step.id: step for step in draft.steps}
+    assert steps["i_email"].kind == "input"
+    assert steps["i_email"].problem
+    assert not steps["q1"].problem
 
 
 # --------------------------------------------------------------------------- bundled trees
