@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ FAILURES = {
     "uses-id-clash.yaml": ("duplicate-node", "uses-id-clash.yaml", "- id: o_done"),
     "uses-no-next.yaml": ("missing-field", "uses-no-next.yaml", "use: ask-email"),
     "uses-dangling.yaml": ("unknown-node", "uses-dangling.yaml", "next: o_hlep"),
+    "uses-moved.yaml": ("unknown-fact", "uses-moved.yaml", "requires: [email, emial]"),
 }
 
 
@@ -278,3 +280,29 @@ def test_the_cache_is_rebuilt_when_a_fragment_changes(own_bundle: Path) -> None:
     assert before.steps["i_lock_error"].prompt[0].startswith("What does the lock message say?")
     assert after.hash != before.hash
     assert len({p.name for p in cache.glob("login-failure-*.json")} - first) == 1
+
+
+@settings(max_examples=25, deadline=None)
+@given(data=st.data())
+def test_any_run_of_nodes_moved_into_a_fragment_is_the_same_tree(data: st.DataObject) -> None:
+    """A run of a bundled tree's nodes and one of its facts moved into a fragment, used in
+    their place, give the same tree (the same content hash)."""
+    path = bundled_path("fee-dispute")
+    tree = parse_yaml(path.read_text(encoding="utf-8"), str(path))[0]
+    nodes = tree["nodes"]
+    start = data.draw(st.integers(0, len(nodes) - 1), label="start")
+    end = data.draw(st.integers(start + 1, min(len(nodes), start + 6)), label="end")
+    fact = data.draw(st.sampled_from(sorted(tree["facts"])), label="fact")
+    fragment = {"facts": {fact: tree["facts"][fact]}, "nodes": nodes[start:end]}
+    used = {
+        **tree,
+        "facts": {k: ({"use": "moved"} if k == fact else v) for k, v in tree["facts"].items()},
+        "nodes": [*nodes[:start], {"use": "moved"}, *nodes[end:]],
+    }
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "fragments").mkdir()
+        (Path(folder) / "fragments" / "moved.json").write_text(json.dumps(fragment), "utf-8")
+        (Path(folder) / "tree.json").write_text(json.dumps(used, indent=1), "utf-8")
+        result = read_tree(Path(folder) / "tree.json")
+    assert result.tree is not None
+    assert content_hash(result.tree) == content_hash(load_tree("fee-dispute"))

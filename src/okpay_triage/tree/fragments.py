@@ -72,6 +72,13 @@ class _Builder:
     keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     files: dict[DataPath, str] = field(default_factory=dict)
 
+    def drop(self, old: DataPath, index: _Index) -> None:
+        """Forget the positions under `old` (a node that moves, or a `use:` replaced)."""
+        for _, (where, path) in index.under(old):
+            if getattr(self, where).get(path) == getattr(index.smap, where)[path]:
+                getattr(self, where).pop(path, None)
+                self.files.pop(path, None)
+
     def copy(self, smap: SourceMap, old: DataPath, new: DataPath, index: _Index) -> None:
         """Every position under `old` in `smap`, moved to `new`, remembering its file."""
         for suffix, (where, path) in index.under(old):
@@ -80,16 +87,27 @@ class _Builder:
             file = smap.file_of(path)
             if file != self.file:
                 self.files[target] = file
+            else:
+                self.files.pop(target, None)
 
 
 class _Index:
     """A source map's paths grouped by their first two parts (``("nodes", 3)``), so a node's
     positions are found without scanning the whole map for every node."""
 
-    def __init__(self, smap: SourceMap) -> None:
+    def __init__(self, smap: SourceMap, from_node: int | None = None) -> None:
+        """Every path of `smap`; with `from_node`, only those of nodes from that index on."""
+        self.smap = smap
         self.groups: dict[DataPath, list[tuple[DataPath, tuple[str, DataPath]]]] = {}
         for where in ("values", "keys"):
             for path in getattr(smap, where):
+                if from_node is not None and not (
+                    len(path) > 1
+                    and path[0] == "nodes"
+                    and type(path[1]) is int
+                    and path[1] >= from_node
+                ):
+                    continue
                 self.groups.setdefault(path[:2], []).append((path[2:], (where, path)))
 
     def under(self, prefix: DataPath) -> list[tuple[DataPath, tuple[str, DataPath]]]:
@@ -196,34 +214,34 @@ class _Expander:
     def expand(
         self, data: dict[str, Any], smap: SourceMap, chain: tuple[str, ...]
     ) -> tuple[dict[str, Any], SourceMap]:
-        """`data` with its ``use:``s replaced, and its source map under the new paths."""
-        index = _Index(smap)
-        out = _Builder(smap.file)
-        for path, position in smap.values.items():
-            if path[:1] not in (("nodes",), ("facts",)) or len(path) == 1:
-                out.values[path] = position
-        for path, position in smap.keys.items():
-            if path[:1] not in (("nodes",), ("facts",)) or len(path) == 1:
-                out.keys[path] = position
-        for path, file in smap.files.items():
-            if len(path) < 2:
-                out.files[path] = file
+        """`data` with its ``use:``s replaced, and its source map under the new paths.
+
+        Positions stay where they are up to the first node ``use:`` (a tree that only takes
+        facts from fragments costs a copy of its source map); the nodes from there on are
+        moved to their new indexes."""
+        out = _Builder(smap.file, dict(smap.values), dict(smap.keys), dict(smap.files))
         result = dict(data)
         facts = data.get("facts")
         new_facts: dict[str, Any] = {}
         if isinstance(facts, dict):
             for key, fact in facts.items():
-                new_facts[key] = self.fact(key, fact, smap, index, out, chain)
+                new_facts[key] = self.fact(key, fact, smap, out, chain)
             result["facts"] = new_facts
         nodes = data.get("nodes")
-        if isinstance(nodes, list):
-            new_nodes: list[Any] = []
-            added: dict[str, tuple[_Fragment, DataPath]] = {}
-            for i, node in enumerate(nodes):
+        added: dict[str, tuple[_Fragment, DataPath]] = {}
+        first = _first_use(nodes)
+        if isinstance(nodes, list) and first is not None:
+            index = _Index(smap, from_node=first)
+            new_nodes: list[Any] = nodes[:first]
+            for i, node in enumerate(nodes[first:], first):
                 if isinstance(node, dict) and "use" in node:
-                    self.use(node, i, smap, index, out, new_nodes, added, chain)
-                else:
+                    out.drop(("nodes", i), index)
+                    self.use(node, i, smap, out, new_nodes, added, chain)
+                elif len(new_nodes) != i:  # moved by a use before it that is not one node
+                    out.drop(("nodes", i), index)
                     out.copy(smap, ("nodes", i), ("nodes", len(new_nodes)), index)
+                    new_nodes.append(node)
+                else:  # in its place: its positions are already in `out`
                     new_nodes.append(node)
             result["nodes"] = new_nodes
             if added and (facts is None or isinstance(facts, dict)):
@@ -233,17 +251,10 @@ class _Expander:
         return result, merged
 
     def fact(
-        self,
-        key: str,
-        fact: Any,
-        smap: SourceMap,
-        index: _Index,
-        out: _Builder,
-        chain: tuple[str, ...],
+        self, key: str, fact: Any, smap: SourceMap, out: _Builder, chain: tuple[str, ...]
     ) -> Any:
         path: DataPath = ("facts", key)
         if not (isinstance(fact, dict) and "use" in fact):
-            out.copy(smap, path, path, index)
             return fact
         for name in (k for k in fact if k != "use"):
             line, column = smap.locate((*path, name), key=True)
@@ -251,10 +262,6 @@ class _Expander:
             self.problems.append(
                 Problem("unknown-field", message, smap.file_of(path), line, column)
             )
-        for where in ("values", "keys"):  # the key and the `{use: ...}` stay in the tree
-            position = getattr(smap, where).get(path)
-            if position is not None:
-                getattr(out, where)[path] = position
         fragment = self.named(fact["use"], (*path, "use"), smap, chain)
         if fragment is None:
             return fact
@@ -295,7 +302,6 @@ class _Expander:
         node: dict[str, Any],
         i: int,
         smap: SourceMap,
-        index: _Index,
         out: _Builder,
         new_nodes: list[Any],
         added: dict[str, tuple[_Fragment, DataPath]],
@@ -372,6 +378,15 @@ class _Expander:
                 )
                 file = out.files.get(("facts", key), smap.file)
                 self.problems.append(Problem("fact-clash", message, file, line, column))
+
+
+def _first_use(nodes: Any) -> int | None:
+    """The index of the first ``use:`` among `nodes`, None if there is none."""
+    if isinstance(nodes, list):
+        for i, node in enumerate(nodes):
+            if isinstance(node, dict) and "use" in node:
+                return i
+    return None
 
 
 def _has_next_parameter(node: Any) -> bool:
