@@ -170,6 +170,18 @@ def test_a_fragment_file_validates_on_its_own() -> None:
     assert f"{broken}:{line}:5: unknown-field: node 'i_email': unknown key 'nxet'" in bad.output
 
 
+def test_a_fragment_outside_a_fragments_folder_is_a_tree_missing_its_keys(
+    tmp_path: Path,
+) -> None:
+    """Only a file in a `fragments` folder is taken for a fragment: elsewhere, a file of
+    nodes alone is not waved through as one."""
+    stray = tmp_path / "ask-email.yaml"
+    shutil.copy(FRAGMENTS / "ask-email.yaml", stray)
+    codes = {p.code for p in read_tree(stray).problems}
+    assert "missing-field" in codes
+    assert "fragment-file" not in codes
+
+
 @pytest.mark.parametrize("path", sorted(bundled_fragment_dir().glob("*.yaml")), ids=str)
 def test_bundled_fragments_are_well_formed(path: Path) -> None:
     assert [p.code for p in read_tree(path).problems] == ["fragment-file"]

@@ -458,10 +458,13 @@ def expand_fragments(
     return (result if expander.complete else None), merged, problems
 
 
-def is_fragment_data(data: Any) -> bool:
-    """Whether plain data read from a file is a fragment rather than a tree: a mapping of
-    only ``facts:`` and ``nodes:`` (a tree has an id, a start and a title besides)."""
-    return isinstance(data, dict) and bool(data) and all(k in _FRAGMENT_KEYS for k in data)
+def is_fragment_data(data: Any, name: str) -> bool:
+    """Whether plain data read from file `name` is a fragment rather than a tree: a file in
+    a ``fragments`` folder holding a mapping of only ``facts:`` and ``nodes:`` (a tree has an
+    id, a start and a title besides; elsewhere, such a file is a tree missing them)."""
+    if not (isinstance(data, dict) and data and all(k in _FRAGMENT_KEYS for k in data)):
+        return False
+    return Path(name).parent.name == "fragments"
 
 
 @lru_cache(maxsize=1)

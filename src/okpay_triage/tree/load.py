@@ -328,7 +328,7 @@ def _parse_and_check(
     data, smap, problems = parse(text, name)
     if problems:
         return LoadResult(None, problems)
-    if is_fragment_data(data):
+    if is_fragment_data(data, name):
         return LoadResult(None, check_fragment(data, smap, folder, max_bytes, _schema_problems))
     if not isinstance(data, dict):
         return LoadResult(
