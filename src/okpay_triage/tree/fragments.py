@@ -74,8 +74,11 @@ class _Builder:
 
     def drop(self, old: DataPath, index: _Index) -> None:
         """Forget the positions under `old` (a node that moves, or a `use:` replaced)."""
+        smap = index.smap
         for _, (where, path) in index.under(old):
-            if getattr(self, where).get(path) == getattr(index.smap, where)[path]:
+            # Only what is still the old node's: a node moved here since is kept.
+            same = getattr(self, where).get(path) == getattr(smap, where)[path]
+            if same and self.files.get(path, self.file) == smap.files.get(path, smap.file):
                 getattr(self, where).pop(path, None)
                 self.files.pop(path, None)
 
