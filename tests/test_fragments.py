@@ -318,3 +318,16 @@ def test_any_run_of_nodes_moved_into_a_fragment_is_the_same_tree(data: st.DataOb
         result = read_tree(Path(folder) / "tree.json")
     assert result.tree is not None
     assert content_hash(result.tree) == content_hash(load_tree("fee-dispute"))
+
+
+def test_the_schema_lets_a_tree_use_fragments() -> None:
+    """`okpay-triage schema` (for editors) accepts `{use: ...}` facts and `- use:` nodes
+    beside the ordinary ones."""
+    document = json.loads(CliRunner().invoke(main, ["schema"]).output)
+    (fact,) = document["properties"]["facts"]["patternProperties"].values()
+    assert {"$ref": "#/$defs/FactUse"} in fact["anyOf"]
+    assert {"$ref": "#/$defs/Fact"} in fact["anyOf"]
+    items = document["properties"]["nodes"]["items"]["anyOf"]
+    assert {"$ref": "#/$defs/NodeUse"} in items
+    assert document["$defs"]["NodeUse"]["required"] == ["use"]
+    assert set(document["$defs"]["NodeUse"]["properties"]) == {"use", "next"}

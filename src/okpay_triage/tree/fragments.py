@@ -527,3 +527,34 @@ def check_fragment(
 
 #: What ``$next`` stands for while a fragment is checked on its own.
 PLACEHOLDER = "next"
+
+
+def schema_with_uses(document: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema of the tree format (`Tree.model_json_schema()`) widened to the
+    ``use:`` entries a tree may hold in its facts and nodes, so that an editor checking a
+    tree that uses fragments does not flag them."""
+    from okpay_triage.types import ID_PATTERN
+
+    name = {"type": "string", "pattern": ID_PATTERN, "description": "A fragment's name."}
+    defs = document.setdefault("$defs", {})
+    defs["FactUse"] = {
+        "type": "object",
+        "description": "This fact as declared in the named shared fragment.",
+        "properties": {"use": name},
+        "required": ["use"],
+        "additionalProperties": False,
+    }
+    defs["NodeUse"] = {
+        "type": "object",
+        "description": "The named shared fragment's nodes, in this place; `next` is where "
+        "its `next: $next` lead.",
+        "properties": {"use": name, "next": {"type": "string", "pattern": ID_PATTERN}},
+        "required": ["use"],
+        "additionalProperties": False,
+    }
+    facts = document["properties"]["facts"]
+    for pattern, fact in facts["patternProperties"].items():
+        facts["patternProperties"][pattern] = {"anyOf": [fact, {"$ref": "#/$defs/FactUse"}]}
+    nodes = document["properties"]["nodes"]
+    nodes["items"] = {"anyOf": [nodes["items"], {"$ref": "#/$defs/NodeUse"}]}
+    return document
