@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from okpay_triage.errors import Problem, TreeError
 from okpay_triage.tree.bundled import bundled_id, bundled_path
+from okpay_triage.tree.fragments import expand_fragments
 from okpay_triage.tree.load import DEFAULT_MAX_BYTES, parse_tree
 from okpay_triage.tree.parse import decode, parse_json, parse_yaml, read_bytes
 from okpay_triage.tree.plan import compile_tree
@@ -74,16 +75,23 @@ def read_draft(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Dra
         text = decode(read_bytes(path, max_bytes), str(path))
     except TreeError as error:
         return Draft(str(path), (), tuple(error.problems))
-    return parse_draft(text, str(path), json_format=path.suffix.lower() == ".json")
+    json_format = path.suffix.lower() == ".json"
+    return parse_draft(text, str(path), json_format=json_format, folder=path.parent)
 
 
-def parse_draft(text: str, name: str = "<tree>", *, json_format: bool = False) -> Draft:
-    """The draft of tree text already in memory."""
-    result = parse_tree(text, name, json_format=json_format)
+def parse_draft(
+    text: str, name: str = "<tree>", *, json_format: bool = False, folder: Path | None = None
+) -> Draft:
+    """The draft of tree text already in memory (shared fragments from `folder`/fragments,
+    then the bundled ones, as `tree.load.parse_tree` finds them)."""
+    result = parse_tree(text, name, json_format=json_format, folder=folder)
     problems = tuple(result.problems)
     if result.tree is not None and not result.errors:
         return Draft(result.tree.id, plan_steps(compile_tree(result.tree)), problems)
     data, smap, unreadable = (parse_json if json_format else parse_yaml)(text, name)
+    if not unreadable and isinstance(data, dict):  # a use: that cannot be expanded stays
+        expanded, expanded_smap, _ = expand_fragments(data, smap, folder, DEFAULT_MAX_BYTES)
+        data, smap = (data, smap) if expanded is None else (expanded, expanded_smap)
     if unreadable or not isinstance(data, dict) or not isinstance(data.get("nodes"), list):
         return Draft(name, (), problems)
     tree_id = data.get("id")
@@ -154,16 +162,21 @@ def _problem_nodes(problems: tuple[Problem, ...], smap: SourceMap, count: int) -
     """The positions of the nodes where an error is placed: each node spans from its start
     to the start of the last key or value written in it (a one-line JSON file too)."""
     smap.locate(("nodes",))  # a JSON source map is built on the first look-up
-    spans: dict[int, list[tuple[int, int]]] = {}
+    spans: dict[tuple[str, int], list[tuple[int, int]]] = {}
     for places in (smap.values, smap.keys):
         for path, place in places.items():
             if len(path) >= 2 and path[0] == "nodes" and isinstance(path[1], int):
-                span = spans.setdefault(path[1], [place, place])
+                # A node from a shared fragment spans lines of the fragment's file.
+                span = spans.setdefault((smap.file_of(path), path[1]), [place, place])
                 span[0], span[1] = min(span[0], place), max(span[1], place)
     marked: set[int] = set()
     for problem in problems:
         if problem.severity != "error":
             continue
         place = (problem.line, problem.column)
-        marked.update(i for i, (first, last) in spans.items() if first <= place <= last)
+        marked.update(
+            i
+            for (file, i), (first, last) in spans.items()
+            if file == problem.file and first <= place <= last
+        )
     return {i for i in marked if i < count}

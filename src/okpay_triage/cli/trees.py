@@ -248,9 +248,10 @@ def schema() -> None:
     """Print the JSON Schema of the tree format (for editor validation of YAML trees)."""
     import json
 
+    from okpay_triage.tree.fragments import schema_with_uses
     from okpay_triage.tree.model import Tree
 
-    document = Tree.model_json_schema()
+    document = schema_with_uses(Tree.model_json_schema())
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     echo(json.dumps(document, ensure_ascii=False, indent=2))
 

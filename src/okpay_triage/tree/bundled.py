@@ -70,3 +70,21 @@ def bundled_path(tree_id: str) -> Path:
         )
         raise TreeError([problem])
     return bundled_tree_dir() / f"{tree_id}.yaml"
+
+
+#: The suffixes of fragment files, in the order they are looked for.
+FRAGMENT_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def bundled_fragment_dir() -> Path:
+    """The folder of the shared fragments shipped with the package (`tree.fragments`)."""
+    return bundled_tree_dir() / "fragments"
+
+
+def fragment_files(folder: Path) -> list[Path]:
+    """The fragment files in `folder`, sorted by name (none when it does not exist)."""
+    try:
+        found = [p for p in folder.iterdir() if p.suffix in FRAGMENT_SUFFIXES and p.is_file()]
+    except OSError:
+        return []
+    return sorted(found)

@@ -3,9 +3,10 @@
 Loading a tree means parsing, validating with pydantic and checking its graph with networkx,
 which costs far more than the session that follows. A bundled tree cannot change while the
 package is installed, so its compiled form is cached on disk, keyed by a hash of the file's
-bytes and the package version, and the command line starts a session from the cache without
-importing pydantic or networkx. A missing, stale or damaged cache entry is simply rebuilt;
-an unwritable cache folder only costs speed. Set ``OKPAY_TRIAGE_CACHE`` to a folder to move
+bytes, of the bundled shared fragments' bytes (`tree.fragments`) and the package version,
+and the command line starts a session from the cache without importing pydantic or networkx.
+A missing, stale or damaged cache entry is simply rebuilt; an unwritable cache folder only
+costs speed. Set ``OKPAY_TRIAGE_CACHE`` to a folder to move
 the cache, or to ``off`` to disable it.
 """
 
@@ -17,7 +18,7 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from .bundled import bundled_path
+from .bundled import bundled_fragment_dir, bundled_path, fragment_files
 from .plan import CompiledTree
 
 # 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause;
@@ -53,6 +54,10 @@ def compiled_bundled(tree_id: str) -> CompiledTree:
     # A checksum, not a cryptographic hash: the key only has to change when the file or the
     # package does, and zlib is already loaded where hashlib would cost OpenSSL's start-up.
     key = f"{zlib.crc32(data):08x}{len(data):x}-{__version__}-{CACHE_FORMAT}"
+    shared = _fragments_key()
+    if shared is None:
+        return _compile(tree_id)  # a fragment cannot be read: the loader says which
+    key += shared
     folder = cache_dir()
     entry = folder / f"{tree_id}-{key}.json" if folder else None
     if entry is not None:
@@ -64,6 +69,22 @@ def compiled_bundled(tree_id: str) -> CompiledTree:
     if entry is not None:
         _write(entry, json.dumps(compiled.to_dict(), ensure_ascii=False))
     return compiled
+
+
+def _fragments_key() -> str | None:
+    """A checksum of the bundled fragments' bytes ("" when there are none; None when one
+    cannot be read). A bundled tree may use any of them, so a change to one changes the key
+    of every bundled tree: a stale compiled tree is never served."""
+    files = fragment_files(bundled_fragment_dir())
+    if not files:
+        return ""
+    crc = 0
+    try:
+        for file in files:
+            crc = zlib.crc32(file.name.encode() + b"\0" + file.read_bytes() + b"\0", crc)
+    except OSError:
+        return None
+    return f"-f{crc:08x}"
 
 
 def _compile(tree_id: str) -> CompiledTree:

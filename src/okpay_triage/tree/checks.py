@@ -327,16 +327,17 @@ def _place(finding: Finding, smap: SourceMap | None, name: str) -> Problem:
     if smap is None:
         file, line, column = name, 0, 0
     else:
-        file = smap.file
-        line, column = smap.locate(finding.path, key=finding.key)
+        file, line, column = smap.place(finding.path, key=finding.key)
     message = finding.message
     if finding.first is not None:
         if smap is None:
             first = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in finding.first)
             message += f" (first at {first.lstrip('.')})"
         else:
-            first_line, first_column = smap.locate(finding.first)
-            message += f" (first at line {first_line}, column {first_column})"
+            first_file, first_line, first_column = smap.place(finding.first)
+            # A node of a shared fragment may clash with one of the tree: name its file.
+            where = "" if first_file == file else f"{first_file}, "
+            message += f" (first at {where}line {first_line}, column {first_column})"
     return Problem(finding.code, message, file, line, column, finding.severity)
 
 

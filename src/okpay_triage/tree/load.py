@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from okpay_triage.errors import Problem, TreeError, did_you_mean
 
 from .bundled import bundled_id, bundled_path
+from .fragments import check_fragment, expand_fragments, is_fragment_data
 from .parse import MAX_DEPTH, DataPath, SourceMap, decode, depth_exceeds, parse_json, parse_yaml
 from .parse import read_bytes as read_bytes
 
@@ -47,9 +48,9 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
         where = _describe(path, data)
         if kind in UNKNOWN_KEY_TYPES:
             code, message = _unknown_key(path, data)
-            line, column = smap.locate(path, key=True)
+            file, line, column = smap.place(path, key=True)
         else:
-            line, column = smap.locate(path)
+            file, line, column = smap.place(path)
             if last in ("en", "zh") and kind in (
                 "missing",
                 "string_pattern_mismatch",
@@ -67,7 +68,7 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
                 code = "missing-field"
                 message = f"{where}: required key 'kind' missing (question, input or outcome)"
             elif kind == "union_tag_invalid":
-                line, column = smap.locate((*path, "kind"))
+                file, line, column = smap.place((*path, "kind"))
                 written = _lookup(data, (*path, "kind"))
                 hint = did_you_mean(str(written), _KINDS) if isinstance(written, str) else ""
                 code = "invalid-kind"
@@ -98,7 +99,7 @@ def _schema_problems(error: ValidationError, data: Any, smap: SourceMap) -> list
                 code, message = "invalid-type", f"{where}: {wanted}"
             else:
                 code, message = "invalid-value", f"{where}: {error_text(item)}"
-        problems.append(Problem(code, message, smap.file, line, column))
+        problems.append(Problem(code, message, file, line, column))
     return problems
 
 
@@ -279,13 +280,27 @@ def read_tree(source: str | Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Load
         text = decode(data, name)
     except TreeError as error:
         return LoadResult(None, error.problems)
-    return parse_tree(text, name, json_format=path.suffix.lower() == ".json")
+    json_format = path.suffix.lower() == ".json"
+    return parse_tree(text, name, json_format=json_format, folder=path.parent, max_bytes=max_bytes)
 
 
-def parse_tree(text: str, name: str = "<tree>", *, json_format: bool = False) -> LoadResult:
-    """Parse and check tree text already in memory (YAML, or JSON with `json_format`)."""
+def parse_tree(
+    text: str,
+    name: str = "<tree>",
+    *,
+    json_format: bool = False,
+    folder: str | Path | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> LoadResult:
+    """Parse and check tree text already in memory (YAML, or JSON with `json_format`).
+
+    A ``use:`` of a shared fragment is looked up in `folder`'s ``fragments/`` (the folder of
+    the tree file; none for text from elsewhere), then among the bundled fragments; fragment
+    files over `max_bytes` are refused."""
     with _no_gc_pauses():
-        return _parse_and_check(text, name, json_format)
+        return _parse_and_check(
+            text, name, json_format, None if folder is None else Path(folder), max_bytes
+        )
 
 
 @contextmanager
@@ -301,7 +316,9 @@ def _no_gc_pauses() -> Iterator[None]:
             gc.enable()
 
 
-def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
+def _parse_and_check(
+    text: str, name: str, json_format: bool, folder: Path | None, max_bytes: int
+) -> LoadResult:
     from pydantic import ValidationError
 
     from .checks import check_data, check_tree
@@ -311,6 +328,8 @@ def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
     data, smap, problems = parse(text, name)
     if problems:
         return LoadResult(None, problems)
+    if is_fragment_data(data, name):
+        return LoadResult(None, check_fragment(data, smap, folder, max_bytes, _schema_problems))
     if not isinstance(data, dict):
         return LoadResult(
             None,
@@ -324,6 +343,9 @@ def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
                 )
             ],
         )
+    data, smap, early = expand_fragments(data, smap, folder, max_bytes)  # shared `use:`s
+    if data is None:
+        return LoadResult(None, early)
     try:
         tree = Tree.model_validate(data)
     except ValidationError as error:
@@ -332,14 +354,14 @@ def _parse_and_check(text: str, name: str, json_format: bool) -> LoadResult:
         if json_format and depth_exceeds(data, MAX_DEPTH):
             message = f"nested more than {MAX_DEPTH} levels deep"
             return LoadResult(None, [Problem("too-deep", message, name, 1, 1)])
-        problems = _schema_problems(error, data, smap)
+        problems = early + _schema_problems(error, data, smap)
         broken = {_data_path(item["loc"], data) for item in error.errors(include_url=False)}
         problems += check_data(data, smap, broken)
-        problems.sort(key=lambda p: (p.line, p.column))
+        problems.sort(key=lambda p: (p.file != name, p.file, p.line, p.column))
         return LoadResult(None, problems)
     del data  # the plain data is no longer needed; free it before the checks allocate
     tree.set_source(smap)
-    problems = check_tree(tree)
+    problems = early + check_tree(tree)
     if not problems:
         # A frozen tree with nothing to place now has nothing to place on any later check:
         # let the file's text (or its YAML positions) go, and keep only the file name.

@@ -15,7 +15,7 @@ reads configuration files with the same functions.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,11 +35,16 @@ YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 @dataclass
 class SourceMap:
-    """Where each key and value of a tree file was written (1-based line and column)."""
+    """Where each key and value of a tree file was written (1-based line and column).
+
+    `files` names another file for the paths written there: a tree that uses shared
+    fragments (`tree.fragments`) holds values written in the fragments' files.
+    """
 
     file: str
     values: dict[DataPath, _Pos]
     keys: dict[DataPath, _Pos]
+    files: dict[DataPath, str] = field(default_factory=dict)
 
     def locate(self, path: DataPath, *, key: bool = False) -> _Pos:
         """The position of the value (or key) at `path`, else of its nearest ancestor."""
@@ -53,6 +58,21 @@ class SourceMap:
             if not path:
                 return (1, 1)
             path = path[:-1]
+
+    def file_of(self, path: DataPath, *, key: bool = False) -> str:
+        """The file the value (or key) at `path` was written in: the one `locate` places."""
+        if not self.files:
+            return self.file
+        if key and path in self.keys:
+            return self.files.get(path, self.file)
+        while path and path not in self.values and path not in self.keys:
+            path = path[:-1]
+        return self.files.get(path, self.file)
+
+    def place(self, path: DataPath, *, key: bool = False) -> tuple[str, int, int]:
+        """The file, line and column of the value (or key) at `path`."""
+        line, column = self.locate(path, key=key)
+        return self.file_of(path, key=key), line, column
 
 
 class _LazySourceMap(SourceMap):
