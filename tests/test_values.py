@@ -234,6 +234,14 @@ class TestOthers:
         assert "****" in kept.value
         assert kept.notices
 
+    @pytest.mark.parametrize("text", ["1", "2", "12", " 3 "])
+    def test_an_option_number_is_no_description(self, text: str) -> None:
+        """Review 3: "1" typed into a description, as if it were a menu, is asked again; a
+        short field (the last digits of an account) still takes digits."""
+        with pytest.raises(AnswerError, match="option number"):
+            parse_value(fact("text"), text, "en", NOW)
+        assert parse_value(fact("text", max_length=20), text, "en", NOW).value == text.strip()
+
     def test_text_is_capped(self) -> None:
         """BAD_INPUTS item 29: a 1 MB answer is cut to the fact's limit, with a notice."""
         parsed = parse_value(fact("text", max_length=100), "x" * 1_000_000, "en", NOW)

@@ -59,6 +59,11 @@ WORDS: dict[str, tuple[str, str]] = {
         "Personal data in your answer ({kinds}) was masked before it was kept.",
         "您回答中的个人信息（{kinds}）已在保存前做了遮盖处理。",
     ),
+    "describe": (
+        "This step asks for a few words in your own words, not an option number; please "
+        "describe it, or skip it if that is offered.",
+        "这一步请用自己的话简单描述，而不是填写选项编号；如可跳过，也可以跳过。",
+    ),
     "too-long": (
         "Please keep this answer to {limit} characters or fewer; it was not saved.",
         "这一项请控制在 {limit} 个字符以内；本次回答未保存。",

@@ -149,6 +149,9 @@ def _free_text_value(spec: FactSpec, text: str, lang: Lang) -> Parsed:
     was all the text said."""
     # A field kept whole for support (a name and the last four digits) is no place for a
     # whole card or account number: any run of 12 or more digits is masked there.
+    if spec.max_length > SHORT_TEXT and text.isascii() and text.isdigit() and len(text) <= 2:
+        # "1" where a description is asked: an option number typed as if this were a menu.
+        raise AnswerError(say("describe", lang), code="bad-value")
     found = scan(text, long_numbers=spec.kept == "whole")
     value, limit = found.text, spec.max_length
     notices = []
