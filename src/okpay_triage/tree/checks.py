@@ -30,7 +30,7 @@ from okpay_triage.errors import Problem, did_you_mean
 from .content import Finding, node_findings, same_answers, tree_translations
 from .graph import Index, index_tree, partial_index
 from .loops import acyclic, topological_order
-from .model import Outcome, Tree
+from .model import Outcome, Route, Tree
 
 if TYPE_CHECKING:
     from .parse import DataPath, SourceMap
@@ -213,6 +213,19 @@ def required_facts_collected(
             available[vertex] &= out
     for i in ix.position.values():
         node = tree.nodes[i]
+        if (
+            isinstance(node, Route)
+            and reached[i]
+            and node.fact in bit
+            and not available[i] & bit[node.fact]
+        ):
+            path = _path_without(ix, i, node.fact)
+            yield Finding(
+                "route-fact-missing",
+                f"route '{node.id}' tests '{node.fact}', but this path never collects "
+                f"it (nor is it from_caller): {' -> '.join(path)}",
+                ("nodes", i, "fact"),
+            )
         if not isinstance(node, Outcome) or not reached[i]:
             continue
         for j, fact in enumerate(node.requires):

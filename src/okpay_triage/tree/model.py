@@ -272,7 +272,78 @@ class Outcome:
     ] = None
 
 
-Node = Annotated[Question | Input | Outcome, Field(discriminator="kind")]
+#: The conditions a route branch can test, and the fact type each fits: a money fact above or
+#: below a threshold, a datetime fact older or newer than an age (both named thresholds of
+#: the deployment's configuration, never a number in the tree), a choice fact in a set.
+CONDITION_TYPES: dict[str, str] = {
+    "above": "money",
+    "below": "money",
+    "older_than": "datetime",
+    "newer_than": "datetime",
+    "in": "choice",
+}
+
+
+def _condition(value: Any) -> Any:
+    """``known``, or a mapping of one condition to its threshold name (a list of choice ids
+    for ``in``)."""
+    if value == "known":
+        return value
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ValueError(
+            "a condition is 'known' or one of {above: NAME}, {below: NAME}, "
+            "{older_than: NAME}, {newer_than: NAME}, {in: [CHOICE, ...]}"
+        )
+    [(op, arg)] = value.items()
+    if op not in CONDITION_TYPES:
+        raise ValueError(f"unknown condition {op!r}; use one of {', '.join(CONDITION_TYPES)}")
+    if (op == "in") != isinstance(arg, tuple):
+        wanted = "a list of choice ids" if op == "in" else "the name of a configured threshold"
+        raise ValueError(f"'{op}' takes {wanted}")
+    if op == "in" and not arg:
+        raise ValueError("'in' needs at least one choice id")
+    return value
+
+
+Condition = Annotated[
+    Literal["known"] | dict[str, Id | tuple[Id, ...]],
+    AfterValidator(_condition),
+]
+
+
+@_record
+class Branch:
+    """One way out of a route: taken when its condition holds of the route's fact."""
+
+    when: Annotated[
+        Condition,
+        Field(
+            description="'known', or {above|below: threshold} (money), {older_than|"
+            "newer_than: threshold} (datetime), {in: [choice ids]} (choice); thresholds "
+            "are named in the deployment configuration."
+        ),
+    ]
+    next: Id
+
+
+@_record
+class Route:
+    """A step that asks nothing: it branches on a fact already known, by the first branch
+    whose condition holds, else `default`."""
+
+    kind: Literal["route"]
+    id: Id
+    fact: Id
+    routes: Annotated[tuple[Branch, ...], Field(min_length=1)]
+    default: Annotated[
+        Id,
+        Field(
+            description="Where the route goes when no condition holds (or the fact is not known)."
+        ),
+    ]
+
+
+Node = Annotated[Question | Input | Route | Outcome, Field(discriminator="kind")]
 
 
 class Tree(_Frozen):

@@ -120,9 +120,13 @@ class StepSpec(NamedTuple):
     lookup: Mapping[str, int] = NO_WORDS  # answer word -> option index
     remaining: int = 0  # the most questions and inputs left before an outcome
     outcome: OutcomeSpec | None = None
+    # A route's branches, default last: (condition, its arguments) per option, where the
+    # condition is above, below, older_than, newer_than, in, known, or default.
+    conditions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def target(self, answer: str | None) -> str:
-        """The step that `answer` (an option id; a value or None for an input) leads to."""
+        """The step that `answer` (an option id, or a route's branch key; a value or None
+        for an input) leads to."""
         if self.kind == "input":
             return self.nexts[0]
         return self.nexts[next(i for i, (oid, _) in enumerate(self.options) if oid == answer)]
@@ -137,6 +141,9 @@ class CompiledTree(NamedTuple):
     steps: dict[str, StepSpec]
     facts: dict[str, FactSpec]
     keywords: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (en, zh)
+    # The deployment's thresholds route steps compare with (`session.routes.Threshold`
+    # values by name): not part of the tree, its hash or its JSON; `Session.start` sets them.
+    thresholds: Mapping[str, Any] = MappingProxyType({})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data; `CompiledTree.from_dict` rebuilds an equal tree."""
@@ -149,7 +156,7 @@ class CompiledTree(NamedTuple):
             "keywords": [list(k) for k in self.keywords],
             "facts": [_fact_dict(f) for f in self.facts.values()],
             "steps": [_step_dict(s) for s in self.steps.values()],
-        }
+        }  # not the thresholds: they are the deployment's, not the tree's
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CompiledTree:
@@ -192,6 +199,7 @@ def _fact_dict(fact: FactSpec) -> dict[str, Any]:
 def _step_dict(step: StepSpec) -> dict[str, Any]:
     data = {name: getattr(step, name) for name in StepSpec._fields}
     data["lookup"] = dict(step.lookup)
+    data["conditions"] = [[c, list(a)] for c, a in step.conditions]
     out = step.outcome
     data["outcome"] = (
         None if out is None else {name: getattr(out, name) for name in OutcomeSpec._fields}
@@ -231,6 +239,7 @@ def _step_from(data: dict[str, Any]) -> StepSpec:
         lookup={str(k): int(v) for k, v in data["lookup"].items()},
         remaining=int(data["remaining"]),
         outcome=outcome,
+        conditions=tuple((str(c), tuple(a)) for c, a in data.get("conditions", ())),
     )
 
 
@@ -252,7 +261,7 @@ def compile_tree(tree: Tree) -> CompiledTree:
 
 
 def _compile(tree: Tree) -> CompiledTree:
-    steps = {node.id: _step(node) for node in tree.nodes}
+    steps = {node.id: _step(node, tree) for node in tree.nodes}
     _fill_remaining(steps, tree.start)
     facts = {key: _fact(key, fact) for key, fact in tree.facts.items()}
     keywords = (tuple(tree.keywords.en), tuple(tree.keywords.zh))
@@ -291,7 +300,50 @@ def _fact(key: str, fact: Any) -> FactSpec:
     )
 
 
-def _step(node: Any) -> StepSpec:
+def branch_key(op: str, args: tuple[str, ...]) -> str:
+    """The answer a route's branch is saved as: ``above:large_amount``, ``in:card,bank``,
+    ``known``, ``default``."""
+    return f"{op}:{','.join(args)}" if args else op
+
+
+def _route(node: Any, tree: Any) -> StepSpec:
+    from okpay_triage.wording import say
+
+    fact = tree.facts.get(node.fact)
+    label = _pair(fact.label) if fact is not None else (node.fact, node.fact)
+    conditions: list[tuple[str, tuple[str, ...]]] = []
+    for branch in node.routes:
+        if branch.when == "known":
+            conditions.append(("known", ()))
+        else:
+            [(op, arg)] = branch.when.items()
+            conditions.append((op, tuple(arg) if isinstance(arg, tuple) else (arg,)))
+    conditions.append(("default", ()))
+    options = tuple(
+        (
+            branch_key(op, args),
+            (
+                say(f"route.{op}", "en", fact=label[0], name=", ".join(args)),
+                say(f"route.{op}", "zh", fact=label[1], name="、".join(args)),
+            ),
+        )
+        for op, args in conditions
+    )
+    return StepSpec(
+        id=node.id,
+        kind="route",
+        prompt=label,
+        fact=node.fact,
+        options=options,
+        phrasings=(None,) * len(options),
+        nexts=(*(b.next for b in node.routes), node.default),
+        conditions=tuple(conditions),
+    )
+
+
+def _step(node: Any, tree: Any) -> StepSpec:
+    if node.kind == "route":
+        return _route(node, tree)
     common = {
         "id": node.id,
         "kind": node.kind,
