@@ -6,7 +6,7 @@ the driver and the packet builder when it runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -78,7 +78,9 @@ def run(
     known = dict(_split_fact(item) for item in facts)
     refuse_to_overwrite(save)
     _carry_on(
-        lambda: Session.start(tree_for_run(tree), lang=lang, facts=known),
+        lambda thresholds: Session.start(
+            tree_for_run(tree), lang=lang, facts=known, thresholds=thresholds
+        ),
         answers,
         answers_file,
         save,
@@ -121,7 +123,7 @@ def resume(
         refuse_to_overwrite(save)  # FILE itself is rewritten as it goes; another is not
 
     _carry_on(
-        lambda: read_session(file, tree_path),
+        lambda thresholds: read_session(file, tree_path, thresholds),
         answers,
         answers_file,
         save or file,
@@ -170,7 +172,7 @@ def packet_command(
 
 
 def _carry_on(
-    begin: Callable[[], Session],
+    begin: Callable[[Mapping[str, object] | None], Session],
     answers: tuple[str, ...],
     answers_file: Path | None,
     save: Path | None,
@@ -179,15 +181,17 @@ def _carry_on(
     config_path: Path | None,
     json_lines: bool,
 ) -> None:
-    """What `run` and `resume` share: check the options, `begin` the session, drive it to
-    its result and hand over the packet."""
+    """What `run` and `resume` share: check the options, `begin` the session (its route
+    steps comparing with the configuration's thresholds), drive it to its result and hand
+    over the packet."""
     from .drive import drive
     from .files import read_config, scripted
     from .report import report_for
 
     report = report_for(packet_path, fmt, json_lines)
     config = read_config(config_path)
-    session = drive(begin(), scripted(answers, answers_file), save, report, config)
+    begun = begin(config.thresholds if config is not None else None)
+    session = drive(begun, scripted(answers, answers_file), save, report, config)
     _emit_packet(session, packet_path, fmt, config, report.packet)
 
 

@@ -26,7 +26,14 @@ from typing import NamedTuple
 from okpay_triage.errors import ConfigError, Problem
 from okpay_triage.tree.plan import CompiledTree, StepSpec
 
-__all__ = ["MoneyThreshold", "Threshold", "parse_threshold", "take_route", "threshold_kind"]
+__all__ = [
+    "MoneyThreshold",
+    "Threshold",
+    "parse_threshold",
+    "take_route",
+    "threshold_kind",
+    "threshold_text",
+]
 
 
 class MoneyThreshold(NamedTuple):
@@ -56,7 +63,7 @@ def parse_threshold(value: object) -> Threshold:
     Raises:
         ValueError: the value is none of those.
     """
-    if isinstance(value, timedelta):
+    if isinstance(value, (timedelta, MoneyThreshold)):
         return value
     if isinstance(value, (list, tuple)):
         amounts: dict[str, Decimal] = {}
@@ -95,6 +102,16 @@ def _money(value: object) -> tuple[str, Decimal]:
         return match[2], Decimal(match[1])
     except InvalidOperation:  # pragma: no cover - the pattern admits only plain numbers
         raise ValueError(f"{value!r} is not an amount") from None
+
+
+def threshold_text(threshold: Threshold) -> str | list[str]:
+    """A threshold as configuration writes it: ``5000 CNY``, a list of such amounts, or an
+    ISO 8601 duration (``P30D``, ``PT5400S``); `parse_threshold` reads it back."""
+    if isinstance(threshold, timedelta):
+        days, seconds = threshold.days, threshold.seconds
+        return f"P{days}D" if not seconds else f"P{days}DT{seconds}S"
+    written = [f"{amount} {code}" for code, amount in threshold.amounts.items()]
+    return written[0] if len(written) == 1 else written
 
 
 def threshold_kind(threshold: Threshold) -> str:
