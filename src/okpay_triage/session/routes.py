@@ -21,10 +21,14 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from okpay_triage.errors import ConfigError, Problem
 from okpay_triage.tree.plan import CompiledTree, StepSpec
+
+if TYPE_CHECKING:
+    from okpay_triage.tree.model import Tree
+    from okpay_triage.tree.parse import DataPath, SourceMap
 
 __all__ = [
     "MoneyThreshold",
@@ -32,6 +36,7 @@ __all__ = [
     "parse_threshold",
     "take_route",
     "threshold_kind",
+    "threshold_problems",
     "threshold_text",
 ]
 
@@ -169,3 +174,88 @@ def _holds(
         return False
     amount = Decimal(number)
     return amount > limit if op == "above" else amount < limit
+
+
+def threshold_problems(tree: Tree, thresholds: Mapping[str, Threshold]) -> list[Problem]:
+    """What is wrong with `thresholds` for the route steps of `tree`, at the place each
+    route names a threshold: one that is not set, or set as the wrong kind, is an error
+    (a session reaching it would stop); a money threshold without an amount in a currency
+    the fact accepts is a warning (such an amount is neither above nor below it)."""
+    from okpay_triage.tree.model import CONDITION_TYPES, Route
+
+    found: list[tuple[str, str, DataPath, bool]] = []
+    for i, node in enumerate(tree.nodes):
+        if not isinstance(node, Route):
+            continue
+        fact = tree.facts.get(node.fact)
+        for j, branch in enumerate(node.routes):
+            if branch.when == "known":
+                continue
+            [(op, name)] = branch.when.items()
+            if op == "in" or not isinstance(name, str):
+                continue
+            where: DataPath = ("nodes", i, "routes", j, "when", op)
+            threshold, wanted = thresholds.get(name), CONDITION_TYPES[op]
+            if threshold is None:
+                found.append(
+                    (
+                        "threshold-missing",
+                        f"route '{node.id}' compares with "
+                        f"threshold '{name}', which the configuration does not set",
+                        where,
+                        True,
+                    )
+                )
+            elif threshold_kind(threshold) != wanted:
+                found.append(
+                    (
+                        "threshold-type",
+                        f"route '{node.id}' compares {wanted} with "
+                        f"threshold '{name}', which the configuration sets as "
+                        f"{threshold_kind(threshold)}",
+                        where,
+                        True,
+                    )
+                )
+            elif isinstance(threshold, MoneyThreshold) and fact is not None:
+                lacking = [c for c in fact.currencies if c not in threshold.amounts]
+                if lacking or not fact.currencies:
+                    which = (
+                        ", ".join(lacking) if lacking else "any but " + ", ".join(threshold.amounts)
+                    )
+                    found.append(
+                        (
+                            "threshold-currency",
+                            f"route '{node.id}': threshold "
+                            f"'{name}' gives no amount in {which}, which fact '{node.fact}' "
+                            "accepts; such an amount is neither above nor below it",
+                            where,
+                            False,
+                        )
+                    )
+    smap = _positions(tree) if found else None
+    problems = []
+    for code, message, where, error in found:
+        line, column = smap.locate(where) if smap is not None else (0, 0)
+        file = smap.file if smap is not None else f"<{tree.id}>"
+        problems.append(Problem(code, message, file, line, column, "error" if error else "warning"))
+    return problems
+
+
+def _positions(tree: Tree) -> SourceMap | None:
+    """Where the tree's keys and values were written. A tree that loaded without a problem
+    let its positions go, so its file is read again for them (only when one is needed)."""
+    from pathlib import Path
+
+    from okpay_triage.errors import TreeError
+    from okpay_triage.tree.load import DEFAULT_MAX_BYTES
+    from okpay_triage.tree.parse import decode, parse_yaml, read_bytes
+
+    smap = tree.source
+    if smap is None or smap.values or not Path(smap.file).is_file():
+        return smap
+    try:
+        text = decode(read_bytes(Path(smap.file), DEFAULT_MAX_BYTES), smap.file)
+    except TreeError:  # changed since it was loaded: the file name alone will do
+        return smap
+    return parse_yaml(text, smap.file)[1]

@@ -433,7 +433,8 @@ def _fill_remaining(steps: dict[str, StepSpec], start: str) -> None:
         step = steps[node_id]
         if expanded or not step.nexts:
             known = [remaining.get(n, 0) for n in step.nexts]
-            remaining[node_id] = 1 + max(known) if known else 0
+            asks = 0 if step.kind == "route" else 1  # a route asks nothing
+            remaining[node_id] = asks + max(known) if known else 0
             expanding.discard(node_id)
             continue
         if node_id in expanding:
