@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -285,8 +286,11 @@ CONDITION_TYPES: dict[str, str] = {
 
 
 def _condition(value: Any) -> Any:
-    """``known``, or a mapping of one condition to its threshold name (a list of choice ids
-    for ``in``)."""
+    """``known``, or a mapping of one condition to the name of a configured threshold (a
+    list of choice ids for ``in``): checked before the types, so that a number written
+    where a name belongs gets one clear message."""
+    import re
+
     if value == "known":
         return value
     if not isinstance(value, dict) or len(value) != 1:
@@ -297,17 +301,23 @@ def _condition(value: Any) -> Any:
     [(op, arg)] = value.items()
     if op not in CONDITION_TYPES:
         raise ValueError(f"unknown condition {op!r}; use one of {', '.join(CONDITION_TYPES)}")
-    if (op == "in") != isinstance(arg, tuple):
-        wanted = "a list of choice ids" if op == "in" else "the name of a configured threshold"
-        raise ValueError(f"'{op}' takes {wanted}")
-    if op == "in" and not arg:
-        raise ValueError("'in' needs at least one choice id")
+    names = arg if op == "in" and isinstance(arg, list) else [arg]
+    if op == "in" and not (isinstance(arg, list) and arg):
+        raise ValueError("'in' takes a list of one or more choice ids")
+    for name in names:
+        if not (isinstance(name, str) and len(name) <= 64 and re.fullmatch(ID_PATTERN, name)):
+            if op == "in":
+                raise ValueError(f"'in' takes choice ids, not {str(name)[:40]!r}")
+            raise ValueError(
+                f"'{op}' takes the name of a threshold set in the configuration (such as "
+                f"large_amount), not {str(name)[:40]!r}: a tree never holds the number"
+            )
     return value
 
 
 Condition = Annotated[
     Literal["known"] | dict[str, Id | tuple[Id, ...]],
-    AfterValidator(_condition),
+    BeforeValidator(_condition),
 ]
 
 
