@@ -253,14 +253,15 @@ class TestChecks:
 
 class TestConfig:
     def test_thresholds_read_and_written_back(self) -> None:
-        config = Config(thresholds={"big": ["5000 CNY", "700.50 USD"], "window": "P2W"})
+        written = {"big": ["5000 CNY", "700.50 USD"], "window": "P2W"}
+        config = Config.model_validate({"thresholds": written})
         assert config.thresholds["big"] == MoneyThreshold(
             {"CNY": Decimal("5000"), "USD": Decimal("700.50")}
         )
         assert config.thresholds["window"] == timedelta(days=14)
         dumped = config.model_dump()["thresholds"]
         assert dumped == {"big": ["5000 CNY", "700.50 USD"], "window": "P14D"}
-        assert Config(thresholds=dumped) == config
+        assert Config.model_validate({"thresholds": dumped}) == config
         assert Config().thresholds == {}  # none is shipped
 
     @pytest.mark.parametrize(

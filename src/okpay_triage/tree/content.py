@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from okpay_triage.text import normalize
 from okpay_triage.types import ProblemSeverity
 
-from .model import CONDITION_TYPES, Input, Outcome, Question, Route, Tree
+from .model import Input, Outcome, Question, Route, Tree
 
 if TYPE_CHECKING:
     from .parse import DataPath
@@ -134,9 +134,7 @@ def fact_types_fit(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
     if fact is None:
         return
     path = ("nodes", i, "fact")
-    if isinstance(node, Route):
-        yield from _route_conditions_fit(tree, i, node)
-    elif isinstance(node, Question) and fact.type != "choice":
+    if isinstance(node, Question) and fact.type != "choice":
         yield Finding(
             "fact-type-mismatch",
             f"question '{node.id}' is bound to fact "
@@ -158,77 +156,6 @@ def fact_types_fit(tree: Tree, i: int, node: Any) -> Iterator[Finding]:
             f"input '{node.id}' collects choice fact "
             f"'{node.fact}', which lists no choices (use a question)",
             path,
-        )
-
-
-def _choices_of(tree: Tree, key: str) -> set[str]:
-    """The values a choice fact can take: its `choices`, else the options of the questions
-    bound to it."""
-    fact = tree.facts[key]
-    if fact.choices:
-        return set(fact.choices)
-    return {
-        o.id for n in tree.nodes if isinstance(n, Question) and n.fact == key for o in n.options
-    }
-
-
-def _route_conditions_fit(tree: Tree, i: int, node: Route) -> Iterator[Finding]:
-    """Each branch of a route tests its fact by a condition of the fact's type, names only
-    choices the fact can take, and can be taken: no condition repeats or is covered by the
-    branches before it (after ``known`` nothing but the default can be reached)."""
-    fact = tree.facts[node.fact]
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    covered: set[str] = set()  # choices taken by earlier `in` branches
-    after_known = False
-    for j, branch in enumerate(node.routes):
-        where = ("nodes", i, "routes", j, "when")
-        args: tuple[str, ...] = ()
-        if branch.when == "known":
-            op = "known"
-        else:
-            [(op, arg)] = branch.when.items()
-            args = tuple(arg) if isinstance(arg, tuple) else (arg,)
-        wanted = CONDITION_TYPES.get(op)
-        if wanted is not None and wanted != fact.type:
-            yield Finding(
-                "route-condition-mismatch",
-                f"route '{node.id}' tests '{op}' of fact '{node.fact}' of type {fact.type}; "
-                f"'{op}' is for {wanted} facts",
-                where,
-            )
-            continue
-        unreachable = after_known or (op, args) in seen or (op == "in" and set(args) <= covered)
-        if unreachable:
-            yield Finding(
-                "route-branch-unreachable",
-                f"branch {j + 1} of route '{node.id}' can never be taken: "
-                + (
-                    "'known' before it takes every known value"
-                    if after_known
-                    else "the branches before it already take every value it would"
-                ),
-                where,
-            )
-        if op == "in":
-            choices = _choices_of(tree, node.fact)
-            unknown = [choice for choice in args if choices and choice not in choices]
-            if unknown:
-                yield Finding(
-                    "route-condition-mismatch",
-                    f"route '{node.id}' tests {unknown}, which fact '{node.fact}' never "
-                    f"takes (it takes {sorted(choices)})",
-                    where,
-                )
-            covered.update(args)
-        seen.add((op, args))
-        after_known = after_known or op == "known"
-    if all(b.next == node.default for b in node.routes):
-        yield Finding(
-            "route-changes-nothing",
-            f"every branch of route '{node.id}' leads to '{node.default}', as its default "
-            "does: the route decides nothing",
-            ("nodes", i, "default"),
-            severity="warning",
         )
 
 

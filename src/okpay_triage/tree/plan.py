@@ -5,6 +5,10 @@ languages, its options, a lookup table from every accepted answer word (option i
 synonym in either language, and the common yes/no words) to the option it picks, and the
 longest way left to an outcome. Stepping a session is then a dict lookup, and nothing here
 imports pydantic, so a compiled tree can also be rebuilt cheaply from its JSON form.
+
+It runs over 400 lines by design: the records, their JSON form and the compiler that fills
+them are one format (a field added to a step is added to all three, in the same change);
+what is particular to route steps is in `tree.routes`.
 """
 
 from __future__ import annotations
@@ -300,35 +304,12 @@ def _fact(key: str, fact: Any) -> FactSpec:
     )
 
 
-def branch_key(op: str, args: tuple[str, ...]) -> str:
-    """The answer a route's branch is saved as: ``above:large_amount``, ``in:card,bank``,
-    ``known``, ``default``."""
-    return f"{op}:{','.join(args)}" if args else op
-
-
 def _route(node: Any, tree: Any) -> StepSpec:
-    from okpay_triage.wording import say
+    from .routes import branches  # compiling: the tree's model is loaded already
 
     fact = tree.facts.get(node.fact)
     label = _pair(fact.label) if fact is not None else (node.fact, node.fact)
-    conditions: list[tuple[str, tuple[str, ...]]] = []
-    for branch in node.routes:
-        if branch.when == "known":
-            conditions.append(("known", ()))
-        else:
-            [(op, arg)] = branch.when.items()
-            conditions.append((op, tuple(arg) if isinstance(arg, tuple) else (arg,)))
-    conditions.append(("default", ()))
-    options = tuple(
-        (
-            branch_key(op, args),
-            (
-                say(f"route.{op}", "en", fact=label[0], name=", ".join(args)),
-                say(f"route.{op}", "zh", fact=label[1], name="、".join(args)),
-            ),
-        )
-        for op, args in conditions
-    )
+    conditions, options = branches(node, label)
     return StepSpec(
         id=node.id,
         kind="route",
@@ -337,7 +318,7 @@ def _route(node: Any, tree: Any) -> StepSpec:
         options=options,
         phrasings=(None,) * len(options),
         nexts=(*(b.next for b in node.routes), node.default),
-        conditions=tuple(conditions),
+        conditions=conditions,
     )
 
 
