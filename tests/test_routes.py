@@ -8,11 +8,13 @@ method in a set). Its bad siblings, one per failure mode, are in tests/data/bad/
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -224,11 +226,13 @@ class TestChecks:
         assert read_tree(DATA / "good" / "routes.yaml").problems == []
 
     def test_a_tree_never_holds_a_number(self) -> None:
+        path = DATA / "bad" / "route-number.yaml"
         with pytest.raises(TreeError) as caught:
-            load_tree(DATA / "bad" / "route-number.yaml")
+            load_tree(path)
         [problem] = caught.value.problems
         assert "never holds the number" in problem.message
-        assert (problem.line, problem.column) == (20, 16)
+        line = path.read_text(encoding="utf-8").splitlines()[problem.line - 1]
+        assert line[problem.column - 1 :].startswith("{above: 5000}")
 
     def test_a_route_that_decides_nothing_is_warned_about(self, tmp_path: Path) -> None:
         text = (DATA / "good" / "routes.yaml").read_text(encoding="utf-8")
@@ -344,3 +348,37 @@ class TestCommandLine:
         assert result.exit_code == 1
         assert f"{tree}:42:24: threshold-type" in result.output
         assert CliRunner().invoke(cli, ["validate", tree]).exit_code == 0
+
+
+class TestDocs:
+    SECTION = "### Route steps: branch on what is already known"
+
+    def section(self) -> str:
+        text = (Path(__file__).parents[1] / "docs" / "authoring.md").read_text(encoding="utf-8")
+        start = text.index(self.SECTION)
+        return text[start : text.index("\n## ", start)]
+
+    def test_the_python_example_runs(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.chdir(Path(__file__).parents[1])
+        [block] = re.findall(r"^```python\n(.*?)^```", self.section(), re.MULTILINE | re.DOTALL)
+        exec(compile(block, "docs/authoring.md", "exec"), {})
+
+    def test_the_yaml_example_is_the_fixture(self) -> None:
+        """The nodes shown are those of tests/data/good/routes.yaml, as written there."""
+        [block] = re.findall(r"^```yaml\n(.*?)^```", self.section(), re.MULTILINE | re.DOTALL)
+        shown = yaml.safe_load("nodes:\n" + block)["nodes"]
+        fixture = yaml.safe_load((DATA / "good" / "routes.yaml").read_text(encoding="utf-8"))
+        routes = [n for n in fixture["nodes"] if n["kind"] == "route"]
+        assert shown == routes
+
+    def test_every_problem_code_named_is_one_a_check_gives(self) -> None:
+        named = set(re.findall(r"`((?:route|threshold)-[a-z-]+)`", self.section()))
+        expected = yaml.safe_load((DATA / "bad" / "EXPECTED.yaml").read_text(encoding="utf-8"))
+        given = set(expected.values()) | {
+            "route-changes-nothing",
+            "threshold-missing",
+            "threshold-type",
+            "threshold-currency",
+        }
+        assert named <= given
+        assert {"route-fact-missing", "route-condition-mismatch"} <= named
