@@ -184,14 +184,20 @@ def _carry_on(
     """What `run` and `resume` share: check the options, `begin` the session (its route
     steps comparing with the configuration's thresholds), drive it to its result and hand
     over the packet."""
+    from okpay_triage.errors import ConfigError
+
     from .drive import drive
     from .files import read_config, scripted
     from .report import report_for
 
     report = report_for(packet_path, fmt, json_lines)
     config = read_config(config_path)
-    begun = begin(config.thresholds if config is not None else None)
-    session = drive(begun, scripted(answers, answers_file), save, report, config)
+    try:
+        begun = begin(config.thresholds if config is not None else None)
+        session = drive(begun, scripted(answers, answers_file), save, report, config)
+    except ConfigError as error:  # a route needs a threshold: say which file lacks it
+        named = str(config_path) if config_path is not None else "(no --config given)"
+        raise ConfigError([p._replace(file=named) for p in error.problems]) from None
     _emit_packet(session, packet_path, fmt, config, report.packet)
 
 

@@ -160,7 +160,7 @@ def _holds(
                     f"route '{spec.id}' of tree '{plan.id}' compares with threshold "
                     f"'{name}', which the configuration {problem}; add it under thresholds "
                     "(an amount such as 5000 CNY, or a duration such as P30D)",
-                    "<config>",
+                    "<configuration>",
                 )
             ]
         )
