@@ -134,6 +134,25 @@ class TestEngine:
             walk("card", "10", paid(1), thresholds={**THRESHOLDS, "large_amount": "P3D"})
         assert caught.value.problems[0].code == "threshold-type"
 
+    def test_a_tree_can_start_with_a_route_on_caller_facts(self, tmp_path: Path) -> None:
+        data = yaml.safe_load((DATA / "good" / "routes.yaml").read_text(encoding="utf-8"))
+        for fact in data["facts"].values():
+            fact["from_caller"] = True
+        data["nodes"] = [
+            n for n in data["nodes"] if n["kind"] != "question" and n["kind"] != "input"
+        ]
+        data["start"] = "r_amount"
+        data["facts"]["method"]["choices"] = ["card", "bank", "wallet"]  # no question to bind
+        path = tmp_path / "caller.json"
+        path.write_text(json.dumps(data), encoding="utf-8")
+        tree = load_tree(path)
+        given = {"method": "card", "amount": "20 CNY", "paid_at": paid(40)}
+        session = Session.start(tree, facts=given, thresholds=THRESHOLDS, now=NOW)
+        assert session.node.id == "o_late"
+        assert session.transcript == []
+        nothing = Session.start(tree, thresholds=THRESHOLDS, now=NOW)
+        assert nothing.node.id == "o_no_date"
+
     def test_no_threshold_is_needed_before_a_route_needs_it(self) -> None:
         session = walk("card", thresholds={})
         assert session.node.id == "i_amount"
@@ -338,7 +357,9 @@ class TestCommandLine:
             cli, ["run", tree, "--answer", "card", "--answer", "10", "--answer", "skip"], input=""
         )
         assert result.exit_code == 1
-        assert "threshold-missing" in result.output
+        [line] = [x for x in result.output.splitlines() if "threshold-missing" in x]
+        assert line.startswith("(no --config given):")
+        assert "'large_amount'" in line
         assert "Traceback" not in result.output
 
     def test_validate_checks_a_configuration(self, tmp_path: Path) -> None:
