@@ -362,6 +362,14 @@ class TestCommandLine:
         assert "'large_amount'" in line
         assert "Traceback" not in result.output
 
+    def test_stats_name_the_routes(self) -> None:
+        result = CliRunner().invoke(cli, ["stats", str(DATA / "good" / "routes.yaml")])
+        assert result.exit_code == 0
+        first = result.output.splitlines()[0]
+        assert first.endswith("5 outcomes, 3 routes (they ask nothing)")
+        zh = CliRunner().invoke(cli, ["stats", str(DATA / "good" / "routes.yaml"), "--lang", "zh"])
+        assert "3 个自动分流" in zh.output
+
     def test_validate_checks_a_configuration(self, tmp_path: Path) -> None:
         config = self.config(tmp_path, "thresholds:\n  large_amount: P30D\n")
         tree = str(DATA / "good" / "routes.yaml")

@@ -481,6 +481,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "{tree} {version}: {questions} questions, {inputs} inputs, {outcomes} outcomes",
         "{tree} {version}：{questions} 个问题、{inputs} 个填写项、{outcomes} 个结果",
     ),
+    "cli.stats.routes": (
+        ", {routes} routes (they ask nothing)",
+        "、{routes} 个自动分流（不提问）",
+    ),
     "cli.stats.paths": (
         "paths: {paths}; each asks {shortest} to {longest} questions and inputs, median "
         "{median}; {expected:.1f} on average if every answer is equally likely",

@@ -204,7 +204,10 @@ def stats(tree: str, lang: str, as_json: bool) -> None:
         echo(json.dumps(figures.as_json(), ensure_ascii=False))
         return
     say = wording.say
-    echo(shown(say("cli.stats.steps", lang, **_counts(figures))))
+    steps = say("cli.stats.steps", lang, **_counts(figures))
+    if figures.routes:  # branch points that ask nothing
+        steps += say("cli.stats.routes", lang, routes=figures.routes)
+    echo(shown(steps))
     echo(say("cli.stats.paths", lang, **_counts(figures)))
     escalating = len(figures.escalating)
     chance = figures.escalation_chance
