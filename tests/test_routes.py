@@ -34,6 +34,7 @@ from okpay_triage.session.routes import (
 )
 from okpay_triage.testing import answer_paths
 from okpay_triage.tree.load import load_tree, read_tree
+from okpay_triage.types import Source
 
 DATA = Path(__file__).parent / "data"
 TREE = load_tree(DATA / "good" / "routes.yaml")
@@ -158,7 +159,7 @@ class TestEngine:
         assert session.node.id == "i_amount"
 
 
-def _entries(session: Session) -> list[tuple[str, str | None, str]]:
+def _entries(session: Session) -> list[tuple[str, str | None, Source]]:
     data = json.loads(session.to_json())
     return [(a["node"], a["answer"], a["source"]) for a in data["answers"]]
 
@@ -238,6 +239,32 @@ class TestSaved:
         with pytest.raises(SessionError) as caught:
             Session.from_json(json.dumps(data), TREE)
         assert message in str(caught.value)
+
+    def test_a_changed_branch_is_refused_on_upgrade_as_diff_says(self) -> None:
+        from okpay_triage.authoring.diff import diff_trees
+        from okpay_triage.tree.load import parse_tree
+
+        text = (DATA / "good" / "routes.yaml").read_text(encoding="utf-8")
+        changed = text.replace('version: "1"', 'version: "2"').replace(
+            "above: large_amount", "above: huge"
+        )
+        new = parse_tree(changed).tree
+        assert new is not None
+        session = walk("card", "6000", paid(1))
+        diff = diff_trees(TREE, new)
+        assert [str(c) for c in diff.changes] == [
+            "+ option r_amount/above:huge",
+            "- option r_amount/above:large_amount",
+        ]
+        assert diff.resumes(_entries(session)) is False
+        saved.forget()
+        with pytest.raises(SessionError) as caught:
+            Session.from_json(session.to_json(), new)
+        assert caught.value.code == "tree-changed"
+        assert "no longer has the branch 'above:large_amount'" in str(caught.value)
+        unaffected = walk("wallet", "10", paid(1))  # took the default: still resumes
+        assert diff.resumes(_entries(unaffected)) is True
+        assert Session.from_json(unaffected.to_json(), new).node.id == "o_wallet"
 
 
 class TestChecks:
