@@ -12,7 +12,7 @@ Lang = Literal["en", "zh"]
 LANGUAGES: tuple[Lang, ...] = ("en", "zh")
 
 #: What kind of step a tree node is.
-StepKind = Literal["question", "input", "outcome"]
+StepKind = Literal["question", "input", "route", "outcome"]
 
 #: Whether, and how urgently, an outcome sends the user to support.
 Escalation = Literal["no", "if-unresolved", "yes", "urgent"]
@@ -23,8 +23,9 @@ Severity = Literal["low", "medium", "high", "critical"]
 #: How serious a problem with a tree is: an error refuses the tree, a warning does not.
 ProblemSeverity = Literal["error", "warning"]
 
-#: Where an answer came from: the user, or a fact the caller knew up front.
-Source = Literal["user", "context"]
+#: Where an answer came from: the user, a fact the caller knew up front, or (for a route
+#: step, which asks nothing) the route's own test of a fact already known.
+Source = Literal["user", "context", "route"]
 
 #: The types a declared fact can have; each has its parser in `session.values`.
 FactType = Literal[

@@ -385,6 +385,15 @@ WORDS: dict[str, tuple[str, str]] = {
     "label.source": ("From", "来源"),
     "label.src.user": ("user", "用户"),
     "label.src.context": ("known up front", "预先提供"),
+    "label.src.route": ("routed", "自动分流"),
+    # Route steps: what each branch tests, for transcripts, diagrams and errors.
+    "route.above": ("{fact} above {name}", "{fact}高于 {name}"),
+    "route.below": ("{fact} below {name}", "{fact}低于 {name}"),
+    "route.older_than": ("{fact} older than {name}", "{fact}距今超过 {name}"),
+    "route.newer_than": ("{fact} within {name}", "{fact}距今不到 {name}"),
+    "route.in": ("{fact} is one of {name}", "{fact}属于 {name}"),
+    "route.known": ("{fact} known", "{fact}已知"),
+    "route.default": ("otherwise", "其他情况"),
     "label.skipped": ("(skipped)", "（已跳过）"),
     "label.privacy": ("Privacy", "隐私提醒"),
     "label.severity": ("severity", "严重程度"),
@@ -485,6 +494,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.stats.steps": (
         "{tree} {version}: {questions} questions, {inputs} inputs, {outcomes} outcomes",
         "{tree} {version}：{questions} 个问题、{inputs} 个填写项、{outcomes} 个结果",
+    ),
+    "cli.stats.routes": (
+        ", {routes} routes (they ask nothing)",
+        "、{routes} 个自动分流（不提问）",
     ),
     "cli.stats.paths": (
         "paths: {paths}; each asks {shortest} to {longest} questions and inputs, median "

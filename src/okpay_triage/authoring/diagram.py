@@ -88,6 +88,8 @@ def to_mermaid(tree: Tree | CompiledTree | Draft, lang: str = "en") -> str:
             lines.append(f"  {name}([{label}])" + (f":::{level}" if known else ""))
         elif step.kind == "input":
             lines.append(f"  {name}[/{label}/]")
+        elif step.kind == "route":  # a decision that asks nothing: a rhombus
+            lines.append(f"  {name}{{{label}}}")
         elif step.kind == "missing":
             missing = _mermaid_text(wording.say("diagram.missing", lang, id=step.id))
             lines.append(f"  {name}[{missing}]")
@@ -119,7 +121,7 @@ def _dot_style(step: DraftStep) -> str:
         style = ["rounded", "filled"]
     else:
         fill, stroke, style = None, None, []
-    shape = "parallelogram" if step.kind == "input" else "box"
+    shape = {"input": "parallelogram", "route": "diamond"}.get(step.kind, "box")
     if step.problem:
         fill, stroke = fill or PROBLEM_COLOURS[0], PROBLEM_COLOURS[1]
         style += ["filled", "dashed", "bold"] if not style else ["dashed", "bold"]

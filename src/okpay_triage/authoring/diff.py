@@ -186,8 +186,9 @@ def _plan(tree: Tree | CompiledTree) -> CompiledTree:
 
 
 def _answers(spec: StepSpec) -> list[tuple[str | None, str]]:
-    """The answers a saved session can hold at `spec`, with the step each leads to."""
-    if spec.kind == "question":
+    """The answers a saved session can hold at `spec`, with the step each leads to (a
+    route's: the branches it can take)."""
+    if spec.kind in ("question", "route"):
         return [(oid, nxt) for (oid, _), nxt in zip(spec.options, spec.nexts, strict=True)]
     return [(VALUE, spec.nexts[0])] + ([(None, spec.nexts[0])] if spec.optional else [])
 
@@ -316,7 +317,7 @@ def _changes(old: CompiledTree, new: CompiledTree) -> list[Change]:
             fields += ("next",)
         if fields:
             changes.append(Change("step", sid, "changed", fields))
-        if a.kind == b.kind == "question":
+        if a.kind == b.kind and a.kind in ("question", "route"):  # a route's: its branches
             changes += _option_changes(a, b)
     for fid in sorted(set(old.facts) | set(new.facts)):
         fa, fb = old.facts.get(fid), new.facts.get(fid)

@@ -20,6 +20,7 @@ from okpay_triage.tree.fragments import expand_fragments
 from okpay_triage.tree.load import DEFAULT_MAX_BYTES, parse_tree
 from okpay_triage.tree.parse import decode, parse_json, parse_yaml, read_bytes
 from okpay_triage.tree.plan import compile_tree
+from okpay_triage.wording import say
 
 if TYPE_CHECKING:
     from okpay_triage.tree.parse import SourceMap
@@ -126,21 +127,25 @@ def _step(node: Any, i: int, problem: bool) -> DraftStep:
     node_id = node.get("id")
     name = node_id if isinstance(node_id, str) and node_id else f"nodes[{i}]"
     kind = node.get("kind")
-    kind = kind if kind in ("question", "input", "outcome") else "unknown"
+    kind = kind if kind in ("question", "input", "route", "outcome") else "unknown"
     text = node.get("title") if kind == "outcome" else node.get("prompt", node.get("title"))
+    if kind == "route":  # a route asks nothing: it is drawn as the fact it tests
+        text = node.get("fact")
     prompt = _pair(text, name)
     if kind == "outcome":
         escalate = node.get("escalate")
         written = escalate if isinstance(escalate, str) else None
         return DraftStep(name, kind, prompt, written, (), problem)
     edges: list[tuple[Pair | None, str]] = []
-    options = node.get("options")
+    options = node.get("routes" if kind == "route" else "options")
     if kind != "input" and isinstance(options, list):
         for option in options:
             target = option.get("next") if isinstance(option, dict) else None
             if isinstance(target, str):
-                label = option.get("label") or option.get("id")
+                label = option.get("label") or option.get("id") or str(option.get("when"))
                 edges.append((_pair(label, str(option.get("id", "?"))), target))
+    if kind == "route" and isinstance(node.get("default"), str):
+        edges.append(((say("route.default", "en"), say("route.default", "zh")), node["default"]))
     if kind != "question" and isinstance(node.get("next"), str):
         edges.append((None, node["next"]))
     return DraftStep(name, kind, prompt, None, tuple(edges), problem)

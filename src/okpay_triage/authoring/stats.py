@@ -64,6 +64,8 @@ class TreeStats:
         escalation_chance: the share of walks that end at one of them, every answer equally
             likely.
         by_outcome: each outcome's figures, in the tree's order.
+        routes: how many route steps: each a branch point that asks nothing, so its
+            branches count as paths (each as likely as the others) but not as questions.
     """
 
     tree: str
@@ -79,17 +81,18 @@ class TreeStats:
     escalating: tuple[str, ...]
     escalation_chance: float
     by_outcome: tuple[OutcomeStats, ...]
+    routes: int = 0
 
     def as_json(self) -> dict[str, object]:
-        """The figures as JSON-ready data (what ``okpay-triage stats --json`` prints)."""
+        """The figures as JSON-ready data (what ``okpay-triage stats --json`` prints); the
+        steps count routes only in a tree that has them."""
+        steps = {"questions": self.questions, "inputs": self.inputs, "outcomes": self.outcomes}
+        if self.routes:
+            steps["routes"] = self.routes
         return {
             "tree": self.tree,
             "version": self.version,
-            "steps": {
-                "questions": self.questions,
-                "inputs": self.inputs,
-                "outcomes": self.outcomes,
-            },
+            "steps": steps,
             "paths": self.paths,
             "asked": {
                 "shortest": self.shortest,
@@ -131,10 +134,11 @@ def tree_stats(tree: Tree | CompiledTree) -> TreeStats:
         if spec.outcome is not None or node not in depths:
             continue
         here, share = depths[node], chance[node] / len(spec.nexts)
+        asks = 0 if spec.kind == "route" else 1  # a route asks nothing
         for nxt in spec.nexts:  # an input has one next; each option its own, repeats too
             into = depths.setdefault(nxt, Counter())
             for depth, count in here.items():
-                into[depth + 1] += count
+                into[depth + asks] += count
             chance[nxt] = chance.get(nxt, 0.0) + share
     outcomes = []
     every: Counter[int] = Counter()
@@ -168,10 +172,15 @@ def tree_stats(tree: Tree | CompiledTree) -> TreeStats:
         longest=max(every),
         # A walk asks every step it passes, so the steps asked on average are the chances
         # of reaching each question or input, summed.
-        expected=sum(p for node, p in chance.items() if plan.steps[node].outcome is None),
+        expected=sum(
+            p
+            for node, p in chance.items()
+            if plan.steps[node].outcome is None and plan.steps[node].kind != "route"
+        ),
         escalating=escalating,
         escalation_chance=sum(o.chance for o in outcomes if o.escalate != "no"),
         by_outcome=tuple(outcomes),
+        routes=kinds["route"],
     )
 
 

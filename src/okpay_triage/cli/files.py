@@ -7,7 +7,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from .console import echo, shown
@@ -108,8 +108,11 @@ def _read_answers(path: Path) -> list[str]:
     return [str(a) for a in answers]
 
 
-def read_session(file: Path, tree_path: Path | None) -> Session:
-    """The session saved in `file`, made with the tree in `tree_path` (default: bundled).
+def read_session(
+    file: Path, tree_path: Path | None, thresholds: Mapping[str, object] | None = None
+) -> Session:
+    """The session saved in `file`, made with the tree in `tree_path` (default: bundled),
+    its route steps still ahead comparing with `thresholds` (the configuration's).
 
     The file is read capped and only if it is a regular file (a FIFO would block forever,
     ``/dev/zero`` never ends); what the engine says is wrong with it may quote the file's
@@ -133,7 +136,7 @@ def read_session(file: Path, tree_path: Path | None) -> Session:
         ) from None
     tree = load_tree(tree_path) if tree_path else None
     try:
-        session = Session.from_json(text, tree)
+        session = Session.from_json(text, tree, thresholds=thresholds)
     except SessionError as error:
         raise SessionError(f"{file}: {redact(str(error))}", code=error.code) from None
     if session.replayed_from is not None and session.notices:  # upgraded to this version now

@@ -6,7 +6,7 @@ the driver and the packet builder when it runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -81,7 +81,9 @@ def run(
     known = dict(_split_fact(item) for item in facts)
     refuse_to_overwrite(save)
     _carry_on(
-        lambda: Session.start(tree_for_run(tree), lang=lang, facts=known),
+        lambda thresholds: Session.start(
+            tree_for_run(tree), lang=lang, facts=known, thresholds=thresholds
+        ),
         answers,
         answers_file,
         save,
@@ -128,7 +130,7 @@ def resume(
         refuse_to_overwrite(save)  # FILE itself is rewritten as it goes; another is not
 
     _carry_on(
-        lambda: read_session(file, tree_path),
+        lambda thresholds: read_session(file, tree_path, thresholds),
         answers,
         answers_file,
         save or file,
@@ -179,7 +181,7 @@ def packet_command(
 
 
 def _carry_on(
-    begin: Callable[[], Session],
+    begin: Callable[[Mapping[str, object] | None], Session],
     answers: tuple[str, ...],
     answers_file: Path | None,
     save: Path | None,
@@ -191,33 +193,48 @@ def _carry_on(
     *,
     resumed: bool,
 ) -> None:
-    """What `run` and `resume` share: check the options, `begin` the session, drive it to
-    its result and hand over the packet; with a log, record the case (after the session
-    is saved and the packet written: a log that fails never costs either)."""
+    """What `run` and `resume` share: check the options, `begin` the session (its route
+    steps comparing with the configuration's thresholds), drive it to its result and hand
+    over the packet; with a log, record the case (after the session is saved and the
+    packet written: a log that fails never costs either)."""
+    from okpay_triage.errors import ConfigError
+
     from .drive import drive
     from .files import read_config, scripted
     from .report import report_for
 
     report = report_for(packet_path, fmt, json_lines)
     config = read_config(config_path)
-    if not log_url:
-        session = drive(begin(), scripted(answers, answers_file), save, report, config)
-        _emit_packet(session, packet_path, fmt, config, report.packet)
-        return
-    from .caselog import Recorder, open_log
-    from .exits import AnswersRanOut, Interrupted, Quit
-
-    with open_log(log_url) as log:
-        recorder = Recorder(log, config, resumed=resumed)
-        try:
+    thresholds = config.thresholds if config is not None else None
+    try:
+        if not log_url:
             session = drive(
-                begin(), scripted(answers, answers_file), save, report, config, recorder.seen
+                begin(thresholds), scripted(answers, answers_file), save, report, config
             )
-        except (AnswersRanOut, Interrupted, Quit, KeyboardInterrupt, EOFError):
-            recorder.abandoned()
-            raise
-        _emit_packet(session, packet_path, fmt, config, report.packet)
-        recorder.finished(session)
+            _emit_packet(session, packet_path, fmt, config, report.packet)
+            return
+        from .caselog import Recorder, open_log
+        from .exits import AnswersRanOut, Interrupted, Quit
+
+        with open_log(log_url) as log:
+            recorder = Recorder(log, config, resumed=resumed)
+            try:
+                session = drive(
+                    begin(thresholds),
+                    scripted(answers, answers_file),
+                    save,
+                    report,
+                    config,
+                    recorder.seen,
+                )
+            except (AnswersRanOut, Interrupted, Quit, KeyboardInterrupt, EOFError):
+                recorder.abandoned()
+                raise
+            _emit_packet(session, packet_path, fmt, config, report.packet)
+            recorder.finished(session)
+    except ConfigError as error:  # a route needs a threshold: say which file lacks it
+        named = str(config_path) if config_path is not None else "(no --config given)"
+        raise ConfigError([p._replace(file=named) for p in error.problems]) from None
 
 
 def _same_file(one: Path, other: Path) -> bool:

@@ -51,26 +51,42 @@ def list_trees(lang: str, json_lines: bool) -> None:
     default=None,
     help="Refuse files larger than this (default 2 MiB).",
 )
-def validate(paths: tuple[Path, ...], max_bytes: int | None) -> None:
+@click.option(
+    "--config",
+    "config_path",
+    type=A_FILE,
+    help="Also check the trees' route steps against this configuration's thresholds.",
+)
+def validate(paths: tuple[Path, ...], max_bytes: int | None, config_path: Path | None) -> None:
     """Check tree files (default: every bundled tree).
 
     Prints one `file:line:column: code: message` line per problem; exits 1 on any error.
+    With --config, a route step naming a threshold the configuration does not set (or sets
+    as the wrong kind) is an error too.
     """
     from okpay_triage.tree.bundled import bundled_tree_ids
     from okpay_triage.tree.load import DEFAULT_MAX_BYTES, read_tree
 
     from .exits import Failed
+    from .files import read_config
 
     sources: list[str | Path] = list(paths) or list(bundled_tree_ids())
     errors = warnings = 0
     too_large = False
+    config = read_config(config_path)
     for source in sources:
         result = read_tree(source, max_bytes=max_bytes or DEFAULT_MAX_BYTES)
-        for problem in result.problems:
+        problems = result.problems
+        if config is not None and result.tree is not None:
+            from okpay_triage.session.routes import threshold_problems
+
+            problems = [*problems, *threshold_problems(result.tree, config.thresholds)]
+        for problem in problems:
             echo(shown(str(problem)))
             too_large = too_large or problem.code == "file-too-large"
-        errors += len(result.errors)
-        warnings += len(result.problems) - len(result.errors)
+        failed = sum(1 for p in problems if p.severity == "error")
+        errors += failed
+        warnings += len(problems) - failed
     if too_large:
         echo("hint: to check a larger tree, raise the limit with --max-bytes", err=True)
     echo(f"{len(sources)} tree(s) checked: {errors} error(s), {warnings} warning(s)", err=True)
@@ -216,7 +232,10 @@ def stats(
         echo(json.dumps(figures.as_json(), ensure_ascii=False))
         return
     say = wording.say
-    echo(shown(say("cli.stats.steps", lang, **_counts(figures))))
+    steps = say("cli.stats.steps", lang, **_counts(figures))
+    if figures.routes:  # branch points that ask nothing
+        steps += say("cli.stats.routes", lang, routes=figures.routes)
+    echo(shown(steps))
     echo(say("cli.stats.paths", lang, **_counts(figures)))
     escalating = len(figures.escalating)
     chance = figures.escalation_chance

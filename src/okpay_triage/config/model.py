@@ -30,8 +30,10 @@ from typing import Annotated, Any, Literal, Self
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     SecretStr,
     StringConstraints,
     field_validator,
@@ -39,6 +41,7 @@ from pydantic import (
 )
 
 from okpay_triage.errors import ConfigError
+from okpay_triage.session.routes import Threshold, parse_threshold, threshold_text
 from okpay_triage.text import breaks_line
 from okpay_triage.types import ID_PATTERN, ChannelId
 
@@ -168,6 +171,15 @@ def _zone_name(value: str) -> str:
 TREE_REF_PATTERN = ID_PATTERN.removesuffix("$") + r"(?::[a-z0-9_-]+)?$"
 TreeRef = Annotated[str, StringConstraints(pattern=TREE_REF_PATTERN)]
 
+#: A threshold route steps compare with: ``5000 CNY`` (or a list, one amount per currency)
+#: or an ISO 8601 duration (``P30D``); kept parsed, written back as it reads.
+ThresholdSetting = Annotated[
+    Threshold,
+    BeforeValidator(parse_threshold),
+    PlainSerializer(threshold_text),
+]
+ThresholdName = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=64)]
+
 
 class Config(_Frozen):
     """Where and when support can be reached, for routing escalation packets.
@@ -204,6 +216,14 @@ class Config(_Frozen):
     )
     case_prefix: Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9]{1,9}$")] = Field(
         default="OKP", description="References look like OKP-7F3A9C2B41."
+    )
+    thresholds: dict[ThresholdName, ThresholdSetting] = Field(
+        default_factory=dict,
+        description="The thresholds trees' route steps compare with, by the names trees "
+        "give them: an amount and its currency ('5000 CNY', or a list with one amount per "
+        "currency) or an ISO 8601 duration ('P30D', 'PT48H'). None is shipped: a tree "
+        "never holds a policy number, and a route that names a threshold set nowhere is "
+        "an error when a session reaches it.",
     )
     reference_key: SecretStr | None = Field(
         default=None,

@@ -6,6 +6,8 @@ label or synonym); any other fact is parsed by `session.values` as if the user h
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from okpay_triage.errors import AnswerError
 from okpay_triage.text import MAX_ANSWER_CHARS, normalize, valid_unicode
 from okpay_triage.tree.plan import CompiledTree
@@ -76,11 +78,27 @@ def answered_from_context(
     context: dict[str, str],
     entries: tuple[tuple[str, str | None, Source], ...],
     node: str,
+    now: datetime | None = None,
 ) -> tuple[tuple[tuple[str, str | None, Source], ...], str]:
     """The answers and node after answering from `context`, from `node` on, every step whose
-    fact is known up front (a question only if the value names one of its options)."""
+    fact is known up front (a question only if the value names one of its options), and
+    passing every route step reached (its branch recorded with source ``"route"``; `now`
+    is the time its ages are measured to, default the clock).
+
+    Raises:
+        ConfigError: a route reached names a threshold the plan's thresholds lack.
+    """
     while True:
         spec = plan.steps[node]
+        if spec.kind == "route":
+            from .routes import take_route
+
+            assert spec.fact is not None  # a route always tests a fact
+            value = known_value(plan, context, entries, spec.fact)
+            branch = take_route(plan, spec, value, now)
+            entries = (*entries, (node, spec.options[branch][0], "route"))
+            node = spec.nexts[branch]
+            continue
         known = context.get(spec.fact) if spec.fact else None
         if spec.outcome is not None or known is None:
             return entries, node
@@ -91,6 +109,21 @@ def answered_from_context(
             known = spec.options[index][0]
         entries = (*entries, (node, known, "context"))
         node = spec.target(known)
+
+
+def known_value(
+    plan: CompiledTree,
+    context: dict[str, str],
+    entries: tuple[tuple[str, str | None, Source], ...],
+    fact: str,
+) -> str | None:
+    """The value kept for `fact`: the last answer that collected it, else the one given up
+    front; None when it is not known (never collected, or an optional input skipped)."""
+    steps = plan.steps
+    for node_id, answer, source in reversed(entries):
+        if answer is not None and source != "route" and steps[node_id].fact == fact:
+            return answer
+    return context.get(fact)
 
 
 def bound_to_question(plan: CompiledTree, key: str) -> bool:

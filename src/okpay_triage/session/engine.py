@@ -28,7 +28,7 @@ from okpay_triage.tree.registry import TreeRef
 from okpay_triage.types import Lang
 from okpay_triage.wording import say
 
-from .context import answered_from_context, context_value, quoted
+from .context import answered_from_context, context_value, known_value, quoted
 from .kept import check_order, shown
 from .saved import Entry, dump, remember, restore
 from .skips import SKIP_COMMANDS, SKIP_WORDS, skip_form
@@ -102,6 +102,8 @@ class Session:
         lang: str = "en",
         facts: Mapping[str, object] | None = None,
         ignore_unknown_facts: bool = False,
+        thresholds: Mapping[str, object] | None = None,
+        now: datetime | None = None,
     ) -> Session:
         """A new session at the tree's start, with `facts` known up front.
 
@@ -112,12 +114,17 @@ class Session:
                 (``yes``/``no``); leave out a fact that is not known (``None`` is refused).
             ignore_unknown_facts: drop facts this tree does not declare instead of refusing
                 them, so one set of a user's facts can start any tree.
+            thresholds: the thresholds route steps compare with, by name
+                (`Config.thresholds`, or values such as ``"5000 CNY"`` and ``"P30D"``).
+            now: the time route steps measure ages to (default: the clock).
 
         Raises:
             AnswerError: `lang` is not ``"en"``/``"zh"``, a fact id is unknown, or a value
                 is invalid for its fact.
+            ConfigError: a route step reached names a threshold `thresholds` lacks.
+            ValueError: a threshold is neither an amount nor a duration.
         """
-        plan = _plan_of(tree)
+        plan = _with_thresholds(_plan_of(tree), thresholds)
         if lang not in ("en", "zh"):
             raise AnswerError(f"lang must be 'en' or 'zh', not {lang!r}", code="bad-lang")
         language: Lang = "zh" if lang == "zh" else "en"
@@ -125,7 +132,7 @@ class Session:
         if ignore_unknown_facts:
             given = {key: value for key, value in given.items() if key in plan.facts}
         context = {key: context_value(plan, key, value, language) for key, value in given.items()}
-        return cls(plan, language, context, (), plan.start, (), True)._advance()
+        return cls(plan, language, context, (), plan.start, (), True)._advance(now=now)
 
     # ------------------------------------------------------------------ reading
 
@@ -190,19 +197,15 @@ class Session:
         whole for support (an account identifier, by default) as given, normalised; a
         sensitive fact kept masked masked. For showing them, use `shown_facts`."""
         known = dict(self._context)
-        for node_id, answer, _ in self._entries:
+        for node_id, answer, source in self._entries:
             fact = self._plan.steps[node_id].fact
-            if fact and answer is not None:
+            if fact and answer is not None and source != "route":
                 known[fact] = answer
         return known
 
     def _known(self, fact_id: str) -> str | None:
         """The value kept for `fact_id` (as `facts` has it), or None if it is not known."""
-        steps = self._plan.steps
-        for node_id, answer, _ in reversed(self._entries):
-            if answer is not None and steps[node_id].fact == fact_id:
-                return answer
-        return self._context.get(fact_id)
+        return known_value(self._plan, self._context, self._entries, fact_id)
 
     @property
     def missing_facts(self) -> list[str]:
@@ -241,13 +244,22 @@ class Session:
         ]
 
     @property
+    def routes(self) -> list[tuple[str, str]]:
+        """The route steps passed, in order: (route id, the branch taken), a branch as
+        ``above:large_amount``, ``in:card,bank``, ``known`` or ``default``."""
+        return [(n, a or "") for n, a, source in self._entries if source == "route"]
+
+    @property
     def transcript(self) -> list[TranscriptEntry]:
-        """The answered steps in order; `shown` masks a value kept whole."""
+        """The answered steps in order; `shown` masks a value kept whole. Route steps ask
+        nothing and are not in it (`routes` lists them)."""
         from .values import shown_value
 
         pick = 1 if self._lang == "zh" else 0
         entries = []
         for node_id, answer, source in self._entries:
+            if source == "route":
+                continue
             spec = self._plan.steps[node_id]
             shown = answer or ""
             if spec.kind == "input" and answer is not None and spec.fact is not None:
@@ -329,7 +341,9 @@ class Session:
         moved = Session(
             self._plan, lang, self._context, entries, target, notices, self._checked, self._replayed
         )
-        return moved._advance(notices) if self._context else moved
+        if self._context or self._plan.steps[target].kind == "route":
+            return moved._advance(notices, now)
+        return moved
 
     def back(self) -> Session:
         """The session one user answer earlier (answers from context are not undone).
@@ -379,9 +393,12 @@ class Session:
             node_id=spec.id,
         )
 
-    def _advance(self, notices: tuple[str, ...] = ()) -> Session:
-        """Answer from context every step whose fact is known up front."""
-        entries, node = answered_from_context(self._plan, self._context, self._entries, self._node)
+    def _advance(self, notices: tuple[str, ...] = (), now: datetime | None = None) -> Session:
+        """Answer from context every step whose fact is known up front, and pass every
+        route step reached."""
+        entries, node = answered_from_context(
+            self._plan, self._context, self._entries, self._node, now
+        )
         return Session(
             self._plan,
             self._lang,
@@ -412,6 +429,7 @@ class Session:
         *,
         registry: TreeRegistry | None = None,
         upgrade: bool = True,
+        thresholds: Mapping[str, object] | None = None,
     ) -> Session:
         """Restore a session saved by `to_json`.
 
@@ -426,6 +444,9 @@ class Session:
                 its answers there, when each still fits the step the tree reaches; the
                 session then says so (`replayed_from`, and a notice). Off: refuse any
                 change, as a server still serving the earlier version would.
+            thresholds: as for `start`, for the route steps still ahead. The routes the
+                session already passed keep the branch they took, whatever the thresholds
+                are now.
 
         Raises:
             SessionError: the text is not a saved session, or the tree has changed so that
@@ -435,8 +456,10 @@ class Session:
         plan, (lang, context, entries, node), replayed, now = restore(
             text, None if tree is None else _plan_of(tree), registry=registry, upgrade=upgrade
         )
+        plan = _with_thresholds(plan, thresholds)
         if replayed is None or not now:
-            return cls(plan, lang, context, entries, node, (), True, replayed)
+            restored = cls(plan, lang, context, entries, node, (), True, replayed)
+            return restored._advance() if plan.steps[node].kind == "route" else restored
         said = say("replayed", lang, old=replayed.version, new=plan.version)
         restored = cls(plan, lang, context, entries, node, (said,), True, replayed, said)
         return restored._advance((said,))
@@ -450,6 +473,18 @@ def _parser() -> Callable[[FactSpec, str, Lang, datetime | None], Parsed]:
     from .values import parse_value
 
     return parse_value
+
+
+def _with_thresholds(plan: CompiledTree, thresholds: Mapping[str, object] | None) -> CompiledTree:
+    """`plan` comparing its routes with `thresholds` (each read by `parse_threshold`)."""
+    if not thresholds:
+        return plan
+    from types import MappingProxyType
+
+    from .routes import parse_threshold
+
+    read = {name: parse_threshold(value) for name, value in thresholds.items()}
+    return plan._replace(thresholds=MappingProxyType(read))
 
 
 def _plan_of(tree: Tree | CompiledTree) -> CompiledTree:

@@ -63,6 +63,10 @@ def misfit(
         before = earlier.steps.get(at)
         if before is not None and before.kind != spec.kind and before.outcome is None:
             return f"step '{at}' is now {'a question' if spec.kind == 'question' else 'an input'}"
+    if spec.kind == "route":  # the branch it took, kept as taken: it is not taken again
+        if any(key == answer for key, _ in spec.options):
+            return None
+        return f"route '{at}' no longer has the branch '{str(answer)[:70]}'"
     if spec.kind == "question":
         for oid, _ in spec.options:  # a loop, not any(): this runs for every saved answer
             if oid == answer:
@@ -81,6 +85,12 @@ def source_misfit(
     """Why an answer cannot have come from `source` at `spec` with these facts given up
     front (the engine takes an answer from them exactly when they hold its fact); None when
     it can."""
+    if (spec.kind == "route") != (source == "route"):
+        if source == "route":
+            return f"step '{spec.id}' is no longer a route"
+        return f"step '{spec.id}' is now a route"
+    if source == "route":
+        return None
     if not context and source == "user":  # the common case: nothing given up front
         return None
     taken = from_context(spec, context)
@@ -103,7 +113,7 @@ def from_context(spec: StepSpec, context: dict[str, str]) -> str | None:
 
 def leads_to(spec: StepSpec, answer: str | None) -> str:
     """The step a fitting `answer` leads to from `spec`."""
-    if spec.kind == "question":
+    if spec.kind in ("question", "route"):
         for index, (oid, _) in enumerate(spec.options):
             if oid == answer:
                 return spec.nexts[index]

@@ -261,7 +261,7 @@ def bundled_plan(tree_id: str) -> CompiledTree:
         ) from None
 
 
-_SOURCES = frozenset(("user", "context"))
+_SOURCES = frozenset(("user", "context", "route"))
 _TOP_LEVEL = frozenset(("format", "version", "tree", "lang", "context", "answers", "replayed_from"))
 
 

@@ -7,6 +7,7 @@ values of `testing.values`.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from hypothesis import strategies as st
@@ -21,8 +22,11 @@ if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
 
 
-def _plan(tree: Tree | CompiledTree) -> CompiledTree:
-    return tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+def _plan(
+    tree: Tree | CompiledTree, thresholds: Mapping[str, object] | None = None
+) -> CompiledTree:
+    plan = tree if isinstance(tree, CompiledTree) else compile_tree(tree)
+    return Session.start(plan, thresholds=thresholds).plan if thresholds else plan
 
 
 def _step_answer(draw: st.DrawFn, plan: CompiledTree, node: StepSpec) -> tuple[str, str]:
@@ -39,6 +43,15 @@ def _step_answer(draw: st.DrawFn, plan: CompiledTree, node: StepSpec) -> tuple[s
 @st.composite
 def _walk(draw: st.DrawFn, plan: CompiledTree) -> list[str]:
     answers: list[str] = []
+    if any(step.kind == "route" for step in plan.steps.values()):
+        # Which way a route goes depends on the values given and the thresholds: the
+        # engine itself takes the walk through them.
+        session = Session.start(plan)
+        while not session.finished:
+            answer, _ = _step_answer(draw, plan, plan.steps[session.node.id])
+            answers.append(answer)
+            session = session.answer(answer)
+        return answers
     node = plan.steps[plan.start]
     while node.outcome is None:
         answer, target = _step_answer(draw, plan, node)
@@ -47,14 +60,17 @@ def _walk(draw: st.DrawFn, plan: CompiledTree) -> list[str]:
     return answers
 
 
-def answer_paths(tree: Tree | CompiledTree) -> st.SearchStrategy[list[str]]:
+def answer_paths(
+    tree: Tree | CompiledTree, *, thresholds: Mapping[str, object] | None = None
+) -> st.SearchStrategy[list[str]]:
     """Lists of answers that take a new session of `tree` (no facts given) to an outcome.
 
     Questions are answered by option id, number, label or synonym in either language, chosen
     at random; input steps get valid values of their fact's type (optional ones are sometimes
-    skipped).
+    skipped). Route steps ask nothing: they go the way the engine takes them, comparing
+    with `thresholds` (as `Session.start` takes them; start the session with the same).
     """
-    return _walk(_plan(tree))
+    return _walk(_plan(tree, thresholds))
 
 
 @st.composite
@@ -98,12 +114,16 @@ def _session(draw: st.DrawFn, plan: CompiledTree, lang: str | None, with_facts: 
 
 
 def sessions(
-    tree: Tree | CompiledTree, *, lang: str | None = None, facts: bool = True
+    tree: Tree | CompiledTree,
+    *,
+    lang: str | None = None,
+    facts: bool = True,
+    thresholds: Mapping[str, object] | None = None,
 ) -> st.SearchStrategy[Session]:
     """Sessions of `tree` stopped at a random point of a walk, finished or not.
 
     Each starts in `lang` (default: English or Chinese at random), sometimes with facts up
     front (unless `facts` is false), answers a random number of steps validly, and now and
-    then goes back one answer.
+    then goes back one answer. Route steps compare with `thresholds`.
     """
-    return _session(_plan(tree), lang, facts)
+    return _session(_plan(tree, thresholds), lang, facts)

@@ -23,7 +23,7 @@ from .plan import CompiledTree
 
 # 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause;
 # 5: labels without their inner punctuation in the answer lookup
-CACHE_FORMAT = "5"
+CACHE_FORMAT = "6"
 
 
 def cache_dir() -> Path | None:

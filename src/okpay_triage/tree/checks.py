@@ -30,7 +30,8 @@ from okpay_triage.errors import Problem, did_you_mean
 from .content import Finding, node_findings, same_answers, tree_translations
 from .graph import Index, index_tree, partial_index
 from .loops import acyclic, topological_order
-from .model import Outcome, Tree
+from .model import Outcome, Route, Tree
+from .routes import route_findings
 
 if TYPE_CHECKING:
     from .parse import DataPath, SourceMap
@@ -84,6 +85,7 @@ def references_resolve(ix: Index) -> Iterator[Finding]:
 def facts_used(ix: Index, tree: Tree) -> list[Finding]:
     used = set(ix.collects)
     used.update(f for n in tree.nodes if isinstance(n, Outcome) for f in n.requires)
+    used.update(n.fact for n in tree.nodes if isinstance(n, Route))  # a route reads it
     return [
         Finding(
             "unused-fact",
@@ -213,6 +215,19 @@ def required_facts_collected(
             available[vertex] &= out
     for i in ix.position.values():
         node = tree.nodes[i]
+        if (
+            isinstance(node, Route)
+            and reached[i]
+            and node.fact in bit
+            and not available[i] & bit[node.fact]
+        ):
+            path = _path_without(ix, i, node.fact)
+            yield Finding(
+                "route-fact-missing",
+                f"route '{node.id}' tests '{node.fact}', but this path never collects "
+                f"it (nor is it from_caller): {' -> '.join(path)}",
+                ("nodes", i, "fact"),
+            )
         if not isinstance(node, Outcome) or not reached[i]:
             continue
         for j, fact in enumerate(node.requires):
@@ -317,6 +332,7 @@ def findings(tree: Tree) -> list[Finding]:
     ix = index_tree(tree)
     result, order, reached = graph_findings(ix)
     result += node_findings(tree) + facts_used(ix, tree) + tree_translations(tree)
+    result += route_findings(tree)
     structural = ix.duplicates or ix.unresolved or ix.start is None
     if order is not None and not structural:
         result += required_facts_collected(ix, tree, order, reached)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from okpay_triage.text import normalize
 from okpay_triage.types import ProblemSeverity
 
-from .model import Input, Outcome, Question, Tree
+from .model import Input, Outcome, Question, Route, Tree
 
 if TYPE_CHECKING:
     from .parse import DataPath
@@ -285,7 +285,10 @@ def _tree_texts(tree: Tree) -> Iterator[tuple[DataPath, Any]]:
 
 
 def _node_texts(node: Any) -> Iterator[tuple[DataPath, Any]]:
-    """The bilingual texts of one node, each with its path inside the node."""
+    """The bilingual texts of one node, each with its path inside the node (a route has
+    none: it asks nothing)."""
+    if isinstance(node, Route):
+        return
     if isinstance(node, Outcome):
         yield ("title",), node.title
         yield ("cause",), node.cause

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from .model import Outcome, Question
+from .model import Outcome, Question, Route
 
 if TYPE_CHECKING:
     from .model import Tree
@@ -62,19 +62,13 @@ def index_tree(tree: Tree) -> Index:
             collects.append(None)
             outcomes[i] = 1
             continue
-        collects.append(node.fact)
-        targets = [o.next for o in node.options] if isinstance(node, Question) else [node.next]
+        collects.append(None if isinstance(node, Route) else node.fact)  # a route reads it
         out = successors[position[node.id]]
-        for j, target in enumerate(targets):
+        for target, where in next_of(node, i):
             vertex = find(target)
             if vertex is not None:
                 out.append(vertex)
             else:
-                where: DataPath = (
-                    ("nodes", i, "options", j, "next")
-                    if isinstance(node, Question)
-                    else ("nodes", i, "next")
-                )
                 unresolved.append((node.id, target, where))
     return Index(
         tree,
@@ -101,14 +95,25 @@ def wiring_of(ix: Index) -> list[list[tuple[int, DataPath]]]:
             if isinstance(node, Outcome):
                 continue
             out = wiring[ix.position[node.id]]
-            if isinstance(node, Question):
-                for j, option in enumerate(node.options):
-                    if (v := find(option.next)) is not None:
-                        out.append((v, ("nodes", i, "options", j, "next")))
-            elif (v := find(node.next)) is not None:
-                out.append((v, ("nodes", i, "next")))
+            for target, where in next_of(node, i):
+                if (v := find(target)) is not None:
+                    out.append((v, where))
         ix.wiring = wiring
     return ix.wiring
+
+
+def next_of(node: Any, i: int) -> list[tuple[str, DataPath]]:
+    """The ways on from step `node` (at `nodes[i]`), in file order, with where each is
+    written: a question's options, a route's branches and then its default, an input's
+    next."""
+    if isinstance(node, Question):
+        return [(o.next, ("nodes", i, "options", j, "next")) for j, o in enumerate(node.options)]
+    if isinstance(node, Route):
+        return [
+            *((b.next, ("nodes", i, "routes", j, "next")) for j, b in enumerate(node.routes)),
+            (node.default, ("nodes", i, "default")),
+        ]
+    return [(node.next, ("nodes", i, "next"))]
 
 
 # --------------------------------------------------------------------------- broken shape
@@ -190,16 +195,24 @@ def _raw_references(
     found: list[tuple[str, DataPath]] = []
     # A key the kind does not have (`next` on a question) is an error of its own, and no
     # way on: the engine would never follow it.
-    options = node.get("options") if kind != "input" else None
+    many = "routes" if kind == "route" else "options"
+    options = node.get(many) if kind != "input" else None
     if isinstance(options, list):
         for j, option in enumerate(options):
             target = option.get("next") if isinstance(option, dict) else None
             if isinstance(target, str):
-                found.append((target, ("nodes", i, "options", j, "next")))
+                found.append((target, ("nodes", i, many, j, "next")))
             else:
                 unread[i] = 1
-    elif kind == "question" or options is not None:
+    elif kind in ("question", "route") or options is not None:
         unread[i] = 1
+    if kind == "route":
+        target = node.get("default")
+        if isinstance(target, str):
+            found.append((target, ("nodes", i, "default")))
+        else:
+            unread[i] = 1
+        return found
     if kind == "input" or (kind != "question" and "next" in node):
         target = node.get("next")
         if isinstance(target, str):

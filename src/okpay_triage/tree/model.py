@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal, NamedTuple, TypeVar
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     GetCoreSchemaHandler,
@@ -272,7 +273,87 @@ class Outcome:
     ] = None
 
 
-Node = Annotated[Question | Input | Outcome, Field(discriminator="kind")]
+#: The conditions a route branch can test, and the fact type each fits: a money fact above or
+#: below a threshold, a datetime fact older or newer than an age (both named thresholds of
+#: the deployment's configuration, never a number in the tree), a choice fact in a set.
+CONDITION_TYPES: dict[str, str] = {
+    "above": "money",
+    "below": "money",
+    "older_than": "datetime",
+    "newer_than": "datetime",
+    "in": "choice",
+}
+
+
+def _condition(value: Any) -> Any:
+    """``known``, or a mapping of one condition to the name of a configured threshold (a
+    list of choice ids for ``in``): checked before the types, so that a number written
+    where a name belongs gets one clear message."""
+    import re
+
+    if value == "known":
+        return value
+    if not isinstance(value, dict) or len(value) != 1:
+        raise ValueError(
+            "a condition is 'known' or one of {above: NAME}, {below: NAME}, "
+            "{older_than: NAME}, {newer_than: NAME}, {in: [CHOICE, ...]}"
+        )
+    [(op, arg)] = value.items()
+    if op not in CONDITION_TYPES:
+        raise ValueError(f"unknown condition {op!r}; use one of {', '.join(CONDITION_TYPES)}")
+    names = arg if op == "in" and isinstance(arg, list) else [arg]
+    if op == "in" and not (isinstance(arg, list) and arg):
+        raise ValueError("'in' takes a list of one or more choice ids")
+    for name in names:
+        if not (isinstance(name, str) and len(name) <= 64 and re.fullmatch(ID_PATTERN, name)):
+            if op == "in":
+                raise ValueError(f"'in' takes choice ids, not {str(name)[:40]!r}")
+            raise ValueError(
+                f"'{op}' takes the name of a threshold set in the configuration (such as "
+                f"large_amount), not {str(name)[:40]!r}: a tree never holds the number"
+            )
+    return value
+
+
+Condition = Annotated[
+    Literal["known"] | dict[str, Id | tuple[Id, ...]],
+    BeforeValidator(_condition),
+]
+
+
+@_record
+class Branch:
+    """One way out of a route: taken when its condition holds of the route's fact."""
+
+    when: Annotated[
+        Condition,
+        Field(
+            description="'known', or {above|below: threshold} (money), {older_than|"
+            "newer_than: threshold} (datetime), {in: [choice ids]} (choice); thresholds "
+            "are named in the deployment configuration."
+        ),
+    ]
+    next: Id
+
+
+@_record
+class Route:
+    """A step that asks nothing: it branches on a fact already known, by the first branch
+    whose condition holds, else `default`."""
+
+    kind: Literal["route"]
+    id: Id
+    fact: Id
+    routes: Annotated[tuple[Branch, ...], Field(min_length=1)]
+    default: Annotated[
+        Id,
+        Field(
+            description="Where the route goes when no condition holds (or the fact is not known)."
+        ),
+    ]
+
+
+Node = Annotated[Question | Input | Route | Outcome, Field(discriminator="kind")]
 
 
 class Tree(_Frozen):

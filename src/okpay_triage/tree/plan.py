@@ -5,6 +5,10 @@ languages, its options, a lookup table from every accepted answer word (option i
 synonym in either language, and the common yes/no words) to the option it picks, and the
 longest way left to an outcome. Stepping a session is then a dict lookup, and nothing here
 imports pydantic, so a compiled tree can also be rebuilt cheaply from its JSON form.
+
+It runs over 400 lines by design: the records, their JSON form and the compiler that fills
+them are one format (a field added to a step is added to all three, in the same change);
+what is particular to route steps is in `tree.routes`.
 """
 
 from __future__ import annotations
@@ -120,9 +124,13 @@ class StepSpec(NamedTuple):
     lookup: Mapping[str, int] = NO_WORDS  # answer word -> option index
     remaining: int = 0  # the most questions and inputs left before an outcome
     outcome: OutcomeSpec | None = None
+    # A route's branches, default last: (condition, its arguments) per option, where the
+    # condition is above, below, older_than, newer_than, in, known, or default.
+    conditions: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def target(self, answer: str | None) -> str:
-        """The step that `answer` (an option id; a value or None for an input) leads to."""
+        """The step that `answer` (an option id, or a route's branch key; a value or None
+        for an input) leads to."""
         if self.kind == "input":
             return self.nexts[0]
         return self.nexts[next(i for i, (oid, _) in enumerate(self.options) if oid == answer)]
@@ -137,6 +145,9 @@ class CompiledTree(NamedTuple):
     steps: dict[str, StepSpec]
     facts: dict[str, FactSpec]
     keywords: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())  # (en, zh)
+    # The deployment's thresholds route steps compare with (`session.routes.Threshold`
+    # values by name): not part of the tree, its hash or its JSON; `Session.start` sets them.
+    thresholds: Mapping[str, Any] = MappingProxyType({})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-able data; `CompiledTree.from_dict` rebuilds an equal tree."""
@@ -149,7 +160,7 @@ class CompiledTree(NamedTuple):
             "keywords": [list(k) for k in self.keywords],
             "facts": [_fact_dict(f) for f in self.facts.values()],
             "steps": [_step_dict(s) for s in self.steps.values()],
-        }
+        }  # not the thresholds: they are the deployment's, not the tree's
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CompiledTree:
@@ -192,6 +203,7 @@ def _fact_dict(fact: FactSpec) -> dict[str, Any]:
 def _step_dict(step: StepSpec) -> dict[str, Any]:
     data = {name: getattr(step, name) for name in StepSpec._fields}
     data["lookup"] = dict(step.lookup)
+    data["conditions"] = [[c, list(a)] for c, a in step.conditions]
     out = step.outcome
     data["outcome"] = (
         None if out is None else {name: getattr(out, name) for name in OutcomeSpec._fields}
@@ -231,6 +243,7 @@ def _step_from(data: dict[str, Any]) -> StepSpec:
         lookup={str(k): int(v) for k, v in data["lookup"].items()},
         remaining=int(data["remaining"]),
         outcome=outcome,
+        conditions=tuple((str(c), tuple(a)) for c, a in data.get("conditions", ())),
     )
 
 
@@ -252,7 +265,7 @@ def compile_tree(tree: Tree) -> CompiledTree:
 
 
 def _compile(tree: Tree) -> CompiledTree:
-    steps = {node.id: _step(node) for node in tree.nodes}
+    steps = {node.id: _step(node, tree) for node in tree.nodes}
     _fill_remaining(steps, tree.start)
     facts = {key: _fact(key, fact) for key, fact in tree.facts.items()}
     keywords = (tuple(tree.keywords.en), tuple(tree.keywords.zh))
@@ -291,7 +304,27 @@ def _fact(key: str, fact: Any) -> FactSpec:
     )
 
 
-def _step(node: Any) -> StepSpec:
+def _route(node: Any, tree: Any) -> StepSpec:
+    from .routes import branches  # compiling: the tree's model is loaded already
+
+    fact = tree.facts.get(node.fact)
+    label = _pair(fact.label) if fact is not None else (node.fact, node.fact)
+    conditions, options = branches(node, label)
+    return StepSpec(
+        id=node.id,
+        kind="route",
+        prompt=label,
+        fact=node.fact,
+        options=options,
+        phrasings=(None,) * len(options),
+        nexts=(*(b.next for b in node.routes), node.default),
+        conditions=conditions,
+    )
+
+
+def _step(node: Any, tree: Any) -> StepSpec:
+    if node.kind == "route":
+        return _route(node, tree)
     common = {
         "id": node.id,
         "kind": node.kind,
@@ -381,7 +414,8 @@ def _fill_remaining(steps: dict[str, StepSpec], start: str) -> None:
         step = steps[node_id]
         if expanded or not step.nexts:
             known = [remaining.get(n, 0) for n in step.nexts]
-            remaining[node_id] = 1 + max(known) if known else 0
+            asks = 0 if step.kind == "route" else 1  # a route asks nothing
+            remaining[node_id] = asks + max(known) if known else 0
             expanding.discard(node_id)
             continue
         if node_id in expanding:
