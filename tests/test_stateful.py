@@ -323,9 +323,12 @@ class SessionMachine(RuleBasedStateMachine):
         chance, in a case id or a time."""
         joined = _joined_digits(rendered)
         benign = "\n".join(self.benign)
+        whole = "\n".join(self.given)
         for needle in self.needles + (self.given if given else []):
             if needle in benign or needle in _joined_digits(benign):
                 continue  # also typed as something harmless, e.g. inside an order number
+            if not given and (needle in whole or needle in _joined_digits(whole)):
+                continue  # also given for support where it is kept whole (the account)
             if needle.isdigit() and len(needle) < 11 and not everything:
                 continue
             assert needle not in rendered, f"{needle!r} appears in {where}"
