@@ -15,12 +15,12 @@ from okpay_triage.tree.plan import COMMON_WORDS, CompiledTree, FactSpec, StepSpe
 from okpay_triage.types import Lang
 
 _LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-_EN_WORDS = ["login", "failed", "screen", "app", "error", "again", "wallet", "shows"]
-_ZH_WORDS = ["付款", "提现", "页面", "错误", "今天", "钱包", "显示"]
+_MIXED = ["login", "failed", "付款", "提现", "screen", "页面", "app", "error", "错误", "again"]
+_MIXED += ["今天", "wallet", "钱包", "shows", "显示"]
 _WORDS: dict[Lang | None, st.SearchStrategy[str]] = {
-    "en": st.sampled_from(_EN_WORDS),
-    "zh": st.sampled_from(_ZH_WORDS),
-    None: st.sampled_from([*_EN_WORDS, *_ZH_WORDS]),
+    "en": st.sampled_from([w for w in _MIXED if w.isascii()]),
+    "zh": st.sampled_from([w for w in _MIXED if not w.isascii()]),
+    None: st.sampled_from(_MIXED),
 }
 # Far enough in the past that no clock, in any zone, calls it the future.
 LATEST = min(datetime(2026, 6, 30), datetime.now() - timedelta(days=2))
