@@ -115,3 +115,140 @@ def test_zh_punctuation_script(tmp_path: Path, capsys: pytest.CaptureFixture[str
         fixer.main(["--help"])
     assert stop.value.code == 0
     assert "full-width" in capsys.readouterr().out
+
+
+# docs/testing.md: its code runs as written, and it shows every strategy's real signature.
+
+GUIDE = ROOT / "docs" / "testing.md"
+CUSTOM_TREE = ROOT / "examples" / "custom-tree.yaml"
+# A few walks each: these prove the guide's code runs, the strategies are tested elsewhere.
+FEW = {"max_examples": 12, "deadline": None, "database": None}
+
+
+def _guide_python() -> list[str]:
+    text = GUIDE.read_text(encoding="utf-8")
+    return re.findall(r"^```python\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+
+
+class _Written(str):
+    """An annotation as written in the source (the module postpones annotations)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _signature(name: str) -> str:
+    """The `def`/`class` line of a public name of `okpay_triage.testing`, as inspect sees it."""
+    import inspect
+    from typing import ForwardRef
+
+    import okpay_triage.testing
+
+    obj = getattr(okpay_triage.testing, name)
+
+    def written(annotation: object) -> object:
+        if isinstance(annotation, ForwardRef):
+            return _Written(annotation.__forward_arg__)
+        return _Written(annotation) if isinstance(annotation, str) else annotation
+
+    signature = inspect.signature(obj)
+    signature = signature.replace(
+        parameters=[
+            p.replace(annotation=written(p.annotation)) for p in signature.parameters.values()
+        ],
+        return_annotation=written(signature.return_annotation),
+    )
+    return f"{'class' if inspect.isclass(obj) else 'def'} {name}{signature}"
+
+
+def _one_line(code: str) -> str:
+    """Code with its line breaks and indentation gone, as `inspect` writes a signature."""
+    flat = re.sub(r"\s+", " ", code).strip()
+    return re.sub(r",? ?\)", ")", flat.replace("( ", "("))
+
+
+def _run_guide_test(source: str, where: str) -> None:
+    """Run `source` and then every `test_` function it defines, each for a few examples."""
+    from hypothesis import settings
+
+    namespace: dict[str, object] = {}
+    exec(compile(source, where, "exec"), namespace)
+    tests = [fn for name, fn in namespace.items() if name.startswith("test_") and callable(fn)]
+    assert tests
+    for test in tests:
+        settings(**FEW)(test)()  # type: ignore[arg-type]
+
+
+def _ten_lines(tree: str, facts: dict[str, str]) -> str:
+    (block,) = [b for b in _guide_python() if "FACTS = {}" in b]
+    assert 'load_tree("my-tree.yaml")' in block
+    return block.replace('load_tree("my-tree.yaml")', f"load_tree({tree!r})").replace(
+        "FACTS = {}", f"FACTS = {facts!r}"
+    )
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+def test_guide_property_test_passes_for_bundled_trees(tree_id: str) -> None:
+    """The guide's ten-line test passes for every bundled tree, with no facts up front and
+    with a fact the caller supplies (the steps it answers are then not asked)."""
+    from hypothesis import find, settings
+
+    from okpay_triage.testing import context_facts
+
+    _run_guide_test(_ten_lines(tree_id, {}), "docs/testing.md")
+    given = find(context_facts(load_tree(tree_id)), bool, settings=settings(database=None))
+    _run_guide_test(_ten_lines(tree_id, given), "docs/testing.md")
+
+
+def test_guide_property_test_passes_for_a_tree_with_a_caller_fact(tmp_path: Path) -> None:
+    """With a `from_caller` fact an outcome requires, the walks pass only when the caller's
+    facts go to both `answer_paths` and `Session.start`, as the guide writes them."""
+    source = CUSTOM_TREE.read_text(encoding="utf-8")
+    source = source.replace(
+        "\nfacts:\n",
+        "\nfacts:\n  customer_tier:\n    type: choice\n    choices: [basic, gold]\n"
+        "    from_caller: true\n    label: {en: Tier, zh: 等级}\n",
+        1,
+    ).replace("requires: [transaction_id, amount, occurred_at]", "requires: [customer_tier]")
+    tree = tmp_path / "caller-tree.yaml"
+    tree.write_text(source, encoding="utf-8")
+    assert load_tree(tree).facts["customer_tier"].from_caller
+    facts = {"customer_tier": "gold", "pay_method": "card"}
+    _run_guide_test(_ten_lines(str(tree), facts), "docs/testing.md")
+    # Without the caller's tier, some walk that skips nothing ends at a refund lacking it.
+    from hypothesis import Phase, find, settings
+
+    from okpay_triage import Session
+    from okpay_triage.testing import answer_paths
+
+    loaded, known = load_tree(tree), {"pay_method": "card"}
+
+    def lacks_tier(answers: list[str]) -> bool:
+        session = Session.start(loaded, facts=known)
+        for answer in answers:
+            session = session.answer(answer)
+        return "skip" not in answers and "customer_tier" in session.missing_facts
+
+    search = settings(database=None, max_examples=2000, phases=[Phase.generate])
+    find(answer_paths(loaded, facts=known), lacks_tier, settings=search)
+
+
+def test_guide_examples_run() -> None:
+    """Every Python example in docs/testing.md runs, in order, on examples/custom-tree.yaml,
+    and the tests it defines pass (signature blocks are shown, not run)."""
+    import okpay_triage.testing
+
+    signatures = {_one_line(_signature(name)) for name in okpay_triage.testing.__all__}
+    blocks = [b for b in _guide_python() if _one_line(b) not in signatures]
+    source = "\n".join(blocks).replace('"my-tree.yaml"', repr(str(CUSTOM_TREE)))
+    _run_guide_test(source, "docs/testing.md")
+
+
+def test_guide_shows_every_signature() -> None:
+    """Each public name of `okpay_triage.testing` has its current signature in a code block
+    of docs/testing.md, readable without the docs site."""
+    import okpay_triage.testing
+
+    shown = {_one_line(block) for block in _guide_python()}
+    for name in okpay_triage.testing.__all__:
+        assert _one_line(_signature(name)) in shown, _signature(name)

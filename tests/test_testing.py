@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import okpay_triage.testing
 from okpay_triage import Session, Tree, bundled_tree_ids, check_tree, load_tree
+from okpay_triage.errors import AnswerError
 from okpay_triage.redaction import redact
 from okpay_triage.testing import (
     SensitiveText,
@@ -176,6 +177,67 @@ class TestSessions:
         session = Session.start(tree, facts=facts)
         assert set(facts) <= set(session.facts)
         assert all(e.source == "context" for e in session.transcript)
+
+
+def _chinese(text: str) -> bool:
+    return bool(re.search(r"[\u3400-\u9fff]", text))
+
+
+class TestAnswerPaths:
+    """`answer_paths(tree, lang=..., facts=...)` walks what the session really asks."""
+
+    @QUICK
+    @given(st.data())
+    def test_walks_skip_what_the_caller_gave(self, data: st.DataObject) -> None:
+        """With facts up front, every answer is one the session asks for, in order, and the
+        walk ends at an outcome; the steps the facts answer are not in it."""
+        tree = data.draw(st.one_of(st.sampled_from(bundled_tree_ids()).map(load_tree), trees()))
+        lang = data.draw(st.sampled_from([None, "en", "zh"]))
+        facts = data.draw(context_facts(tree))
+        answers = data.draw(answer_paths(tree, lang=lang, facts=facts))
+        session = Session.start(tree, lang=lang or "en", facts=facts)
+        for answer in answers:
+            assert not session.finished
+            session = session.answer(answer)
+        assert session.finished
+        by_user = [e for e in session.transcript if e.source != "context"]
+        assert len(by_user) == len(answers)
+        assert set(facts) <= set(session.facts)
+
+    @QUICK
+    @given(answer_paths(load_tree("failed-transaction"), lang="en"))
+    def test_english_walks_say_nothing_in_chinese(self, answers: list[str]) -> None:
+        """`lang="en"`: labels, synonyms and free text in English only."""
+        assert not any(_chinese(answer) for answer in answers)
+
+    @QUICK
+    @given(answer_paths(load_tree("failed-transaction"), lang="zh"))
+    def test_chinese_walks_never_use_english_labels(self, answers: list[str]) -> None:
+        """`lang="zh"`: no option is chosen by its English label."""
+        plan = compile_tree(load_tree("failed-transaction"))
+        english = {label for s in plan.steps.values() for _, (label, _zh) in s.options}
+        english -= {oid for s in plan.steps.values() for oid, _ in s.options}
+        assert not english & set(answers)
+
+    def test_chinese_walks_use_chinese(self) -> None:
+        """`lang="zh"`: Chinese labels and free text turn up."""
+        paths = answer_paths(load_tree("failed-transaction"), lang="zh")
+        find(paths, lambda answers: any(_chinese(a) for a in answers), settings=SEARCH)
+
+    @pytest.mark.parametrize(
+        ("lang", "facts", "code"),
+        [("fr", {}, "bad-lang"), ("en", {"no_such_fact": "x"}, "unknown-fact")],
+    )
+    def test_refuses_what_the_session_refuses(
+        self, lang: str, facts: dict[str, str], code: str
+    ) -> None:
+        """A language or a fact `Session.start` would refuse is refused at once, the same way."""
+        tree = load_tree("login-failure")
+        with pytest.raises(AnswerError) as refused:
+            answer_paths(tree, lang=lang, facts=facts)
+        with pytest.raises(AnswerError) as engine:
+            Session.start(tree, lang=lang, facts=facts)
+        assert refused.value.code == engine.value.code
 
 
 # Some hostile texts are deliberately 70,000 characters long; Hypothesis warns when it has to

@@ -13,6 +13,9 @@
             session = session.answer(answer)
         assert session.finished
 
+`answer_paths(TREE, lang="zh", facts=FACTS)` walks a session started with
+`Session.start(TREE, lang="zh", facts=FACTS)`: the steps those facts answer are not in it.
+
 Besides walks of a given tree, this module generates whole random *valid* trees in the real
 file format (`tree_data`, `trees`), sessions stopped anywhere in a walk (`sessions`), the facts
 an embedding application might pass up front (`context_facts`), and the hostile and

@@ -10,34 +10,41 @@ from datetime import datetime, timedelta, timezone
 
 from hypothesis import strategies as st
 
+from okpay_triage.errors import AnswerError
 from okpay_triage.tree.plan import COMMON_WORDS, CompiledTree, FactSpec, StepSpec
+from okpay_triage.types import Lang
 
 _LETTERS = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ"
-_WORDS = st.sampled_from(
-    [
-        "login",
-        "failed",
-        "付款",
-        "提现",
-        "screen",
-        "页面",
-        "app",
-        "error",
-        "错误",
-        "again",
-        "今天",
-        "wallet",
-        "钱包",
-        "shows",
-        "显示",
-    ]
-)
+_MIXED = ["login", "failed", "付款", "提现", "screen", "页面", "app", "error", "错误", "again"]
+_MIXED += ["今天", "wallet", "钱包", "shows", "显示"]
+_WORDS: dict[Lang | None, st.SearchStrategy[str]] = {
+    "en": st.sampled_from([w for w in _MIXED if w.isascii()]),
+    "zh": st.sampled_from([w for w in _MIXED if not w.isascii()]),
+    None: st.sampled_from(_MIXED),
+}
 # Far enough in the past that no clock, in any zone, calls it the future.
 LATEST = min(datetime(2026, 6, 30), datetime.now() - timedelta(days=2))
 
 
-def fact_values(spec: FactSpec) -> st.SearchStrategy[str]:
-    """Valid text for a fact, in the forms people type (for input steps and context facts)."""
+def language(lang: str | None) -> Lang | None:
+    """`lang` as a `Lang`, or None for either language.
+
+    Raises:
+        AnswerError: `lang` is neither ``"en"``, ``"zh"`` nor None (as `Session.start`).
+    """
+    if lang is None:
+        return None
+    if lang not in ("en", "zh"):
+        raise AnswerError(f"lang must be 'en' or 'zh', not {lang!r}", code="bad-lang")
+    return "zh" if lang == "zh" else "en"
+
+
+def fact_values(spec: FactSpec, *, lang: str | None = None) -> st.SearchStrategy[str]:
+    """Valid text for a fact, in the forms people type (for input steps and context facts).
+
+    Free text is in `lang` (``"en"`` or ``"zh"``), or mixes both without it; values of the
+    other types are written the same way in either language.
+    """
     if spec.type in ("transaction_id", "order_number"):
         prefix = "TX" if spec.type == "transaction_id" else "OD"
         return (
@@ -78,8 +85,9 @@ def fact_values(spec: FactSpec) -> st.SearchStrategy[str]:
         return st.sampled_from(spec.choices)
     # Within the fact's length: a short field asks again for a longer answer.
     limit = spec.max_length
-    return st.lists(_WORDS, min_size=1, max_size=8).map(
-        lambda words: " ".join(words)[:limit].strip()
+    joiner = "" if language(lang) == "zh" else " "
+    return st.lists(_WORDS[language(lang)], min_size=1, max_size=8).map(
+        lambda words: joiner.join(words)[:limit].strip()
     )
 
 
@@ -154,9 +162,21 @@ def _datetime_text(moment: datetime, hours: int) -> str:
     return moment.replace(tzinfo=zone).strftime("%Y-%m-%d %H:%M %z")
 
 
-def answers_for(step: StepSpec, plan: CompiledTree, index: int) -> st.SearchStrategy[str]:
-    """Every accepted way to choose option `index` of question `step`."""
+def answers_for(
+    step: StepSpec, plan: CompiledTree, index: int, *, lang: str | None = None
+) -> st.SearchStrategy[str]:
+    """Every accepted way to choose option `index` of question `step`: its number, its id,
+    its label and its synonyms, in `lang` (``"en"`` or ``"zh"``) or in either without it."""
     words = [word for word, i in step.lookup.items() if i == index]
     option_id = step.options[index][0]
     words += [w for w in COMMON_WORDS.get(option_id, ()) if step.lookup.get(w) == index]
-    return st.sampled_from([str(index + 1), option_id, *step.options[index][1], *words])
+    en_label, zh_label = step.options[index][1]
+    chosen = language(lang)
+    labels = {"en": [en_label], "zh": [zh_label], None: [en_label, zh_label]}[chosen]
+    if chosen is not None:  # a word in Chinese script is a Chinese synonym, any other English
+        words = [w for w in words if _chinese(w) == (chosen == "zh")]
+    return st.sampled_from([str(index + 1), option_id, *labels, *words])
+
+
+def _chinese(word: str) -> bool:
+    return any("\u3400" <= c <= "\u9fff" for c in word)

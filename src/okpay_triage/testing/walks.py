@@ -13,10 +13,12 @@ from typing import TYPE_CHECKING
 from hypothesis import strategies as st
 
 from okpay_triage.errors import AnswerError
+from okpay_triage.session.context import answered_from_context, context_value
 from okpay_triage.session.engine import Session
 from okpay_triage.tree.plan import CompiledTree, StepSpec, compile_tree
+from okpay_triage.types import Lang
 
-from .values import answers_for, fact_values
+from .values import answers_for, fact_values, language
 
 if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
@@ -29,48 +31,70 @@ def _plan(
     return Session.start(plan, thresholds=thresholds).plan if thresholds else plan
 
 
-def _step_answer(draw: st.DrawFn, plan: CompiledTree, node: StepSpec) -> tuple[str, str]:
-    """A valid answer to `node`, and the id of the step it leads to."""
+def _step_answer(
+    draw: st.DrawFn, plan: CompiledTree, node: StepSpec, lang: Lang | None = None
+) -> tuple[str, str]:
+    """A valid answer to `node` (in `lang`, or either language), and the step it leads to."""
     if node.kind == "question":
         index = draw(st.integers(0, len(node.options) - 1))
-        return draw(answers_for(node, plan, index)), node.nexts[index]
+        return draw(answers_for(node, plan, index, lang=lang)), node.nexts[index]
     assert node.fact is not None
     if node.optional and draw(st.booleans()):
         return "skip", node.nexts[0]
-    return draw(fact_values(plan.facts[node.fact])), node.nexts[0]
+    return draw(fact_values(plan.facts[node.fact], lang=lang)), node.nexts[0]
 
 
 @st.composite
-def _walk(draw: st.DrawFn, plan: CompiledTree) -> list[str]:
+def _walk(
+    draw: st.DrawFn, plan: CompiledTree, lang: Lang | None, context: dict[str, str]
+) -> list[str]:
     answers: list[str] = []
     if any(step.kind == "route" for step in plan.steps.values()):
         # Which way a route goes depends on the values given and the thresholds: the
         # engine itself takes the walk through them.
-        session = Session.start(plan)
+        session = Session.start(plan, lang=lang or "en", facts=context)
         while not session.finished:
-            answer, _ = _step_answer(draw, plan, plan.steps[session.node.id])
+            answer, _ = _step_answer(draw, plan, plan.steps[session.node.id], lang)
             answers.append(answer)
             session = session.answer(answer)
         return answers
-    node = plan.steps[plan.start]
+    _, at = answered_from_context(plan, context, (), plan.start)
+    node = plan.steps[at]
     while node.outcome is None:
-        answer, target = _step_answer(draw, plan, node)
+        answer, target = _step_answer(draw, plan, node, lang)
         answers.append(answer)
-        node = plan.steps[target]
+        _, at = answered_from_context(plan, context, (), target)  # as the session skips them
+        node = plan.steps[at]
     return answers
 
 
 def answer_paths(
-    tree: Tree | CompiledTree, *, thresholds: Mapping[str, object] | None = None
+    tree: Tree | CompiledTree,
+    *,
+    lang: str | None = None,
+    facts: Mapping[str, object] | None = None,
+    thresholds: Mapping[str, object] | None = None,
 ) -> st.SearchStrategy[list[str]]:
-    """Lists of answers that take a new session of `tree` (no facts given) to an outcome.
+    """Lists of answers that take `Session.start(tree, lang=lang, facts=facts)` to an outcome.
 
-    Questions are answered by option id, number, label or synonym in either language, chosen
-    at random; input steps get valid values of their fact's type (optional ones are sometimes
-    skipped). Route steps ask nothing: they go the way the engine takes them, comparing
-    with `thresholds` (as `Session.start` takes them; start the session with the same).
+    Questions are answered by option number, id, label or synonym, chosen at random; input
+    steps get valid values of their fact's type (optional ones are sometimes skipped). With
+    `lang` (``"en"`` or ``"zh"``) labels, synonyms and free text are in that language;
+    without it, in either. A step whose fact is in `facts` is answered from context and left
+    out of the walk, exactly as the session skips it. Route steps ask nothing: they go the
+    way the engine takes them, comparing with `thresholds` (as `Session.start` takes them;
+    start the session with the same).
+
+    Raises:
+        AnswerError: `lang` is not ``"en"``/``"zh"``, or `facts` holds an unknown fact id or
+            a value `Session.start` refuses.
     """
-    return _walk(_plan(tree, thresholds))
+    plan = _plan(tree, thresholds)
+    chosen = language(lang)
+    Session.start(plan, lang=chosen or "en", facts=facts)  # refuse what the session refuses
+    given = (facts or {}).items()
+    context = {key: context_value(plan, key, value, chosen or "en") for key, value in given}
+    return _walk(plan, chosen, context)
 
 
 @st.composite
