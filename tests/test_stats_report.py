@@ -207,8 +207,8 @@ def test_the_html_page_rendered_in_chromium(log: Path, tmp_path: Path) -> None:
     assert "<link" not in html
     assert "@import" not in html
     page = rendered(report, tmp_path)
-    figures = ("cases", "finished", "abandoned", "self-service", "escalation", "conditional")
-    figures += ("median-questions",)
+    figures = ["cases", "finished", "abandoned", "self-service", "escalation", "conditional"]
+    figures += ["median-questions"]
     assert {scope: [cells[f] for f in figures] for scope, cells in page.headlines.items()} == {
         "overall": ["7", "5", "2", "57.1%", "20.0%", "0", "2"],
         "fee-dispute": ["2", "1", "1", "50.0%", "0.0%", "0", "3"],
