@@ -9,15 +9,20 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from collections import Counter
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import given
+from hypothesis import strategies as st
 
 from okpay_triage import load_tree
-from okpay_triage.authoring.stats import Figures, Report, figures_page
+from okpay_triage.authoring.stats import Figures, Report, case_figures, figures_page
 from okpay_triage.cases.page import BAR_WIDTH, ESCALATION_COLOURS
+from okpay_triage.cases.records import CaseRecord, PathStep
 from okpay_triage.cli import cli
 
 LOGIN = load_tree("login-failure").version
@@ -269,3 +274,42 @@ def test_text_from_files_is_escaped(tmp_path: Path) -> None:
     assert not [tag for tag, _ in page.elements if tag == "script"]
     assert evil in " ".join(page.text)
     assert page.having("rect", **{"class": "funnel-bar", "data-step": evil})
+
+
+STEPS = ["a", "b", "c", "d"]
+
+
+@st.composite
+def case_records(draw: st.DrawFn) -> CaseRecord:
+    way = draw(st.lists(st.sampled_from(STEPS), max_size=4))
+    left = draw(st.booleans())
+    end = draw(st.sampled_from(STEPS))
+    return CaseRecord(
+        case_id="c", tree_id="t", tree_version="1", tree_hash="h", lang="en",
+        status="abandoned" if left else "finished",
+        outcome_id=None if left else f"o_{end}", escalate=None if left else "no",
+        priority=None if left else "low", severity=None, started_at=None,
+        finished_at=datetime(2026, 12, 1, tzinfo=UTC), questions=len(way),
+        abandoned_at=end if left else None,
+        path=tuple(PathStep(step, "x", None, "answer") for step in way), facts={},
+    )  # fmt: skip
+
+
+def first_step(record: CaseRecord) -> str | None:
+    if record.path:
+        return record.path[0].step_id
+    return record.abandoned_at or record.outcome_id
+
+
+@given(st.lists(case_records(), max_size=12))
+def test_a_funnel_only_narrows(records: list[CaseRecord]) -> None:
+    """Any cases: each funnel step is reached by no more cases than the one before, those
+    that leave or end there are among them, and no step comes twice."""
+    funnel = case_figures(records).overall.funnel
+    reached = [row["reached"] for row in funnel]
+    assert reached == sorted(reached, reverse=True)
+    assert all(row["left"] + row["ended"] <= row["reached"] for row in funnel)
+    assert len({row["step"] for row in funnel}) == len(funnel)
+    firsts = Counter(first_step(r) for r in records)
+    assert (funnel[0]["reached"] if funnel else 0) == max(firsts.values(), default=0)
+    assert sum(row["left"] for row in funnel) <= sum(r.status == "abandoned" for r in records)
