@@ -562,6 +562,51 @@ WORDS: dict[str, tuple[str, str]] = {
         "left at step                    reached  left  share",
         "放弃时所在步骤                  到达数  放弃数  比例",
     ),
+    "report.title": ("Case figures", "案例统计"),
+    "report.scope": (
+        "{cases} cases in the log{window}",
+        "日志中共 {cases} 个案例{window}",
+    ),
+    "report.window": (" ({since} to {until})", "（{since} 至 {until}）"),
+    "report.cases": ("cases", "案例数"),
+    "report.finished": ("finished", "已完成"),
+    "report.abandoned": ("abandoned", "中途放弃"),
+    "report.self-service": ("self-service rate", "自助解决率"),
+    "report.escalation": ("escalation rate (of finished)", "升级率（占已完成）"),
+    "report.conditional": ("fix to try first", "先尝试自助"),
+    "report.median-questions": ("median questions", "问题数中位数"),
+    "report.median-seconds": ("median seconds to a diagnosis", "得出诊断的中位用时（秒）"),
+    "report.tree": ("Tree {tree}", "诊断树 {tree}"),
+    "report.funnel": ("Funnel: the most common way through", "漏斗：最常见的路径"),
+    "report.funnel-explained": (
+        "Each bar is a step on the way most cases took: from the most common first step, "
+        "the next step is the one most of the cases still on the way took. A bar's length "
+        "is the cases that reached the step on that way; the darker end is the cases that "
+        "left there, the rest went on, ended at it (an outcome) or took another way.",
+        "每一条代表多数案例所走路径上的一个步骤：从最常见的第一步开始，下一步是仍在该路径上的"
+        "多数案例所选的步骤。条的长度是沿该路径到达此步骤的案例数；深色部分是在此放弃的案例，"
+        "其余继续前进、在此结束（结果）或走了别的路径。",
+    ),
+    "report.funnel-row": (
+        "{step}: {reached} reached, {left} left, {ended} ended here",
+        "{step}：到达 {reached}，放弃 {left}，在此结束 {ended}",
+    ),
+    "report.outcomes": ("Outcomes (finished cases)", "结果（已完成案例）"),
+    "report.outcome-row": (
+        "{outcome}: {cases} ({escalate}, priority {priority})",
+        "{outcome}：{cases}（升级 {escalate}，优先级 {priority}）",
+    ),
+    "report.escalate": ("escalation", "升级"),
+    "report.priorities": ("Finished cases by priority", "已完成案例的优先级"),
+    "report.priority": ("priority", "优先级"),
+    "report.drop-off": ("Drop-off: steps where cases were left", "流失：案例被放弃的步骤"),
+    "report.step": ("step", "步骤"),
+    "report.reached": ("reached", "到达数"),
+    "report.left": ("left", "放弃数"),
+    "report.groups": ("By version and language", "按版本和语言"),
+    "report.version": ("version", "版本"),
+    "report.lang": ("language", "语言"),
+    "report.none": ("No cases.", "没有案例。"),
 }
 
 #: Weekday names, Monday first, as ``(en, zh)`` pairs.

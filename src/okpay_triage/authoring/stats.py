@@ -10,6 +10,11 @@ gives the same figures from real cases).
 
 Counted over the compiled steps, step by step in topological order, never by walking every
 path: a tree of 100,000 steps can have more paths than could ever be walked.
+
+This is the one module of figures: the same figures of real cases from a case log
+(`case_figures`, `Figures`, `Report`, from `cases.figures`) and their HTML page
+(`figures_page`, from `cases.page`) are here too, so that ``stats`` and a host's dashboard
+take a tree's shape and its cases from one place.
 """
 
 from __future__ import annotations
@@ -18,13 +23,23 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from okpay_triage.cases.figures import Figures, Report, case_figures
+from okpay_triage.cases.page import figures_page
 from okpay_triage.tree.plan import CompiledTree, compile_tree
 from okpay_triage.types import Escalation
 
 if TYPE_CHECKING:
     from okpay_triage.tree.model import Tree
 
-__all__ = ["OutcomeStats", "TreeStats", "tree_stats"]
+__all__ = [
+    "Figures",
+    "OutcomeStats",
+    "Report",
+    "TreeStats",
+    "case_figures",
+    "figures_page",
+    "tree_stats",
+]
 
 
 @dataclass(frozen=True, slots=True)

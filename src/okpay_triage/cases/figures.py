@@ -17,6 +17,14 @@ and its report show the same way. Definitions (docs/operations.md says them for 
   how many were abandoned there.
 - **median questions** and **median seconds to a diagnosis**: over finished cases (time
   only where the start is known).
+- **funnel**: the most common way through, step by step: from the most common first step,
+  each next step is the one most of the cases still on the way took (ties by step id),
+  down to an outcome or the step where they left. Each row says how many cases reached the
+  step on that way (``reached``, never more than the row above), how many left there
+  (``left``: abandoned at it) and how many ended there (``ended``: it is their outcome).
+  A case's way is its answered steps, then its outcome or the step it was left at.
+
+`Report.trees` gives the figures of each tree id, all versions and languages together.
 """
 
 from __future__ import annotations
@@ -24,9 +32,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from statistics import median
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from .records import CaseRecord
+if TYPE_CHECKING:
+    from .records import CaseRecord  # at run time only its fields: no SQLAlchemy here
 
 __all__ = ["Figures", "Report", "case_figures"]
 
@@ -45,6 +54,7 @@ class Figures(NamedTuple):
     drop_off: dict[str, dict[str, int]]
     median_questions: float | None
     median_seconds: float | None
+    funnel: tuple[dict[str, Any], ...] = ()
 
     @property
     def self_service_rate(self) -> float | None:
@@ -65,18 +75,22 @@ class Figures(NamedTuple):
 
 
 class Report(NamedTuple):
-    """All cases' figures, and those of each (tree id, version, language)."""
+    """All cases' figures, those of each (tree id, version, language), and of each tree id."""
 
     overall: Figures
     groups: dict[tuple[str, str, str], Figures]
+    trees: dict[str, Figures]
 
     def as_json(self) -> dict[str, Any]:
-        """As JSON data: ``overall`` and a list of ``groups`` with their keys."""
+        """As JSON data: ``overall``, a list of ``groups`` with their keys, and ``trees``."""
         return {
             "overall": self.overall.as_json(),
             "groups": [
                 {"tree": tree, "version": version, "lang": lang, **figures.as_json()}
                 for (tree, version, lang), figures in sorted(self.groups.items())
+            ],
+            "trees": [
+                {"tree": tree, **figures.as_json()} for tree, figures in sorted(self.trees.items())
             ],
         }
 
@@ -85,9 +99,15 @@ def case_figures(records: Iterable[CaseRecord]) -> Report:
     """The figures of `records`, overall and per tree, version and language."""
     cases = list(records)
     grouped: dict[tuple[str, str, str], list[CaseRecord]] = defaultdict(list)
+    by_tree: dict[str, list[CaseRecord]] = defaultdict(list)
     for case in cases:
         grouped[(case.tree_id, case.tree_version, case.lang)].append(case)
-    return Report(_figures(cases), {key: _figures(group) for key, group in grouped.items()})
+        by_tree[case.tree_id].append(case)
+    return Report(
+        _figures(cases),
+        {key: _figures(group) for key, group in grouped.items()},
+        {tree: _figures(group) for tree, group in by_tree.items()},
+    )
 
 
 def _figures(cases: list[CaseRecord]) -> Figures:
@@ -125,7 +145,37 @@ def _figures(cases: list[CaseRecord]) -> Figures:
         },
         median_questions=median(c.questions for c in finished) if finished else None,
         median_seconds=round(median(durations), 3) if durations else None,
+        funnel=_funnel(cases),
     )
+
+
+def _funnel(cases: list[CaseRecord]) -> tuple[dict[str, Any], ...]:
+    """The most common way through `cases`, with the cases reaching, leaving and ending at
+    each of its steps (the module's docstring defines it)."""
+    on_way: list[tuple[list[str], bool]] = []  # (way, whether the case was left)
+    for case in cases:
+        left = case.status == "abandoned"
+        end = case.abandoned_at if left else case.outcome_id
+        way = [step.step_id for step in case.path] + ([end] if end is not None else [])
+        if way:
+            on_way.append((way, left))
+    rows: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    depth = 0
+    while on_way:
+        taken = Counter(way[depth] for way, _ in on_way)
+        step = min(taken, key=lambda s: (-taken[s], s))
+        if step in seen:  # a way back to an earlier step: the funnel stops there
+            break
+        seen.add(step)
+        on_way = [(way, left) for way, left in on_way if way[depth] == step]
+        ends = [left for way, left in on_way if len(way) == depth + 1]
+        rows.append(
+            {"step": step, "reached": len(on_way), "left": sum(ends), "ended": ends.count(False)}
+        )
+        on_way = [(way, left) for way, left in on_way if len(way) > depth + 1]
+        depth += 1
+    return tuple(rows)
 
 
 def _share(part: int, whole: int) -> float | None:

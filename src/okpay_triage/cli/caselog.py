@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING
 from .console import echo, shown
 
 if TYPE_CHECKING:
-    from okpay_triage.cases.figures import Figures
+    from pathlib import Path
+
+    from okpay_triage.cases.figures import Figures, Report
     from okpay_triage.cases.log import CaseLog
     from okpay_triage.config import Config
     from okpay_triage.session.engine import Session
@@ -123,25 +125,50 @@ class Recorder:
 
 
 def print_figures(
-    url: str, tree: str | None, since: str | None, until: str | None, lang: str, *, as_json: bool
+    url: str,
+    tree: str | None,
+    tree_id: str | None,
+    since: str | None,
+    until: str | None,
+    lang: str,
+    *,
+    as_json: bool,
+    html: Path | None = None,
 ) -> None:
-    """`stats --log`: the figures of the cases in the log, as a table or one JSON object.
+    """`stats --log`: the figures of the cases in the log, as a table or one JSON object,
+    and with `html` as a page written to that file. `tree_id` (``--tree``) or `tree` (the
+    positional TREE, as before) keeps one tree's cases.
 
     Raises:
-        BadUsage: a date cannot be read.
+        BadUsage: a date cannot be read, or TREE and --tree differ.
         CaseLogError: the log cannot be opened or read.
+        Failed: the page's file holds something already, or cannot be written.
     """
     import json
 
-    from okpay_triage import wording
-    from okpay_triage.cases.figures import case_figures
+    from okpay_triage.authoring.stats import case_figures, figures_page
 
+    from .exits import BadUsage
+
+    if tree is not None and tree_id is not None and tree != tree_id:
+        raise BadUsage(f"TREE ({tree}) and --tree ({tree_id}) name different trees; give one")
     start, end = _date(since, "--since"), _date(until, "--until")
+    _refuse_to_overwrite(html)
     with open_log(url) as log:
-        report = case_figures(log.read(tree=tree, since=start, until=end))
+        report = case_figures(log.read(tree=tree_id or tree, since=start, until=end))
+    if html is not None:
+        _write_page(html, figures_page(report, lang, since=since, until=until))
     if as_json:
         echo(json.dumps(report.as_json(), ensure_ascii=False))
-        return
+    else:
+        _print_table(report, lang)
+    if html is not None:
+        echo(shown(f"{html} written: {report.overall.cases} case(s)"), err=True)
+
+
+def _print_table(report: Report, lang: str) -> None:
+    from okpay_triage import wording
+
     say = wording.say
     overall = report.overall
     _summary(say("cli.cases.all", lang), overall, lang)
@@ -160,6 +187,38 @@ def print_figures(
     for (tree_id, version, group_lang), figures in sorted(report.groups.items()):
         echo("")
         _summary(f"{tree_id} {version} {group_lang}", figures, lang)
+
+
+def _refuse_to_overwrite(path: Path | None) -> None:
+    """--html FILE: FILE must not hold anything yet (an empty file is fine), checked before
+    the log is read."""
+    import os
+
+    from .exits import Failed
+
+    if path is None:
+        return
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise Failed(f"cannot write {path}: {error.strerror or error}") from None
+    if size or not os.path.isfile(path):
+        raise Failed(
+            f"will not overwrite {path}: it already exists; give a new file name, or "
+            "delete it first"
+        )
+
+
+def _write_page(path: Path, page: str) -> None:
+    from .exits import Failed
+    from .files import write_atomically
+
+    try:
+        write_atomically(path, page.encode("utf-8"))
+    except OSError as error:
+        raise Failed(f"could not write {path}: {error.strerror or error}") from None
 
 
 def _summary(scope: str, figures: Figures, lang: str) -> None:

@@ -188,6 +188,15 @@ def render(tree: str, fmt: str, lang: str) -> None:
 )
 @click.option("--since", metavar="DATE", help="With --log: cases finished on or after DATE.")
 @click.option("--until", metavar="DATE", help="With --log: cases finished before DATE.")
+@click.option("--tree", "tree_id", metavar="T", help="With --log: only the cases of tree id T.")
+@click.option(
+    "--html",
+    "html_file",
+    type=A_FILE,
+    metavar="FILE",
+    help="With --log: also write the figures as one self-contained HTML page (charts "
+    "included) to FILE; a file that holds something is never overwritten.",
+)
 def stats(
     tree: str | None,
     lang: str,
@@ -195,6 +204,8 @@ def stats(
     log_url: str | None,
     since: str | None,
     until: str | None,
+    tree_id: str | None,
+    html_file: Path | None,
 ) -> None:
     """Figures of TREE (a bundled id or a file): paths, questions asked, escalations.
 
@@ -205,7 +216,8 @@ def stats(
     With --log URL, the figures of the cases recorded there instead: self-service and
     escalation rates, outcomes, drop-off per step, median questions and time to a
     diagnosis, overall and per tree, version and language. DATE is YYYY-MM-DD (UTC) or an
-    ISO time with its zone.
+    ISO time with its zone. --tree T (or TREE, as before) keeps the cases of one tree id;
+    --html FILE writes them as a page with a funnel and outcome bars per tree.
     """
     import json
 
@@ -217,10 +229,12 @@ def stats(
     if log_url:
         from .caselog import print_figures
 
-        print_figures(log_url, tree, since, until, lang, as_json=as_json)
+        print_figures(log_url, tree, tree_id, since, until, lang, as_json=as_json, html=html_file)
         return
-    if tree is None or since or until:
-        raise BadUsage("stats needs TREE, or --log URL (--since and --until go with --log)")
+    if tree is None or since or until or tree_id or html_file:
+        raise BadUsage(
+            "stats needs TREE, or --log URL (--since, --until, --tree and --html go with --log)"
+        )
     from okpay_triage.authoring.stats import tree_stats
 
     try:
