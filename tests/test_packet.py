@@ -885,3 +885,67 @@ def test_working_hours_text_follows_the_configuration() -> None:
         "Monday, Wednesday, Friday 08:30–17:00 (Europe/London), except public holidays; "
         "open on make-up working days too"
     )
+
+
+_TWO_ASKS = """
+id: two-asks
+version: "1"
+title: {en: "Two asks", zh: "两问"}
+start: q_kind
+facts:
+  want: {type: choice, label: {en: "Wanted", zh: "诉求"}, choices: [unsure, freeze]}
+nodes:
+  - id: q_kind
+    kind: question
+    prompt: {en: "Which?", zh: "哪个？"}
+    options:
+      - {id: a, label: {en: "A", zh: "甲"}, next: q_want_a}
+      - {id: b, label: {en: "B", zh: "乙"}, next: q_want_b}
+  - id: q_want_a
+    kind: question
+    fact: want
+    prompt: {en: "What now?", zh: "怎么办？"}
+    options:
+      - id: unsure
+        label: {en: "Not sure", zh: "不确定"}
+        packet: {en: "The user is not sure whether to freeze.", zh: "用户不确定是否冻结。"}
+        next: o_help
+      - {id: freeze, label: {en: "Freeze", zh: "冻结"}, next: o_help}
+  - id: q_want_b
+    kind: question
+    fact: want
+    prompt: {en: "What now?", zh: "怎么办？"}
+    options:
+      - id: unsure
+        label: {en: "Not sure", zh: "不确定"}
+        packet: {en: "The user leaves the next step to support.", zh: "用户请客服建议下一步。"}
+        next: o_help
+      - {id: freeze, label: {en: "Freeze", zh: "冻结"}, next: o_help}
+  - id: o_help
+    kind: outcome
+    title: {en: "Support", zh: "客服"}
+    cause: {en: "Support acts.", zh: "客服处理。"}
+    steps: [{en: "Wait.", zh: "请等待。"}]
+    escalate: "yes"
+    severity: medium
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        ("a", "The user is not sure whether to freeze."),
+        ("b", "The user leaves the next step to support."),
+    ],
+)
+def test_a_choice_is_said_in_the_words_of_the_question_that_set_it(path: str, said: str) -> None:
+    """Two questions bind one fact with the same option id in different words: the packet
+    says what the question the user answered says (found by the trees' owner in fee-dispute,
+    where the last question declaring the pair won)."""
+    from okpay_triage.tree.load import parse_tree
+
+    tree = parse_tree(_TWO_ASKS).tree
+    assert tree is not None
+    session = Session.start(tree).answer(path).answer("unsure")
+    packet = build_packet(session, now=datetime(2026, 11, 24, 10, 0, tzinfo=UTC))
+    assert [f.shown for f in packet.facts if f.id == "want"] == [said]

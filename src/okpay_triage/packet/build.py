@@ -311,15 +311,17 @@ def _facts(session: Session, config: Config) -> list[PacketFact]:
     plan = session.plan
     pick = 1 if session.lang == "zh" else 0
     by_user = {plan.steps[e.node_id].fact for e in session.transcript if e.source == "user"}
-    # A choice is shown in support's words where the option has them, else by its label.
-    option_labels = {
-        (step.fact, oid): (phrasing or label)[pick]
-        for step in plan.steps.values()
-        if step.kind == "question" and step.fact
-        for (oid, label), phrasing in zip(
-            step.options, step.phrasings or (None,) * len(step.options), strict=True
-        )
-    }
+    # A choice is shown in support's words where the option has them, else by its label:
+    # those of the question that set it (two questions may bind one fact with the same
+    # option id in different words), the last one answered, as the fact's value is.
+    option_labels: dict[tuple[str | None, str | None], str] = {}
+    for entry in session.transcript:
+        step = plan.steps[entry.node_id]
+        if step.kind == "question" and step.fact:
+            for (oid, label), phrasing in zip(
+                step.options, step.phrasings or (None,) * len(step.options), strict=True
+            ):
+                option_labels[(step.fact, oid)] = (phrasing or label)[pick]
     facts = []
     for key, value in session.facts.items():
         spec = plan.facts.get(key)
