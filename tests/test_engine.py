@@ -518,3 +518,37 @@ def test_a_label_typed_without_its_commas_picks_its_option(tree_id: str) -> None
                 if bare != text and step.lookup.get(normalize(bare)) != index:
                     wrong.append(f"{step.id}: {bare} -> {oid}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("said", ["没有", "none", "无"])
+def test_none_answers_a_free_text_step_rather_than_skipping_it(said: str) -> None:
+    """Review 4: "没有" typed for "earlier contacts (optional)" was recorded as a skip, so
+    support could not tell "never contacted" from "did not say". At a free-text step it is
+    the answer; "跳过" still skips."""
+    tree = parse_tree(
+        """
+id: none-said
+version: "1"
+title: {en: "None", zh: "无"}
+start: i_contacts
+facts:
+  contact_log: {type: text, label: {en: "Earlier contacts", zh: "此前的联系"}}
+nodes:
+  - id: i_contacts
+    kind: input
+    fact: contact_log
+    optional: true
+    prompt: {en: "Earlier contacts?", zh: "此前联系过客服吗？"}
+    next: o_help
+  - id: o_help
+    kind: outcome
+    title: {en: "Support", zh: "客服"}
+    cause: {en: "Support acts.", zh: "客服处理。"}
+    steps: [{en: "Wait.", zh: "请等待。"}]
+    escalate: "no"
+    severity: low
+"""
+    ).tree
+    assert tree is not None
+    assert Session.start(tree).answer(said).facts == {"contact_log": said}
+    assert Session.start(tree).answer("跳过").facts == {}

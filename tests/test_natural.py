@@ -459,3 +459,20 @@ def test_about_inside_a_time_keeps_it_approximate(text: str, expected: str) -> N
     """ "around" in the middle of a time ("Nov 25 around 8pm") is kept as "about", as it is
     before or after it (review 3)."""
     assert kept(WHEN, text, "zh", NOW) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    whole=st.integers(1, 99_999),
+    form=st.sampled_from(
+        ["约{}元", "大概{}", "{}元左右", "about {} CNY", "around ¥{}", "{}块上下"]
+    ),
+)
+def test_an_amount_said_to_be_about_is_kept_as_about(whole: int, form: str) -> None:
+    """Review 4: "约300元" and "大概300" were refused while "300元左右" was kept as exactly
+    300.00 CNY. Every hedge, before or after, keeps the amount as about that much (``~``),
+    shown as "约 300.00 CNY", and the kept form reads back as itself."""
+    value = kept(AMOUNT, form.format(whole), "zh")
+    assert value == f"~{whole}.00 CNY"
+    assert kept(AMOUNT, value, "zh") == value
+    assert shown(AMOUNT, value, "zh") == f"约 {whole}.00 CNY"

@@ -330,6 +330,8 @@ def _facts(session: Session, config: Config) -> list[PacketFact]:
         shown = option_labels.get((key, value), value)
         if kind == "datetime":
             shown = readable_time(value, config.timezone, session.lang)
+        elif kind == "money" and value.startswith("~"):  # about an amount, as the user said
+            shown = say("packet.time.about", session.lang, time=value[1:])
         facts.append(
             made_clean(
                 PacketFact,

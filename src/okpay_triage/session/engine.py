@@ -31,7 +31,7 @@ from okpay_triage.wording import say
 from .context import answered_from_context, context_value, known_value, quoted
 from .kept import check_order, shown
 from .saved import Entry, dump, remember, restore
-from .skips import SKIP_COMMANDS, SKIP_WORDS, skip_form
+from .skips import NONE_ANSWERS, SKIP_COMMANDS, SKIP_WORDS, skip_form
 from .views import Outcome, Step, TranscriptEntry, step_view
 
 if TYPE_CHECKING:
@@ -320,7 +320,11 @@ class Session:
             index = self._pick(spec, text)
             chosen: str | None = spec.options[index][0]
             target = spec.nexts[index]
-        elif (said := skip_form(text)) in SKIP_WORDS and spec.optional:
+        elif (
+            (said := skip_form(text)) in SKIP_WORDS
+            and spec.optional
+            and not self._said_none(spec, said)
+        ):
             chosen = None
         elif said in SKIP_COMMANDS:  # "skip" where the step cannot be skipped
             raise AnswerError(say("cannot-skip", lang), code="required", node_id=spec.id)
@@ -366,6 +370,12 @@ class Session:
                     self._replayed,
                 )
         raise AnswerError(say("nothing-to-undo", self._lang), code="nothing-to-undo")
+
+    def _said_none(self, spec: StepSpec, said: str | None) -> bool:
+        """Whether "没有" / "none" answers a free-text step rather than skipping it: asked
+        for earlier contacts, "没有" says there were none, which support needs to know."""
+        fact = self._plan.facts.get(spec.fact) if spec.fact else None
+        return said in NONE_ANSWERS and fact is not None and fact.type == "text"
 
     def _pick(self, spec: StepSpec, text: str) -> int:
         exact = spec.lookup.get(text)  # option ids and plain words need no normalising

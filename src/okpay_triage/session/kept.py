@@ -22,6 +22,8 @@ def shown(spec: FactSpec, value: str, lang: Lang) -> str:
     """A kept value as a reader sees it, in `lang`: a time with its zone
     (``2026-11-30 15:00（北京时间）``, ``about 2026-11-30 15:00 (UTC+00:00)``), ``不记得`` /
     ``not remembered`` for a time not remembered; any other value as kept (``300.00 CNY``)."""
+    if spec.type == "money" and value.startswith("~"):  # about an amount
+        return say("shown.about", lang, when=value[1:])
     if spec.type != "datetime":
         return value
     if value == UNKNOWN:

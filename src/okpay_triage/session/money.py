@@ -66,6 +66,9 @@ def parse_money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> 
         AnswerError: it is not such an amount; the message (in `lang`) says what to type.
     """
     text = unicodedata.normalize("NFKC", text).strip()
+    hedge = _HEDGED.fullmatch(text)  # "约300元", "300元左右", "about 300": kept as about
+    if hedge:
+        text = hedge["amount"] or hedge["amount2"]
     amount, currency = plain_amount(text) or amount_in_words(spec, text, lang)
     zero_ok = spec.allow_zero and amount == 0
     if (amount <= 0 and not zero_ok) or amount >= MAX_AMOUNT:
@@ -79,7 +82,16 @@ def parse_money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> 
         raise AnswerError(
             say("bad-currency", lang, currencies=", ".join(allowed)), code="bad-value"
         )
-    return f"{cents} {currency}"
+    return f"{'~' if hedge else ''}{cents} {currency}"
+
+
+#: An amount said to be about so much, before or after the number: kept with ``~``, as an
+#: approximate time is, so that support is not shown more precision than the user gave.
+_HEDGED = re.compile(
+    r"(?:~|约|大约|大概|差不多|about|around|approx\.?|approximately|roughly)\s*(?P<amount>.+?)"
+    r"|(?P<amount2>.+?)\s*(?:左右|上下|前后|or so|ish)",
+    re.IGNORECASE,
+)
 
 
 def plain_amount(text: str) -> tuple[Decimal, str | None] | None:

@@ -168,7 +168,7 @@ def _holds(
         moment = datetime.fromisoformat(value)
         age = (now or datetime.now(UTC)) - moment
         return age > threshold if op == "older_than" else age < threshold
-    number, _, code = value.partition(" ")
+    number, _, code = value.removeprefix("~").partition(" ")  # about an amount: as said
     limit = threshold.amounts.get(code)
     if limit is None:
         return False

@@ -14,6 +14,9 @@ SKIP_WORDS = frozenset({"-", "skip", "none", "n/a", "跳过", "无", "没有", "
 #: answered, rather than kept as its answer ("skip" as a transaction id, "跳过" as a name).
 #: "没有", "无", "不知道" and "none" can be real answers there, so they stay answers.
 SKIP_COMMANDS = frozenset({"-", "skip", "n/a", "跳过"})
+#: The words among them that answer a free-text step ("any earlier contacts?" "没有"): kept
+#: as the answer there, so support can tell "none" from "not said".
+NONE_ANSWERS = frozenset({"none", "无", "没有"})
 #: Letters, digits and Chinese characters: `normalize` never drops one, nor merges two into
 #: one, so an answer holding more of them than the longest skip word is not a skip word,
 #: and is not normalized to find out (for a sentence with full-width punctuation NFKC takes
