@@ -149,11 +149,12 @@ def print_figures(
     from okpay_triage.authoring.stats import case_figures, figures_page
 
     from .exits import BadUsage
+    from .files import refuse_nonempty
 
     if tree is not None and tree_id is not None and tree != tree_id:
         raise BadUsage(f"TREE ({tree}) and --tree ({tree_id}) name different trees; give one")
     start, end = _date(since, "--since"), _date(until, "--until")
-    _refuse_to_overwrite(html)
+    refuse_nonempty(html)
     with open_log(url) as log:
         report = case_figures(log.read(tree=tree_id or tree, since=start, until=end))
     if html is not None:
@@ -187,28 +188,6 @@ def _print_table(report: Report, lang: str) -> None:
     for (tree_id, version, group_lang), figures in sorted(report.groups.items()):
         echo("")
         _summary(f"{tree_id} {version} {group_lang}", figures, lang)
-
-
-def _refuse_to_overwrite(path: Path | None) -> None:
-    """--html FILE: FILE must not hold anything yet (an empty file is fine), checked before
-    the log is read."""
-    import os
-
-    from .exits import Failed
-
-    if path is None:
-        return
-    try:
-        size = os.stat(path).st_size
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise Failed(f"cannot write {path}: {error.strerror or error}") from None
-    if size or not os.path.isfile(path):
-        raise Failed(
-            f"will not overwrite {path}: it already exists; give a new file name, or "
-            "delete it first"
-        )
 
 
 def _write_page(path: Path, page: str) -> None:

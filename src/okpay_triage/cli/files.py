@@ -178,6 +178,24 @@ def refuse_to_overwrite(path: Path | None) -> None:
     )
 
 
+def refuse_nonempty(path: Path | None) -> None:
+    """An output file given to write (`import -o OUT`, `stats --html FILE`): it must not
+    hold anything yet; an empty file is fine, a missing one is the usual case."""
+    if path is None:
+        return
+    try:
+        size = os.stat(path).st_size
+    except FileNotFoundError:
+        return
+    except OSError as error:
+        raise Failed(f"cannot write {path}: {error.strerror or error}") from None
+    if size or not os.path.isfile(path):
+        raise Failed(
+            f"will not overwrite {path}: it already exists; give a new file name, or "
+            "delete it first"
+        )
+
+
 def read_config(path: Path | None) -> Config | None:
     """The packet configuration in `path`, if one was given."""
     if path is None:

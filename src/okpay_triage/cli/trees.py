@@ -318,13 +318,13 @@ def import_chart(file: Path, output: Path | None, lang: str | None) -> None:
     from okpay_triage.tree.parse import decode
 
     from .exits import Failed
-    from .files import write_atomically
+    from .files import refuse_nonempty, write_atomically
 
     try:
         data = read_capped(file, MAX_CHART_BYTES)
     except FileRefused as refused:
         raise Failed(f"cannot read {file}: {refused.reason}") from None
-    _refuse_to_overwrite(output)
+    refuse_nonempty(output)
     result = import_mermaid(decode(data, str(file)), name=str(file), lang=_lang(lang))
     for warning in result.warnings:
         echo(shown(str(warning)), err=True)
@@ -343,24 +343,3 @@ def import_chart(file: Path, output: Path | None, lang: str | None) -> None:
 
 def _lang(lang: str | None) -> Lang | None:
     return "zh" if lang == "zh" else "en" if lang == "en" else None
-
-
-def _refuse_to_overwrite(output: Path | None) -> None:
-    """-o OUT: OUT must not hold anything yet (an empty file is fine)."""
-    import os
-
-    from .exits import Failed
-
-    if output is None:
-        return
-    try:
-        size = os.stat(output).st_size
-    except FileNotFoundError:
-        return
-    except OSError as error:
-        raise Failed(f"cannot write {output}: {error.strerror or error}") from None
-    if size or not os.path.isfile(output):
-        raise Failed(
-            f"will not overwrite {output}: it already exists; give a new file name, or "
-            "delete it first"
-        )
