@@ -199,22 +199,25 @@ def test_the_case_log_records_a_conversation_across_requests(log_url: str) -> No
     assert abandoned.facts["account"] == "138****5678"
 
 
+@pytest.mark.parametrize("queued", [True, False], ids=["queued", "synchronous"])
 def test_a_case_log_that_fails_is_a_warning_not_a_lost_session(
-    tmp_path: object, caplog: pytest.LogCaptureFixture
+    tmp_path: object, caplog: pytest.LogCaptureFixture, queued: bool
 ) -> None:
-    """A log whose database went away: the session goes on, a WARNING gives the reason."""
+    """A log whose database went away: the session goes on, a WARNING gives the reason
+    (from the writer thread when queued, once the queue is flushed)."""
     from pathlib import Path
 
     where = Path(str(tmp_path)) / "cases.db"
-    log = CaseLog(where)
+    log = CaseLog(where, queued=queued)
     where.unlink()
     where.mkdir()  # the file is now a folder: no write can succeed
     log.close()
     triage = Triage(log)
     with caplog.at_level(logging.WARNING, logger="okpay_triage"):
         case = triage.answer(triage.answer(triage.start(LOGIN), "forgot"), "done")
+        assert log.flush(timeout=30)
     assert case.session.finished
-    assert "not recorded: could not write to the case log" in caplog.text
+    assert caplog.text.count("not recorded: could not write to the case log") == 1
 
 
 def test_nothing_personal_reaches_a_log_record_at_debug(
@@ -242,6 +245,7 @@ def test_nothing_personal_reaches_a_log_record_at_debug(
                 kind = plan.facts[spec.fact].type if spec.fact else "choice"
                 case = triage.answer(case, 1 if spec.kind == "question" else typed[kind])
             triage.packet(case)
+            log.flush()  # the writer thread's records, while DEBUG is on
     records = caplog.records
     assert {r.levelno for r in records} >= {logging.DEBUG, logging.INFO}
     said = "\n".join(r.getMessage() for r in records)

@@ -16,6 +16,10 @@ What it promises:
   one case on its row (``INSERT ... ON CONFLICT``).
 - The schema is created on first use and upgraded in place (`upgrade`), one version step at
   a time, under a lock: an advisory lock on PostgreSQL, the write lock on SQLite.
+- As a `Triage` subscriber it does not hold up the request that finishes a case: the case is
+  queued and a thread of the log's own writes what queued up in one transaction
+  (`cases.writer`: flushed by `read`, `close` and the interpreter's exit). `record` and
+  `abandoned`, called directly, write before they return.
 - Only masked data is stored: each fact masked for its type (`masked_facts`: an account,
   phone, email or transaction id to its masked form, free text to its last four letters),
   an option id for each question answered and nothing for a typed input.
@@ -29,10 +33,9 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from sqlalchemy import Connection, Engine, delete, insert, select
+from sqlalchemy import Engine, select
 from sqlalchemy import exc as sql_errors
 from sqlalchemy.engine import make_url
 
@@ -41,16 +44,16 @@ from okpay_triage.logs import LOGGER
 from okpay_triage.packet.routing import PRIORITY
 
 from .records import CaseRecord, PathStep, read_cases
-from .schema import case_facts, case_steps, cases
+from .rows import Pending, apply_many, case_row, masked_facts, pending_write, reference
+from .schema import cases
 from .store import (
     failed,
     log_url,
-    now_utc,
     open_engine,
-    stored_time,
     upgrade,
     version_of,
 )
+from .writer import Writer
 
 if TYPE_CHECKING:
     from okpay_triage.config import Config
@@ -64,15 +67,20 @@ __all__ = ["CaseLog", "CaseRecord", "PathStep", "log_url", "masked_facts"]
 class CaseLog:
     """A case log at `url` (a path or URL, see `log_url`), created or upgraded on first use.
 
-    Usable from many threads and processes at once; `close` (or a ``with`` block) releases
-    its connections.
+    Usable from many threads and processes at once; `close` (or a ``with`` block) writes
+    what is queued and releases its connections.
+
+    Args:
+        url: where the log is.
+        queued: as a subscriber, queue each case for the log's writer thread (default), or
+            write it before the request goes on (False: nothing is ever only queued).
 
     Raises:
         CaseLogError: the URL is not supported, the database cannot be reached, or it was
             made by a newer okpay-triage.
     """
 
-    def __init__(self, url: str | os.PathLike[str]) -> None:
+    def __init__(self, url: str | os.PathLike[str], *, queued: bool = True) -> None:
         self._url = log_url(url)
         self._engine = open_engine(self._url)
         try:
@@ -84,6 +92,9 @@ class CaseLog:
         except BaseException:  # a log it must not write to: no connection left open
             self._engine.dispose()
             raise
+        self._writer: Writer[Event] | None = (
+            Writer(self._write_events, f"okpay-triage case log {self.url}") if queued else None
+        )
 
     @property
     def url(self) -> str:
@@ -95,8 +106,16 @@ class CaseLog:
         """The SQLAlchemy engine, for a host's own queries of the tables (`cases.schema`)."""
         return self._engine
 
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every case queued by the subscriber is written (`cases.writer`);
+        False if `timeout` seconds passed first. Reading the log and `close` flush first."""
+        return True if self._writer is None else self._writer.flush(timeout)
+
     def close(self) -> None:
-        """Release the log's connections (it can be used again: it reconnects)."""
+        """Write the queued cases and release the log's connections (it can be used again:
+        it reconnects)."""
+        if self._writer is not None:
+            self._writer.stop()
         self._engine.dispose()
 
     def __enter__(self) -> CaseLog:
@@ -110,34 +129,51 @@ class CaseLog:
 
     def __call__(self, event: Event) -> None:
         """As a `Triage` subscriber: record each case that finishes, and each the host
-        reports abandoned, with its case id and times. A write that fails is logged
-        (WARNING, with the reason) and the session goes on."""
+        reports abandoned, with its case id and times. Queued (`cases.writer`) unless the
+        log was opened with ``queued=False``; a write that fails is logged (WARNING, with
+        the reason) and the session goes on."""
         if event.kind not in ("finished", "abandoned"):
             return
-        case = event.case
-        session, case_id, started, seconds = (
-            case.session,
-            case.case_id,
-            case.started_at,
-            case.seconds,
-        )
+        if self._writer is not None:
+            self._writer.put(event)
+        else:
+            self._write_events([event])
+
+    def _write_events(self, events: list[Event]) -> None:
+        """Write the cases of `events` in one transaction; if that fails, each in its own,
+        so a case that cannot be written costs only itself. Never raises: it logs."""
+        pending: list[tuple[Event, str, Pending]] = []
+        for event in events:
+            case = event.case
+            try:
+                if event.kind == "finished":
+                    case_id, write = self._finished(
+                        case.session, case.case_id, case.started_at, event.at, case.seconds
+                    )
+                else:
+                    case_id, write = self._abandoned(
+                        case.session, case.case_id, case.started_at, event.at, case.seconds
+                    )
+            except CaseLogError as error:
+                LOGGER.warning("case %s not recorded: %s", case.case_id, error)
+                continue
+            pending.append((event, case_id, write))
         try:
-            if event.kind == "finished":
-                case_id = self.record(
-                    session,
-                    case_id=case_id,
-                    started_at=started,
-                    finished_at=event.at,
-                    seconds=seconds,
-                )
-            else:
-                case_id = self.abandoned(
-                    session, case_id=case_id, started_at=started, at=event.at, seconds=seconds
-                )
-        except CaseLogError as error:
-            LOGGER.warning("case %s not recorded: %s", case.case_id, error)
-            return
-        LOGGER.info("recorded %s case %s of %s", event.kind, case_id, case.session.tree_id)
+            self._write([write for _, _, write in pending])
+        except CaseLogError:
+            written = []
+            for item in pending:
+                try:
+                    self._write([item[2]])
+                except CaseLogError as error:
+                    LOGGER.warning("case %s not recorded: %s", item[0].case.case_id, error)
+                else:
+                    written.append(item)
+            pending = written
+        for event, case_id, _ in pending:
+            LOGGER.info(
+                "recorded %s case %s of %s", event.kind, case_id, event.case.session.tree_id
+            )
 
     # ------------------------------------------------------------------ writing
 
@@ -171,22 +207,10 @@ class CaseLog:
         Raises:
             CaseLogError: the session is not finished, a time is naive, or the write failed.
         """
-        outcome = session.outcome
-        if outcome is None:
-            raise CaseLogError("only a finished session can be recorded", code="unfinished")
-        if case_id is None:
-            from okpay_triage.packet.build import case_reference
-
-            case_id = case_reference(session, config)
-        row = _case_row(session, case_id, started_at, finished_at)
-        row.update(
-            status="finished",
-            outcome_id=outcome.id,
-            escalate=outcome.escalate,
-            priority=PRIORITY[outcome.escalate][outcome.severity],
-            severity=outcome.severity,
+        case_id, write = self._finished(
+            session, case_id, started_at, finished_at, seconds, replaces, config
         )
-        self._write(row, session, seconds, replaces, over_finished=True)
+        self._write([write])
         return case_id
 
     def abandoned(
@@ -207,63 +231,72 @@ class CaseLog:
         Raises:
             CaseLogError: the session is finished, a time is naive, or the write failed.
         """
+        case_id, write = self._abandoned(
+            session, case_id, started_at, at, seconds, replaces, config
+        )
+        self._write([write])
+        return case_id
+
+    def _finished(
+        self,
+        session: Session,
+        case_id: str | None,
+        started_at: datetime | None,
+        finished_at: datetime | None,
+        seconds: Sequence[float | None],
+        replaces: str | None = None,
+        config: Config | None = None,
+    ) -> tuple[str, Pending]:
+        outcome = session.outcome
+        if outcome is None:
+            raise CaseLogError("only a finished session can be recorded", code="unfinished")
+        if case_id is None:
+            case_id = reference(session, config)
+        transcript = session.transcript  # built once: it shows every answer
+        row = case_row(session, transcript, case_id, started_at, finished_at)
+        row.update(
+            status="finished",
+            outcome_id=outcome.id,
+            escalate=outcome.escalate,
+            priority=PRIORITY[outcome.escalate][outcome.severity],
+            severity=outcome.severity,
+        )
+        return case_id, pending_write(
+            row, session, transcript, seconds, replaces, over_finished=True
+        )
+
+    def _abandoned(
+        self,
+        session: Session,
+        case_id: str | None,
+        started_at: datetime | None,
+        at: datetime | None,
+        seconds: Sequence[float | None],
+        replaces: str | None = None,
+        config: Config | None = None,
+    ) -> tuple[str, Pending]:
         if session.finished:
             raise CaseLogError("a finished session is recorded, not abandoned", code="finished")
         if case_id is None:
-            from okpay_triage.packet.build import case_reference
-
-            case_id = case_reference(session, config)
-        row = _case_row(session, case_id, started_at, at)
+            case_id = reference(session, config)
+        transcript = session.transcript
+        row = case_row(session, transcript, case_id, started_at, at)
         row.update(status="abandoned", abandoned_at=session.node.id)
-        self._write(row, session, seconds, replaces, over_finished=False)
-        return case_id
+        return case_id, pending_write(
+            row, session, transcript, seconds, replaces, over_finished=False
+        )
 
-    def _write(
-        self,
-        row: dict[str, Any],
-        session: Session,
-        seconds: Sequence[float | None],
-        replaces: str | None,
-        *,
-        over_finished: bool,
-    ) -> None:
-        case_id = row["case_id"]
-        kinds = session.plan.steps
-        steps = [
-            {
-                "case_id": case_id,
-                "position": position,
-                "step_id": entry.node_id,
-                "answer_id": entry.answer if kinds[entry.node_id].kind == "question" else None,
-                "seconds": _seconds(seconds, position, entry.source),
-                "source": entry.source,
-            }
-            for position, entry in enumerate(session.transcript)
-        ]
-        facts = [
-            {"case_id": case_id, "fact_id": key, "value": value}
-            for key, value in masked_facts(session).items()
-        ]
+    def _write(self, pending: list[Pending]) -> None:
+        """Write `pending` cases in one transaction.
+
+        Raises:
+            CaseLogError: the write failed (nothing of it is kept).
+        """
+        if not pending:
+            return
         try:
             with self._engine.begin() as connection:
-                if replaces and replaces != case_id:
-                    if row["started_at"] is None:  # the case it carries on knew its start
-                        row["started_at"] = connection.execute(
-                            select(cases.c.started_at).where(cases.c.case_id == replaces)
-                        ).scalar()
-                    connection.execute(
-                        delete(cases).where(
-                            cases.c.case_id == replaces, cases.c.status == "abandoned"
-                        )
-                    )
-                if not _upsert(connection, row, over_finished=over_finished):
-                    return  # a finished case of this id stays as it is
-                for table in (case_steps, case_facts):
-                    connection.execute(delete(table).where(table.c.case_id == case_id))
-                if steps:
-                    connection.execute(insert(case_steps), steps)
-                if facts:
-                    connection.execute(insert(case_facts), facts)
+                apply_many(connection, pending)
         except sql_errors.SQLAlchemyError as error:
             raise failed("write to", self.url, error) from None
 
@@ -282,6 +315,7 @@ class CaseLog:
         Raises:
             CaseLogError: the log cannot be read.
         """
+        self.flush()  # this process reads what it wrote
         try:
             with self._engine.connect() as connection:
                 return read_cases(connection, tree=tree, since=since, until=until)
@@ -303,6 +337,7 @@ class CaseLog:
             .order_by(cases.c.finished_at, cases.c.case_id)
             .limit(1)
         )
+        self.flush()
         try:
             with self._engine.connect() as connection:
                 found = connection.execute(query).scalar()
@@ -314,74 +349,3 @@ class CaseLog:
         """The schema version the database holds (`cases.schema.VERSION` once opened)."""
         with self._engine.connect() as connection:
             return version_of(connection) or 0
-
-
-def masked_facts(session: Session) -> dict[str, str]:
-    """The session's facts as the case log keeps them: each masked as `session.values.mask`
-    masks its type. Money, times and choices are kept (the figures need them); an account,
-    phone, email, transaction id or order number keeps its masked form only
-    (``138****5678``, ``****4821``), and free text only its last four letters: the log
-    counts cases, it is not a second copy of what users wrote."""
-    from okpay_triage.session.values import mask
-
-    specs = session.plan.facts
-    return {key: mask(specs[key].type, value) for key, value in session.facts.items()}
-
-
-# ---------------------------------------------------------------------- helpers
-
-
-def _upsert(connection: Connection, row: dict[str, Any], *, over_finished: bool) -> bool:
-    """Insert the case row, or update the one of its id; False if an abandoned report met a
-    finished case (nothing written)."""
-    # RETURNING says whether a row was written: rowcount is not reliable across drivers.
-    written = connection.execute(_upsert_statement(connection.dialect.name, over_finished), row)
-    return written.first() is not None
-
-
-@cache
-def _upsert_statement(dialect: str, over_finished: bool) -> Any:
-    """The upsert of a case row, built once per dialect (values bound at execution), so
-    SQLAlchemy compiles it once: building it per write cost more than the write."""
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
-    statement = upsert(cases)
-    changes = {c.name: statement.excluded[c.name] for c in cases.c if c.name != "case_id"}
-    where = None if over_finished else cases.c.status == "abandoned"
-    return statement.on_conflict_do_update(
-        index_elements=["case_id"], set_=changes, where=where
-    ).returning(cases.c.case_id)
-
-
-def _case_row(
-    session: Session, case_id: str, started_at: datetime | None, ended_at: datetime | None
-) -> dict[str, Any]:
-    if not case_id or len(case_id) > 100:
-        raise CaseLogError("a case id has 1 to 100 characters", code="bad-case-id")
-    plan = session.plan
-    return {
-        "case_id": case_id,
-        "tree_id": plan.id,
-        "tree_version": plan.version,
-        "tree_hash": plan.hash,
-        "lang": session.lang,
-        "status": "finished",
-        "outcome_id": None,
-        "escalate": None,
-        "priority": None,
-        "severity": None,
-        "started_at": None if started_at is None else stored_time(started_at),
-        "finished_at": stored_time(ended_at or now_utc()),
-        "questions": sum(1 for entry in session.transcript if entry.source == "user"),
-        "abandoned_at": None,
-        "recorded_at": now_utc(),
-    }
-
-
-def _seconds(seconds: Sequence[float | None], position: int, source: str) -> float | None:
-    if source != "user" or position >= len(seconds):
-        return None
-    value = seconds[position]
-    return None if value is None else round(max(float(value), 0.0), 3)
