@@ -9,10 +9,13 @@ Each file in tests/scenarios/ is named after a bundled tree and holds a list of 
       outcome: o_recovered
 
 Every outcome of every bundled tree must be reached by at least one scenario in each language.
+Answers are given at a fixed moment (`NOW`, noon in Beijing), as a user types them at a time of
+day: "this morning" is in the past at noon, and in the future just after midnight.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,8 @@ from okpay_triage import Session, bundled_tree_ids, load_tree
 from okpay_triage.tree.plan import compile_tree
 
 SCENARIOS = Path(__file__).parent / "scenarios"
+#: When every scenario is answered: noon in Beijing on a Wednesday.
+NOW = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)
 
 
 def _scenarios() -> list[tuple[str, dict[str, Any]]]:
@@ -46,7 +51,7 @@ def test_scenario_reaches_its_outcome(tree_id: str, scenario: dict[str, Any]) ->
     )
     for answer in scenario["answers"]:
         assert not session.finished, f"finished early at {session.node.id}"
-        session = session.answer(str(answer))
+        session = session.answer(str(answer), now=NOW)
     assert session.finished, f"stopped at {session.node.id}: {session.node.prompt}"
     assert session.outcome is not None
     assert session.outcome.id == scenario["outcome"]
