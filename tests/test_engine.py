@@ -166,6 +166,45 @@ class TestShownFacts:
             ("登录时的现象", "我忘记了密码"),
         ]
 
+    @pytest.mark.parametrize("tree_id", bundled_tree_ids())
+    @settings(max_examples=40, deadline=None)
+    @given(data=st.data())
+    def test_a_choice_is_shown_in_the_words_of_the_question_that_set_it(
+        self, tree_id: str, data: st.DataObject
+    ) -> None:
+        """Two questions may give one option id of one fact two labels (account-security's
+        `freeze` after a lost phone and after a scam payment): a session shows each choice
+        by the label of the question on its own path that set it."""
+        from okpay_triage.testing import sessions
+
+        session = data.draw(sessions(load_tree(tree_id), facts=False))
+        plan = session.plan
+        expected: dict[str, str] = {}
+        pick = 1 if session.lang == "zh" else 0
+        for entry in session.transcript:
+            step = plan.steps[entry.node_id]
+            if step.kind == "question" and step.fact:
+                expected[plan.facts[step.fact].label[pick]] = entry.shown
+        shown = dict(session.shown_facts())
+        for label, option_label in expected.items():
+            assert shown[label] == option_label
+
+    def test_the_lost_phone_request_is_not_the_scam_payment_one(self) -> None:
+        """The fifth review's repro: after a lost phone, "freeze" is the lost-phone label."""
+        session = Session.start(load_tree("account-security"), lang="en")
+        plan = session.plan
+        now = datetime(2026, 12, 2, 4, 0, tzinfo=UTC)
+        for typed in ("lost_phone", "jane.doe@example.com", "last night around 10pm", "3", "1"):
+            if session.node.id == "q_lost_request":
+                break
+            session = session.answer(typed, now=now)
+        assert session.node.id == "q_lost_request", session.node.id
+        session = session.answer("freeze")
+        words = dict(session.shown_facts())["What the user asks support to do"]
+        option = next(o for o in plan.steps["q_lost_request"].options if o[0] == "freeze")
+        assert words == option[1][0]
+        assert "payment" not in words
+
 
 class TestBack:
     """`back` returns the session one user answer earlier."""

@@ -227,13 +227,21 @@ class Session:
         from .values import shown_value
 
         pick = 1 if self._lang == "zh" else 0
-        facts = self._plan.facts
-        labels = {
-            (step.fact, oid): label[pick]
-            for step in self._plan.steps.values()
-            if step.kind == "question" and step.fact
-            for oid, label in step.options
-        }
+        facts, steps = self._plan.facts, self._plan.steps
+        # A choice is shown in the words of the question on this path that set it: two
+        # questions may give one option id two labels ("freeze" after a lost phone, and
+        # after a scam payment). A choice given up front takes the first question's label.
+        labels: dict[tuple[str, str], str] = {}
+        for step in steps.values():
+            if step.kind == "question" and step.fact:
+                for oid, label in step.options:
+                    labels.setdefault((step.fact, oid), label[pick])
+        for node_id, answer, _ in self._entries:
+            step = steps[node_id]
+            if step.kind == "question" and step.fact:
+                for oid, label in step.options:
+                    if oid == answer:
+                        labels[step.fact, oid] = label[pick]
         lang = self._lang
         return [
             (
