@@ -26,12 +26,15 @@ PostgreSQL database shared by several servers (docs/operations.md).
 A reply holds the new ``session``, the current ``step`` (prompt, numbered options or the
 expected format of an input), ``progress``, ``notices`` (e.g. a password that was removed from
 an answer) and, once ``finished``, the ``outcome`` and, when support is needed, the ``packet``
-(as JSON and Markdown). Bad input gets a 4xx reply ``{"error": {"code", "message", ...}}``
-with the message in the session's language.
+as the user may see it: its shareable preview (JSON and Markdown, personal data masked). The
+packet itself, with the account and ids whole for support, goes to support, never back to
+the browser: here it is written to the ``--outbox`` folder (``<case id>.json`` and ``.md``),
+where a real backend would open a ticket. Bad input gets a 4xx reply
+``{"error": {"code", "message", ...}}`` with the message in the session's language.
 
 Run it, then talk to it with curl (the ``session`` text goes back on every request)::
 
-    python examples/chat_backend.py --port 8080 --log cases.db
+    python examples/chat_backend.py --port 8080 --log cases.db --outbox to-support
     curl -s localhost:8080/start -d '{"tree": "login-failure", "lang": "en"}'
     # -> {"session": "{\\"format\\": ...}", "step": {"prompt": "What happens when ...",
     #     "options": [{"number": 1, ...}, ...]}, ...}
@@ -52,6 +55,7 @@ import traceback
 from collections.abc import Callable
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
@@ -59,6 +63,7 @@ from okpay_triage import (
     AnswerError,
     Case,
     CaseLog,
+    EscalationPacket,
     Session,
     SessionError,
     Triage,
@@ -82,6 +87,8 @@ HOST = "127.0.0.1"
 TRIAGE = Triage()
 #: The case log, once `use_log` opened one.
 LOG: CaseLog | None = None
+#: Where packets for support are written (`deliver`), once `--outbox` gave a folder.
+OUTBOX: Path | None = None
 
 _TEXT: dict[str, tuple[str, str]] = {
     "not-found": (
@@ -447,14 +454,27 @@ def describe_outcome(case: Case) -> Json:
     if outcome.escalate != "no":
         # The reference is derived from the session: a retried request gets the same one.
         packet = TRIAGE.packet(case)
+        deliver(packet)
+        preview = packet.preview()  # the user's copy: nothing personal whole
         reply["packet"] = {
-            "case_id": packet.case_id,
-            "priority": packet.priority,
-            "subject": packet.subject,
-            "json": packet.model_dump(mode="json"),
-            "markdown": packet.to_markdown(),
+            "case_id": preview.case_id,
+            "priority": preview.priority,
+            "subject": preview.subject,
+            "json": preview.model_dump(mode="json"),
+            "markdown": packet.to_markdown(preview=True),
+            "preview": True,
         }
     return reply
+
+
+def deliver(packet: EscalationPacket) -> None:
+    """Hand the packet, whole, to support: written to `OUTBOX` as JSON and Markdown (a
+    retried request writes the same files again). A real backend opens a ticket here."""
+    if OUTBOX is None:
+        return
+    OUTBOX.mkdir(parents=True, exist_ok=True)
+    (OUTBOX / f"{packet.case_id}.json").write_text(packet.to_json(), encoding="utf-8")
+    (OUTBOX / f"{packet.case_id}.md").write_text(packet.to_markdown(), encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- HTTP
@@ -533,9 +553,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--log", metavar="URL", help="record cases here: a SQLite file or a PostgreSQL URL"
     )
+    parser.add_argument(
+        "--outbox", metavar="DIR", type=Path, help="write each packet for support here"
+    )
     args = parser.parse_args(argv)
     if args.log:
         use_log(args.log)
+    if args.outbox:
+        global OUTBOX
+        OUTBOX = args.outbox
     server = make_server(args.port)
     host, port = server.server_address[:2]
     print(f"serving on http://{host!s}:{port} (Ctrl-C to stop)", flush=True)

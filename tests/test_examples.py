@@ -41,8 +41,25 @@ chat = load_example("chat_backend")
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The chat backend on an ephemeral port of 127.0.0.1, serving from a thread."""
+def outbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The folder the chat backend writes packets for support to (``--outbox``)."""
+    chat.OUTBOX = tmp_path_factory.mktemp("outbox")
+    yield chat.OUTBOX
+    chat.OUTBOX = None
+
+
+def for_support(outbox: Path, reply: dict[str, Any]) -> dict[str, Any]:
+    """The packet support got for a final reply, from the outbox."""
+    path = outbox / f"{reply['packet']['case_id']}.json"
+    packet = json.loads(path.read_text(encoding="utf-8"))
+    assert isinstance(packet, dict)
+    return packet
+
+
+@pytest.fixture(scope="module")
+def server(outbox: Path) -> Iterator[str]:
+    """The chat backend on an ephemeral port of 127.0.0.1, serving from a thread, writing
+    packets for support to `outbox`."""
     httpd = chat.make_server(0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
@@ -97,17 +114,17 @@ def walk(base: str, start: dict[str, Any], answers: list[str]) -> list[dict[str,
 
 
 def fact_values(reply: dict[str, Any]) -> dict[str, str]:
-    """The facts of the packet in a final reply, by id, as kept (masked)."""
+    """The facts of the packet's preview in a final reply, by id (masked)."""
     return {fact["id"]: fact["value"] for fact in reply["packet"]["json"]["facts"]}
 
 
 class TestChatSessions:
     """Whole conversations over HTTP, the session travelling with every request."""
 
-    def test_english_session_ends_in_a_masked_packet(self, server: str) -> None:
-        """Numbered options, an input step with its hint, then an outcome and its packet,
-        where the mobile number typed in appears only masked; the packet for support (and the
-        session state) keep it whole."""
+    def test_english_session_ends_in_a_masked_packet(self, server: str, outbox: Path) -> None:
+        """Numbered options, an input step with its hint, then an outcome and its packet's
+        preview, where the mobile number typed in appears only masked; the packet for
+        support (in the outbox) and the session state keep it whole."""
         replies = walk(
             server,
             {"tree": "login-failure", "lang": "en"},
@@ -129,12 +146,16 @@ class TestChatSessions:
         assert last["outcome"]["id"] == "o_code_not_working"
         assert last["packet"]["priority"] == "high"
         assert "Password reset code" in last["packet"]["markdown"]
-        assert fact_values(last)["account"] == "+8613812345678"  # whole, for support
+        assert last["packet"]["preview"] is True
+        assert fact_values(last)["account"] == "138****5678"  # the user's copy: masked
+        support = {f["id"]: f["value"] for f in for_support(outbox, last)["facts"]}
+        assert support["account"] == "+8613812345678"  # whole, for support
+        assert "+8613812345678" in (outbox / f"{last['packet']['case_id']}.md").read_text()
         for reply in replies:
-            shown = {k: v for k, v in reply.items() if k not in ("session", "packet")}
+            shown = {k: v for k, v in reply.items() if k != "session"}
             assert "13812345678" not in json.dumps(shown, ensure_ascii=False)
 
-    def test_chinese_session_with_facts_known_up_front(self, server: str) -> None:
+    def test_chinese_session_with_facts_known_up_front(self, server: str, outbox: Path) -> None:
         """A known account skips its input step (source: context); all text is Chinese."""
         replies = walk(
             server,
@@ -147,7 +168,9 @@ class TestChatSessions:
         assert last["lang"] == "zh"
         packet = last["packet"]
         assert packet["json"]["lang"] == "zh"
-        assert fact_values(last)["account"] == "lin@example.com"  # whole, for support
+        assert fact_values(last)["account"] == "l***@example.com"  # the user's copy
+        support = {f["id"]: f["value"] for f in for_support(outbox, last)["facts"]}
+        assert support["account"] == "lin@example.com"  # whole, for support
         sources = {f["id"]: f["source"] for f in packet["json"]["facts"]}
         assert sources["account"] == "context"
         # A phone typed into free text (the contact log) is masked, and escaped for Markdown.
