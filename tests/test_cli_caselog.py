@@ -60,6 +60,10 @@ def test_answers_running_out_is_abandoned_and_resume_counts_once(tmp_path: Path)
     with CaseLog(where) as log:
         [case] = log.read()
     assert case.started_at == left.started_at is not None
+    # The step answered before the session was left keeps the time recorded then.
+    assert left.path[0].seconds is not None
+    assert case.path[0].seconds == left.path[0].seconds
+    assert case.path[1].seconds is not None
 
 
 def test_a_log_that_cannot_be_opened_stops_before_any_question(tmp_path: Path) -> None:

@@ -200,8 +200,9 @@ class CaseLog:
                 transcript (None where not measured); shorter is fine.
             replaces: the id of an abandoned case this one carries on (a session resumed
                 after it was recorded abandoned); that case is removed in the same
-                transaction, so the two count once, and its start time is kept when
-                `started_at` is None. A finished case is never removed.
+                transaction, so the two count once; its start time is kept when
+                `started_at` is None, and its time for each step answered before it
+                was left where `seconds` has none. A finished case is never removed.
             config: the deployment's settings, for the default case reference's key.
 
         Raises:

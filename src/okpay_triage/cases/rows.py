@@ -91,6 +91,7 @@ def apply_one(connection: Connection, write: Pending) -> None:
             row["started_at"] = connection.execute(
                 select(cases.c.started_at).where(cases.c.case_id == replaces)
             ).scalar()
+        _keep_times(connection, write.steps, replaces)
         connection.execute(
             delete(cases).where(cases.c.case_id == replaces, cases.c.status == "abandoned")
         )
@@ -102,6 +103,25 @@ def apply_one(connection: Connection, write: Pending) -> None:
         connection.execute(insert(case_steps), write.steps)
     if write.facts:
         connection.execute(insert(case_facts), write.facts)
+
+
+def _keep_times(connection: Connection, steps: list[dict[str, Any]], replaces: str) -> None:
+    """Give each answered step with no time the time the abandoned case `replaces` kept for
+    the same step at the same position: a session resumed from a file knows nothing of the
+    steps answered before it was left, and the case recorded then timed them."""
+    if not any(step["seconds"] is None and step["source"] == "user" for step in steps):
+        return
+    kept = {
+        (position, step_id): seconds
+        for position, step_id, seconds in connection.execute(
+            select(case_steps.c.position, case_steps.c.step_id, case_steps.c.seconds)
+            .join(cases, cases.c.case_id == case_steps.c.case_id)
+            .where(case_steps.c.case_id == replaces, cases.c.status == "abandoned")
+        )
+    }
+    for step in steps:
+        if step["seconds"] is None and step["source"] == "user":
+            step["seconds"] = kept.get((step["position"], step["step_id"]))
 
 
 def apply_many(connection: Connection, pending: list[Pending]) -> None:
