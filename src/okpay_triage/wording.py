@@ -81,6 +81,25 @@ WORDS: dict[str, tuple[str, str]] = {
         "currency, for example 128.50 CNY.",
         "请输入大于零、最多两位小数的金额并注明币种，例如 128.50 CNY。",
     ),
+    "bad-money.bare": (
+        "Please enter an amount greater than zero with at most two decimal places, for "
+        "example 128.50 (an amount without a currency is taken as {currency}).",
+        "请输入大于零、最多两位小数的金额，例如 128.50（不写币种的按 {currency} 计）。",
+    ),
+    "bad-money.zero": (
+        "Please enter an amount with at most two decimal places, for example 5 or 5.50 (an "
+        "amount without a currency is taken as {currency}); if no fee was charged or shown, "
+        "enter 0.",
+        "请输入最多两位小数的金额，例如 5 或 5.50（不写币种的按 {currency} 计）；"
+        "没有收费或没有显示费用的，请输入0。",
+    ),
+    "bad-money.zero-currency": (
+        "Please enter an amount with at most two decimal places and its currency, for "
+        "example 5.50 CNY; if no fee was charged or shown, enter 0 and the currency, such as "
+        "0 CNY.",
+        "请输入最多两位小数的金额并注明币种，例如 5.50 CNY；没有收费或没有显示费用的，"
+        "请输入0并注明币种，例如 0 CNY。",
+    ),
     "bad-currency": (
         "Please add the currency, one of: {currencies}.",
         "请注明币种，可选：{currencies}。",
