@@ -125,3 +125,158 @@ def test_the_money_refusal_says_what_that_step_accepts(
     )
     assert currency_asked == (default is None)
     assert (default is not None) == (default is not None and default in message)
+
+
+# ---------------------------------------------------------------- 2. "I don't remember"
+
+#: One fact of each typed kind, with an answer it takes (to show the step is still typed).
+_KINDS = {
+    "money": ("{type: money, default_currency: CNY}", "300元", "300.00 CNY"),
+    "datetime": ("{type: datetime, assume_timezone: Asia/Shanghai}", "昨天", "2026-12-01"),
+    "transaction_id": ("{type: transaction_id}", "TX20261201000123", "TX20261201000123"),
+    "order_number": ("{type: order_number}", "OD-778899", "OD-778899"),
+    "text": ("{type: text}", "11月28日联系过在线客服", "11月28日联系过在线客服"),
+    "email": ("{type: email, keep: whole}", "li.na@example.com", "li.na@example.com"),
+    "account": ("{type: account}", "13812345678", "+8613812345678"),
+}
+#: The phrases the review and the brief name, each as typed in either language.
+_NAMED = [
+    "不记得",
+    "记不清",
+    "不确定",
+    "不清楚",
+    "忘了",
+    "not sure",
+    "don't remember",
+    "I don't know",
+]
+
+
+def _one_step(kind: str, optional: bool) -> object:
+    from okpay_triage.tree.load import parse_tree
+
+    fact = _KINDS[kind][0]
+    tree = parse_tree(
+        f"""
+id: unsure-{kind}
+version: "1"
+title: {{en: "Unsure", zh: "不确定"}}
+start: i_value
+facts:
+  value:
+    {fact[1:-1].replace(", ", chr(10) + "    ")}
+    label: {{en: "Value", zh: "值"}}
+nodes:
+  - id: i_value
+    kind: input
+    fact: value
+    optional: {"true" if optional else "false"}
+    prompt: {{en: "What is it?", zh: "是多少？"}}
+    next: o_help
+  - id: o_help
+    kind: outcome
+    title: {{en: "Support", zh: "客服"}}
+    cause: {{en: "Support acts.", zh: "客服处理。"}}
+    steps: [{{en: "Wait.", zh: "请等待。"}}]
+    escalate: "no"
+    severity: low
+"""
+    ).tree
+    assert tree is not None
+    return tree
+
+
+_TREES = {(k, o): _one_step(k, o) for k in _KINDS for o in (True, False)}
+
+
+@st.composite
+def _unsure(draw: st.DrawFn) -> str:
+    """An unsure phrase as typed: any case, a curly apostrophe, blanks and a full stop."""
+    from okpay_triage.session.skips import UNSURE_WORDS
+
+    word = draw(st.one_of(st.sampled_from(_NAMED), st.sampled_from(sorted(UNSURE_WORDS))))
+    word = draw(st.sampled_from([word, word.upper(), word.capitalize()]))
+    if draw(st.booleans()):
+        word = word.replace("'", "\u2019")
+    return (
+        draw(st.sampled_from(["", " ", "\u3000"]))
+        + word
+        + draw(st.sampled_from(["", "。", ".", "!", "！", "…", " "]))
+    )
+
+
+@settings(max_examples=600, deadline=None)
+@given(said=_unsure(), kind=st.sampled_from(sorted(_KINDS)), lang=st.sampled_from(["zh", "en"]))
+def test_not_knowing_skips_an_optional_step_of_any_kind(said: str, kind: str, lang: str) -> None:
+    """Review 4 (fee-dispute `i_q_shown`, top-up `i_dup_amount`): "不记得" at an optional
+    amount was refused with the money message. At an optional step of every typed kind
+    every unsure phrase is recorded as not known: skipped, as "skip" is (a time as
+    ``unknown``, which is how a time not remembered is always kept), never kept as text or
+    as an id."""
+    from okpay_triage import Session
+
+    session = Session.start(_TREES[kind, True], lang=lang).answer(said, now=NOW)  # type: ignore[arg-type]
+    assert session.finished
+    expected = {"value": "unknown"} if kind == "datetime" else {}
+    assert session.facts == expected
+    # The step still takes a real answer.
+    typed, kept_as = _KINDS[kind][1:]
+    answered = Session.start(_TREES[kind, True], lang=lang).answer(typed, now=NOW)  # type: ignore[arg-type]
+    assert answered.facts == {"value": kept_as}
+
+
+@settings(max_examples=600, deadline=None)
+@given(said=_unsure(), kind=st.sampled_from(sorted(_KINDS)), lang=st.sampled_from(["zh", "en"]))
+def test_not_knowing_at_a_required_step_says_it_needs_an_answer(
+    said: str, kind: str, lang: str
+) -> None:
+    """At a step that must be answered the same phrases are asked again with a message
+    saying the step needs an answer (code ``required``), not "please enter an amount";
+    a time not remembered stays a valid answer there (DESIGN: never a dead end)."""
+    from okpay_triage import Session
+
+    session = Session.start(_TREES[kind, False], lang=lang)  # type: ignore[arg-type]
+    if kind == "datetime":
+        assert session.answer(said, now=NOW).facts == {"value": "unknown"}
+        return
+    with pytest.raises(AnswerError) as refused:
+        session.answer(said, now=NOW)
+    assert refused.value.code == "required"
+    message = str(refused.value)
+    assert ("需要填写后才能继续" in message) if lang == "zh" else ("needs an answer" in message)
+    assert not session.finished
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "TX20261201000123",
+        "不记得具体是哪一天了但是肯定是上周",
+        "记不清楚的话怎么办？我找找看",
+        "unknownX1",
+    ],
+)
+def test_an_answer_that_only_starts_like_not_knowing_is_kept(text: str) -> None:
+    """Only a whole unsure phrase is one: a sentence that starts with 不记得 is an answer."""
+    from okpay_triage import Session
+
+    session = Session.start(_TREES["text", True]).answer(text)  # type: ignore[arg-type]
+    assert session.facts == {"value": text}
+
+
+_NEAR = "不记得清楚忘了我也确定知道 。.！!\u3000\u200b\ufeffnotsureINDK'’ｎｏｔ　ｓｕｒｅ"
+
+
+@settings(max_examples=800, deadline=None)
+@given(st.one_of(_unsure(), st.text(st.sampled_from(_NEAR), max_size=14), st.text(max_size=40)))
+def test_unsure_is_found_without_normalizing_every_answer(text: str) -> None:
+    """The first-character and length shortcut of `is_unsure` finds exactly what comparing
+    the `normalize`d answer with `UNSURE_WORDS` finds (blanks, invisible characters and
+    full-width letters included), for answers up to 30 characters."""
+    from okpay_triage.session.skips import UNSURE_WORDS, is_unsure
+    from okpay_triage.text import normalize
+
+    if len(text) <= 30:
+        assert is_unsure(text) == (normalize(text).replace("\u2019", "'") in UNSURE_WORDS)
+    elif is_unsure(text):
+        assert normalize(text) in UNSURE_WORDS

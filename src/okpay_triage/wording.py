@@ -46,6 +46,21 @@ WORDS: dict[str, tuple[str, str]] = {
         "This step needs an answer.",
         "此步骤需要填写。",
     ),
+    "unsure-required": (
+        "This step needs an answer to go on: support needs it to act on the case. Please "
+        "enter what you can find or remember.",
+        "这一步需要填写后才能继续，客服处理时需要这项信息。请尽量查找或回忆后填写。",
+    ),
+    "unsure-required.money": (
+        "This step needs an answer to go on. If you do not remember the exact amount, an "
+        "approximate one will do, for example “about 300 yuan”.",
+        "这一步需要填写后才能继续。记不清确切金额的，填一个大概的数也可以，例如“约300元”。",
+    ),
+    "unsure-required.text": (
+        "This step needs an answer to go on. If you do not remember it exactly, write what "
+        "you do remember, even roughly.",
+        "这一步需要填写后才能继续。记不清原话的，写下您记得的大概内容即可。",
+    ),
     "cannot-skip": (
         "This step cannot be skipped: support needs it to act on the case.",
         "此步骤不能跳过：客服需要这项信息才能处理。",
