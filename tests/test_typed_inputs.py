@@ -8,7 +8,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from okpay_triage import AnswerError
@@ -280,3 +280,68 @@ def test_unsure_is_found_without_normalizing_every_answer(text: str) -> None:
         assert is_unsure(text) == (normalize(text).replace("\u2019", "'") in UNSURE_WORDS)
     elif is_unsure(text):
         assert normalize(text) in UNSURE_WORDS
+
+
+# ---------------------------------------------------------------- 4. the echo of a card
+
+
+CARD = FactSpec(id="card", type="text", label=("Card", "银行卡"), keep="whole", sensitive=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "echo"),
+    [
+        ("招商银行 尾号6789", "招商银行 尾号6789"),
+        ("李某 尾号5566", "李* 尾号5566"),
+        ("工商银行尾号1234", "工商银行尾号1234"),
+        ("Zhang Wei, ICBC card ending 4821", "Z**** W**, ICBC card ending 4821"),
+        ("宁波银行 1234", "宁*** 1234"),
+        ("李中行 工行 尾号5566", "李** 工行 尾号5566"),
+        ("招商银行 6214 8301 2345 6789", "招商银行 ****6789"),
+    ],
+)
+def test_a_card_or_recipient_is_echoed_with_its_bank_and_masked_name(typed: str, echo: str) -> None:
+    """Review 4: "招商银行 尾号6789" was echoed "****6789", so the user thought it misread.
+    The bank and "尾号" are shown; a person's name only as its first character and stars;
+    of the digits only the last four. The packet keeps the value whole."""
+    from okpay_triage.session.values import shown_value
+
+    value = kept(CARD, typed)
+    assert shown_value(CARD, value) == echo
+    assert shown_value(CARD, shown_value(CARD, value)) == echo  # masking a mask changes nothing
+
+
+_BANKS = st.sampled_from(["招商银行", "工行", "ICBC", "支付宝", "中国银行", ""])
+_NAMES = st.text(st.sampled_from("李王张赵某明华伟芳"), min_size=1, max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    name=st.one_of(_NAMES, st.from_regex(r"[A-Z][a-z]{1,8}", fullmatch=True)),
+    bank=_BANKS,
+    tail=st.from_regex(r"[0-9]{4}", fullmatch=True),
+    digits=st.from_regex(r"[0-9]{5,11}", fullmatch=True),
+    sep=st.sampled_from([" ", "，", ", "]),
+    order=st.booleans(),
+)
+def test_the_echo_never_shows_a_name_or_more_than_four_digits(
+    name: str, bank: str, tail: str, digits: str, sep: str, order: bool
+) -> None:
+    """Whatever order a name, a bank, an account number and its last four come in, the echo
+    shows the bank as typed, the name as its first character and stars, and no digit but
+    the last four."""
+    from okpay_triage.redaction.labels import ENGLISH_WORDS, mask_labelled
+
+    assume(name.lower() not in ENGLISH_WORDS)
+    parts = [name, bank, f"尾号{tail}"] if order else [bank, digits, name, tail]
+    text = sep.join(p for p in parts if p)
+    shown = mask_labelled(text)
+    if len(name) > 1:
+        assert name not in shown
+        assert name[0] + "*" * (len(name) - 1) in shown
+    else:
+        assert "*" in shown
+    if bank:
+        assert bank in shown
+    assert "".join(c for c in shown if c.isdigit()) == tail
+    assert mask_labelled(shown) == shown

@@ -27,6 +27,7 @@ from okpay_triage.redaction import (
     scan,
     secrets_in,
 )
+from okpay_triage.redaction.labels import mask_labelled
 from okpay_triage.text import MAX_ANSWER_CHARS, clean, normalize
 from okpay_triage.tree.plan import FactSpec
 from okpay_triage.types import Lang
@@ -209,8 +210,12 @@ def mask(fact_type: str, value: str) -> str:
 
     An email keeps its first letter and domain, a phone its form (``138****5678``), an
     account identifier whichever of the two it is; money,
-    times and choices are kept. Any other value keeps ``****`` and the last four letters or
-    digits of the user's own text, or all of it when it has no more than four. A secret
+    times and choices are kept. Free text (a card, an account, a recipient kept whole for
+    support) keeps the words that identify nobody, a name as its first character and stars,
+    and only the last four digits (`redaction.labels.mask_labelled`: ``李某 尾号5566`` is
+    shown ``李* 尾号5566``, ``招商银行 尾号6789`` as typed). Any other value keeps ``****``
+    and the last four letters or digits of the user's own text, or all of it when it has
+    no more than four. A secret
     redaction dropped from it is never part of that text: each ``[removed]`` is taken out
     first and the marker written once, whole, at the end, so that a reader knows something
     was dropped: ``Zhang Wei 4821 password: hunter2!`` is kept as ``****word [removed]``,
@@ -228,6 +233,9 @@ def mask(fact_type: str, value: str) -> str:
         return value
     own = value.replace(PLACEHOLDER, " ")
     marker = f" {PLACEHOLDER}" if own != value else ""
+    if fact_type == "text":  # a card, an account, a recipient: its kind words kept
+        shown = mask_labelled(own)
+        return " ".join(shown.split()) + marker if marker else shown
     if len(_NOT_A_LETTER.sub("", own)) <= 4:
         # already no more than a tail, e.g. the last four digits asked for
         return " ".join(own.split()) + marker if marker else value
