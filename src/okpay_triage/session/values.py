@@ -188,7 +188,16 @@ def shown_value(spec: FactSpec, value: str) -> str:
     """A kept value as it may be shown or counted (terminal, ``--json`` events, logs, a
     packet's shareable preview): a value kept whole is masked, as `mask` masks its type;
     any other is already as safe as it is kept."""
-    return mask(spec.type, value) if spec.kept == "whole" else value
+    if spec.kept != "whole":
+        return value
+    if spec.type == "text":
+        # A card, an account, a recipient kept whole for support: echoed with the words
+        # that identify nobody (a listed bank, 尾号), a name as its first character and
+        # stars, only the last four digits (`mask_labelled`: ``李某 尾号5566`` is shown
+        # ``李* 尾号5566``), so the user can tell it was read right. A fact kept masked keeps
+        # `mask`'s ``****`` and tail, and a packet's shareable preview shows that too.
+        return mask_labelled(value)
+    return mask(spec.type, value)
 
 
 def _address_kind(value: str) -> str:
@@ -210,10 +219,7 @@ def mask(fact_type: str, value: str) -> str:
 
     An email keeps its first letter and domain, a phone its form (``138****5678``), an
     account identifier whichever of the two it is; money,
-    times and choices are kept. Free text (a card, an account, a recipient kept whole for
-    support) keeps the words that identify nobody, a name as its first character and stars,
-    and only the last four digits (`redaction.labels.mask_labelled`: ``李某 尾号5566`` is
-    shown ``李* 尾号5566``, ``招商银行 尾号6789`` as typed). Any other value keeps ``****``
+    times and choices are kept. Any other value keeps ``****``
     and the last four letters or digits of the user's own text, or all of it when it has
     no more than four. A secret
     redaction dropped from it is never part of that text: each ``[removed]`` is taken out
@@ -233,9 +239,6 @@ def mask(fact_type: str, value: str) -> str:
         return value
     own = value.replace(PLACEHOLDER, " ")
     marker = f" {PLACEHOLDER}" if own != value else ""
-    if fact_type == "text":  # a card, an account, a recipient: its kind words kept
-        shown = mask_labelled(own)
-        return " ".join(shown.split()) + marker if marker else shown
     if len(_NOT_A_LETTER.sub("", own)) <= 4:
         # already no more than a tail, e.g. the last four digits asked for
         return " ".join(own.split()) + marker if marker else value
