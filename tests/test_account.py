@@ -215,7 +215,7 @@ class TestSession:
         session = finish(start(), "alice@example.com", *REST)
         shown = dict(session.shown_facts())
         assert shown["Registered mobile or email"] == "a***@example.com"
-        assert shown["Recipient"] == "****4821"
+        assert shown["Recipient"] == "张* 4821"  # the name masked, the last four shown
         assert shown["Card last four"] == "4821"  # no more than a tail already
         assert "TX13812345678" not in shown.values()
         assert "张伟 4821" not in [e.shown for e in session.transcript]

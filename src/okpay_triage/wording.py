@@ -46,6 +46,21 @@ WORDS: dict[str, tuple[str, str]] = {
         "This step needs an answer.",
         "此步骤需要填写。",
     ),
+    "unsure-required": (
+        "This step needs an answer to go on: support needs it to act on the case. Please "
+        "enter what you can find or remember.",
+        "这一步需要填写后才能继续，客服处理时需要这项信息。请尽量查找或回忆后填写。",
+    ),
+    "unsure-required.money": (
+        "This step needs an answer to go on. If you do not remember the exact amount, an "
+        "approximate one will do, for example “about 300 yuan”.",
+        "这一步需要填写后才能继续。记不清确切金额的，填一个大概的数也可以，例如“约300元”。",
+    ),
+    "unsure-required.text": (
+        "This step needs an answer to go on. If you do not remember it exactly, write what "
+        "you do remember, even roughly.",
+        "这一步需要填写后才能继续。记不清原话的，写下您记得的大概内容即可。",
+    ),
     "cannot-skip": (
         "This step cannot be skipped: support needs it to act on the case.",
         "此步骤不能跳过：客服需要这项信息才能处理。",
@@ -80,6 +95,25 @@ WORDS: dict[str, tuple[str, str]] = {
         "Please enter an amount greater than zero with at most two decimal places and a "
         "currency, for example 128.50 CNY.",
         "请输入大于零、最多两位小数的金额并注明币种，例如 128.50 CNY。",
+    ),
+    "bad-money.bare": (
+        "Please enter an amount greater than zero with at most two decimal places, for "
+        "example 128.50 (an amount without a currency is taken as {currency}).",
+        "请输入大于零、最多两位小数的金额，例如 128.50（不写币种的按 {currency} 计）。",
+    ),
+    "bad-money.zero": (
+        "Please enter an amount with at most two decimal places, for example 5 or 5.50 (an "
+        "amount without a currency is taken as {currency}); if no fee was charged or shown, "
+        "enter 0.",
+        "请输入最多两位小数的金额，例如 5 或 5.50（不写币种的按 {currency} 计）；"
+        "没有收费或没有显示费用的，请输入0。",
+    ),
+    "bad-money.zero-currency": (
+        "Please enter an amount with at most two decimal places and its currency, for "
+        "example 5.50 CNY; if no fee was charged or shown, enter 0 and the currency, such as "
+        "0 CNY.",
+        "请输入最多两位小数的金额并注明币种，例如 5.50 CNY；没有收费或没有显示费用的，"
+        "请输入0并注明币种，例如 0 CNY。",
     ),
     "bad-currency": (
         "Please add the currency, one of: {currencies}.",

@@ -31,7 +31,7 @@ from okpay_triage.wording import say
 from .context import answered_from_context, context_value, known_value, quoted
 from .kept import check_order, shown
 from .saved import Entry, dump, remember, restore
-from .skips import NONE_ANSWERS, SKIP_COMMANDS, SKIP_WORDS, skip_form
+from .skips import NONE_ANSWERS, SKIP_COMMANDS, SKIP_WORDS, is_unsure, skip_form
 from .views import Outcome, Step, TranscriptEntry, step_view
 
 if TYPE_CHECKING:
@@ -340,13 +340,23 @@ class Session:
             assert spec.fact is not None  # an input always collects a fact
             fact = self._plan.facts[spec.fact]
             try:
+                # "不记得" would be kept as a text or an id ("unknown" is a valid one), so it
+                # is looked for first there; anywhere else only once the parse refuses it.
+                if fact.type in _TAKES_ANY_WORD and is_unsure(text):
+                    raise _Unsure
                 parsed = _parser()(fact, text, lang, now)
                 if fact.not_before:  # a refund cannot be asked for before the purchase
                     earlier = self._known(fact.not_before)
                     check_order(parsed.value, earlier, self._plan.facts[fact.not_before], lang)
-            except AnswerError as error:
-                raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
-            chosen, notices = parsed.value, parsed.notices
+            except (AnswerError, _Unsure) as error:
+                if not isinstance(error, _Unsure) and not is_unsure(text):
+                    raise AnswerError(str(error), code=error.code, node_id=spec.id) from None
+                if not spec.optional:
+                    message = say(_UNSURE_REQUIRED.get(fact.type, "unsure-required"), lang)
+                    raise AnswerError(message, code="required", node_id=spec.id) from None
+                chosen = None  # not known: skipped, as "skip" skips it
+            else:
+                chosen, notices = parsed.value, parsed.notices
         entries = (*self._entries, (spec.id, chosen, "user"))
         if self._announce is not None:
             notices = (self._announce, *notices)
@@ -481,6 +491,16 @@ class Session:
         said = say("replayed", lang, old=replayed.version, new=plan.version)
         restored = cls(plan, lang, context, entries, node, (said,), True, replayed, said)
         return restored._advance((said,))
+
+
+class _Unsure(Exception):
+    """An answer that says the value is not known (`is_unsure`), at a text or id step."""
+
+
+#: Fact types whose parser keeps "不记得" or "unknown" as a value: checked before parsing.
+_TAKES_ANY_WORD = frozenset({"text", "transaction_id", "order_number"})
+#: What a step that must be answered says to "I don't know", by its fact type.
+_UNSURE_REQUIRED = {"money": "unsure-required.money", "text": "unsure-required.text"}
 
 
 @cache

@@ -65,17 +65,17 @@ def parse_money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> 
     Raises:
         AnswerError: it is not such an amount; the message (in `lang`) says what to type.
     """
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = _per_charge(unicodedata.normalize("NFKC", text).strip())
     hedge = _HEDGED.fullmatch(text)  # "约300元", "300元左右", "about 300": kept as about
     if hedge:
-        text = hedge["amount"] or hedge["amount2"]
+        text = _per_charge(hedge["amount"] or hedge["amount2"])  # 大约每笔300
     amount, currency = plain_amount(text) or amount_in_words(spec, text, lang)
     zero_ok = spec.allow_zero and amount == 0
     if (amount <= 0 and not zero_ok) or amount >= MAX_AMOUNT:
-        raise AnswerError(say("bad-money", lang), code="bad-value")
+        raise AnswerError(bad_money(spec, lang), code="bad-value")
     cents = amount.quantize(_CENT)
     if amount != cents:
-        raise AnswerError(say("bad-money", lang), code="bad-value")
+        raise AnswerError(bad_money(spec, lang), code="bad-value")
     currency = currency or spec.default_currency
     allowed = spec.currencies or ("CNY", "USD", "EUR", "HKD", "GBP")
     if currency is None or (spec.currencies and currency not in spec.currencies):
@@ -92,6 +92,48 @@ _HEDGED = re.compile(
     r"|(?P<amount2>.+?)\s*(?:左右|上下|前后|or so|ish)",
     re.IGNORECASE,
 )
+
+
+#: "Each charge was ...", before or after the amount: ``每笔300块``, ``每次都是300元``,
+#: ``each 300 CNY``, ``300 CNY per charge``. The amount is the same with or without them (a
+#: step that asks for one charge's amount is answered; a total is not said this way), so they
+#: are dropped. Looked for only when the text starts or ends with one of their characters,
+#: so the usual amount (``¥315``, ``308元``) costs one character test each side.
+_PER_BEFORE = re.compile(
+    r"(?:每(?:一)?[笔次](?:都是|都|是|扣了?|扣款|扣)?|each(?: charge| time)?|per charge)"
+    r"\s*[:：,，]?\s*",
+    re.IGNORECASE,
+)
+_PER_AFTER = re.compile(
+    r"(?P<amount>.+?)\s*[,，]?\s*(?:/?每(?:一)?[笔次]|一笔|一次|each(?: time| charge)?"
+    r"|per charge|a charge|a time)",
+    re.IGNORECASE,
+)
+_PER_FIRST = frozenset("每eEpP")
+_PER_LAST = frozenset("笔次hHeE")
+
+
+def _per_charge(text: str) -> str:
+    """`text` without the words saying the amount is each charge's (`_PER_BEFORE`)."""
+    if text[:1] in _PER_FIRST:
+        before = _PER_BEFORE.match(text)
+        if before and before.end() < len(text):
+            text = text[before.end() :]
+    if text[-1:] in _PER_LAST:
+        after = _PER_AFTER.fullmatch(text)
+        if after:
+            text = after["amount"]
+    return text
+
+
+def bad_money(spec: FactSpec, lang: Lang) -> str:
+    """What to type at money step `spec`, saying what it takes: zero where it allows none,
+    a bare number where it has a default currency."""
+    if spec.allow_zero:
+        key = "bad-money.zero" if spec.default_currency else "bad-money.zero-currency"
+    else:
+        key = "bad-money.bare" if spec.default_currency else "bad-money"
+    return say(key, lang, currency=spec.default_currency)
 
 
 def plain_amount(text: str) -> tuple[Decimal, str | None] | None:
@@ -118,5 +160,5 @@ def amount_in_words(spec: FactSpec, text: str, lang: Lang) -> tuple[Decimal, str
     none = spec.allow_zero and said in NONE_WORDS
     spoken = (Decimal(0), None) if none else spoken_amount(said)
     if spoken is None:
-        raise AnswerError(say("bad-money", lang), code="bad-value")
+        raise AnswerError(bad_money(spec, lang), code="bad-value")
     return spoken

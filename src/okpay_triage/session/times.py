@@ -26,6 +26,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from typing import Any, NamedTuple
 
 from .numerals import NUMERAL, number_word
+from .skips import UNSURE_WORDS, is_unsure
 
 _DAYS_BACK = {
     "今天": 0,
@@ -358,19 +359,9 @@ def _in_part(hour: int, part: str | None, said_ampm: bool) -> int | None:
     return hour
 
 
-#: Answers that say the time is not remembered: kept as ``unknown``, never a dead end.
-UNKNOWN_WORDS = frozenset(
-    {
-        *("不记得", "不记得了", "记不得了", "记不清", "记不清了", "忘了", "忘记了", "想不起来"),
-        *("i don't remember", "i dont remember", "don't remember", "dont remember"),
-        *("i do not remember", "can't remember", "cant remember", "i can't remember"),
-        *("not remembered", "i forgot", "forgot", "unknown", "想不起来了"),
-        # Not sure is as good an answer as not remembering: the time is unknown.
-        *("不确定", "不清楚", "不太清楚", "不知道", "说不清", "不太确定", "没注意", "没留意"),
-        *("not sure", "unsure", "i'm not sure", "im not sure", "i am not sure", "no idea"),
-        *("don't know", "dont know", "i don't know", "i dont know", "i do not know"),
-    }
-)
+#: Answers that say the time is not remembered or not known: kept as ``unknown``, never a
+#: dead end. The same phrases as every other step takes as "not known" (`session.skips`).
+UNKNOWN_WORDS = UNSURE_WORDS
 _HEDGE_BEFORE = re.compile(
     r"^(?:~|about|around|approx\.?|approximately|roughly|circa|ca\.|maybe|大约|大概|约|差不多|可能)\s*"
 )
@@ -385,7 +376,7 @@ def hedged(text: str) -> tuple[str, bool, bool]:
     """`text` (lower case) without its "about" words, whether it had any, and whether it
     says the time is not remembered."""
     bare = text.strip().rstrip("。.!！")
-    if bare in UNKNOWN_WORDS:
+    if bare in UNKNOWN_WORDS or is_unsure(bare):
         return bare, False, True
     before, after = _HEDGE_BEFORE.search(bare), _HEDGE_AFTER.search(bare)
     if before:

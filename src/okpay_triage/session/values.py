@@ -27,6 +27,7 @@ from okpay_triage.redaction import (
     scan,
     secrets_in,
 )
+from okpay_triage.redaction.labels import mask_labelled
 from okpay_triage.text import MAX_ANSWER_CHARS, clean, normalize
 from okpay_triage.tree.plan import FactSpec
 from okpay_triage.types import Lang
@@ -187,7 +188,16 @@ def shown_value(spec: FactSpec, value: str) -> str:
     """A kept value as it may be shown or counted (terminal, ``--json`` events, logs, a
     packet's shareable preview): a value kept whole is masked, as `mask` masks its type;
     any other is already as safe as it is kept."""
-    return mask(spec.type, value) if spec.kept == "whole" else value
+    if spec.kept != "whole":
+        return value
+    if spec.type == "text":
+        # A card, an account, a recipient kept whole for support: echoed with the words
+        # that identify nobody (a listed bank, 尾号), a name as its first character and
+        # stars, only the last four digits (`mask_labelled`: ``李某 尾号5566`` is shown
+        # ``李* 尾号5566``), so the user can tell it was read right. A fact kept masked keeps
+        # `mask`'s ``****`` and tail, and a packet's shareable preview shows that too.
+        return mask_labelled(value)
+    return mask(spec.type, value)
 
 
 def _address_kind(value: str) -> str:
@@ -209,8 +219,9 @@ def mask(fact_type: str, value: str) -> str:
 
     An email keeps its first letter and domain, a phone its form (``138****5678``), an
     account identifier whichever of the two it is; money,
-    times and choices are kept. Any other value keeps ``****`` and the last four letters or
-    digits of the user's own text, or all of it when it has no more than four. A secret
+    times and choices are kept. Any other value keeps ``****``
+    and the last four letters or digits of the user's own text, or all of it when it has
+    no more than four. A secret
     redaction dropped from it is never part of that text: each ``[removed]`` is taken out
     first and the marker written once, whole, at the end, so that a reader knows something
     was dropped: ``Zhang Wei 4821 password: hunter2!`` is kept as ``****word [removed]``,
