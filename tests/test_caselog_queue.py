@@ -175,10 +175,10 @@ def test_the_queue_is_written_when_the_program_exits(tmp_path: Path) -> None:
         assert sorted(c.case_id for c in log.read()) == sorted(f"exit-{n}" for n in range(25))
 
 
-def _child(url: str) -> None:
+def _child(round_: int) -> None:
     log = CASELOG_BEFORE_FORK
     triage = Triage(log)
-    triage.answer(triage.answer(triage.start(LOGIN, case_id="child"), "forgot"), "done")
+    triage.answer(triage.answer(triage.start(LOGIN, case_id=f"child-{round_}"), "forgot"), "done")
     log.close()
 
 
@@ -186,17 +186,27 @@ CASELOG_BEFORE_FORK: CaseLog
 
 
 def test_a_forked_child_writes_its_own_cases(tmp_path: Path) -> None:
-    """A log opened before a fork (a pre-forking server): the parent's queue stays the
-    parent's, the child's cases are the child's, and both arrive once."""
+    """A log opened before a fork (a pre-forking server), forked while its thread is busy
+    writing the parent's cases: the child neither inherits the parent's queue nor hangs
+    on the parent's connections, and every case of both arrives once."""
     global CASELOG_BEFORE_FORK
     where = tmp_path / "cases.db"
     log = CASELOG_BEFORE_FORK = CaseLog(where)
     triage = Triage(log)
-    triage.answer(triage.answer(triage.start(LOGIN, case_id="parent"), "forgot"), "done")
-    child = multiprocessing.get_context("fork").Process(target=_child, args=(str(where),))
-    child.start()
-    child.join(timeout=120)
-    assert child.exitcode == 0
+    context = multiprocessing.get_context("fork")
+    for round_ in range(5):
+        for n in range(30):  # the thread is writing these when the fork comes
+            case = triage.start(LOGIN, case_id=f"parent-{round_}-{n}")
+            triage.answer(triage.answer(case, "forgot"), "done")
+        child = context.Process(target=_child, args=(round_,))
+        child.start()
+        child.join(timeout=60)
+        if child.exitcode is None:
+            child.kill()
+        assert child.exitcode == 0, f"the child of round {round_} hung or failed"
     log.close()
     with CaseLog(where, queued=False) as reader:
-        assert sorted(c.case_id for c in reader.read()) == ["child", "parent"]
+        found = sorted(c.case_id for c in reader.read())
+    assert found == sorted(
+        [f"child-{r}" for r in range(5)] + [f"parent-{r}-{n}" for r in range(5) for n in range(30)]
+    )

@@ -31,6 +31,7 @@ SQLAlchemy is imported with this module, which only `cases` and the command line
 from __future__ import annotations
 
 import os
+import weakref
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -95,6 +96,7 @@ class CaseLog:
         self._writer: Writer[Event] | None = (
             Writer(self._write_events, f"okpay-triage case log {self.url}") if queued else None
         )
+        _OPEN.add(self)
 
     @property
     def url(self) -> str:
@@ -350,3 +352,26 @@ class CaseLog:
         """The schema version the database holds (`cases.schema.VERSION` once opened)."""
         with self._engine.connect() as connection:
             return version_of(connection) or 0
+
+
+#: Every log opened in this process: a forked child gives each a pool of its own.
+_OPEN: weakref.WeakSet[CaseLog] = weakref.WeakSet()
+
+
+#: The engines forked children left to their parents, kept so that they are never
+#: collected: closing an inherited SQLite connection would drop the parent's file locks.
+_PARENTS: list[Engine] = []
+
+
+def _forked() -> None:
+    # Everything of the parent's engine is the parent's: its pooled connections, and the
+    # locks of its pool and statement cache, which a thread of the parent may have held at
+    # the fork and no thread of the child would ever release. The child opens an engine of
+    # its own and leaves the old one, unclosed, to the parent.
+    for log in list(_OPEN):
+        _PARENTS.append(log._engine)
+        log._engine = open_engine(log._url)
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forked)

@@ -9,7 +9,9 @@ commit. What a host sees:
   `abandoned_case`) and `close` flush first, so a process reads what it wrote, and a
   ``with CaseLog(...)`` block ends with every case in.
 - At the interpreter's exit every open log is flushed (`atexit`); a forked child starts
-  with an empty queue of its own (what the parent queued is the parent's to write).
+  with an empty queue of its own (what the parent queued is the parent's to write). A fork
+  waits for the batch being written, if any: a thread forked mid-write would leave the
+  child holding locks (an import's, the database pool's) that nothing would release.
 - A batch that fails is written again case by case, so one bad case costs only itself:
   each case that cannot be written is a WARNING with the reason, as a synchronous write
   that fails is, and the session never hears of it.
@@ -49,6 +51,10 @@ class Writer(Generic[T]):
 
     def _reset(self) -> None:
         self._ready = threading.Condition()
+        # Held while a batch is written; a fork waits for it (`_before_fork`), so the child
+        # never inherits a lock the thread held mid-write (an import's module lock, a
+        # pool's), which no thread of the child could release.
+        self._writing = threading.Lock()
         self._items: list[T] = []
         self._busy = 0  # items taken by the thread and not yet written
         self._thread: threading.Thread | None = None  # the one writing; None: none yet
@@ -83,14 +89,16 @@ class Writer(Generic[T]):
                 self._ready.wait_for(lambda: self._items or self._thread is not me)
                 if self._thread is not me:  # stopped: a new `put` has a thread of its own
                     return
-                batch, self._items = self._items, []
-                self._busy = len(batch)
-            try:
-                self._write(batch)
-            finally:
+            with self._writing:
                 with self._ready:
-                    self._busy = 0
-                    self._ready.notify_all()
+                    batch, self._items = self._items, []
+                    self._busy = len(batch)
+                try:
+                    self._write(batch)
+                finally:
+                    with self._ready:
+                        self._busy = 0
+                        self._ready.notify_all()
 
 
 #: Every writer alive, flushed at exit and emptied in a forked child.
@@ -103,10 +111,22 @@ def _flush_all() -> None:
         writer.stop()
 
 
+def _before_fork() -> None:
+    for writer in list(_WRITERS):
+        writer._writing.acquire()  # the batch being written is finished first
+
+
+def _after_fork_in_parent() -> None:
+    for writer in list(_WRITERS):
+        writer._writing.release()
+
+
 def _after_fork() -> None:
     for writer in list(_WRITERS):
         writer._reset()  # the parent's thread did not come across, nor are its items ours
 
 
 if hasattr(os, "register_at_fork"):
-    os.register_at_fork(after_in_child=_after_fork)
+    os.register_at_fork(
+        before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork
+    )
