@@ -55,6 +55,11 @@ def walks(plan: CompiledTree) -> Iterator[list[tuple[str, Move]]]:
             yield path
             continue
         branches: list[tuple[Move, str]]
+        if spec.kind == "route":
+            # A route asks nothing: each branch is followed without a move, and the walks
+            # the engine does not take are left out where they are replayed (`requests`).
+            stack.extend((nxt, path) for nxt in reversed(spec.nexts))
+            continue
         if spec.kind == "question":
             branches = [(i, n) for i, n in enumerate(spec.nexts)]
         else:
@@ -148,13 +153,39 @@ def _text(spec: FactSpec, n: int) -> str:
     return fits[n % len(fits)]
 
 
+def _followed(plan: CompiledTree, walk: list[tuple[str, Move]]) -> bool:
+    """Whether the engine takes `walk`: a route step goes one way only, by the facts."""
+    if not any(step.kind == "route" for step in plan.steps.values()):
+        return True
+    session = Session.start(plan)
+    for step_index, (node, move) in enumerate(walk):
+        if session.finished or session.node.id != node:
+            return False
+        spec = plan.steps[node]
+        if isinstance(move, int):
+            session = session.answer(spec.options[move][0])
+        elif move == "skip":
+            session = session.answer("skip")
+        else:
+            assert spec.fact is not None
+            session = session.answer(typed_value(plan.facts[spec.fact], step_index))
+    return session.finished
+
+
 def requests(every: int = 1, seed: int = 0) -> list[Request]:
     """The requests of every `every`-th walk of every bundled tree, with values of `seed`."""
     out: list[Request] = []
     number = 0
     for tree_id in bundled_tree_ids():
         plan = compiled_bundled(tree_id)
-        for walk_index, walk in enumerate(walks(plan)):
+        taken: set[tuple[tuple[str, Move], ...]] = set()
+        feasible = []
+        for walk in walks(plan):
+            # Only the walks the engine takes through route steps, each once.
+            if tuple(walk) not in taken and _followed(plan, walk):
+                taken.add(tuple(walk))
+                feasible.append(walk)
+        for walk_index, walk in enumerate(feasible):
             if walk_index % every:
                 continue
             number += 1

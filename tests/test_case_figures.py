@@ -16,7 +16,7 @@ LOGIN = load_tree("login-failure")
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 #: A login case that ends escalated (yes, high): locked, unresolved, account typed.
 ESCALATED = ["locked", "1", "2", "13812345678", "I don't remember", "I don't remember",
-             "I don't remember"]  # fmt: skip
+             "not sure", "I don't remember"]  # fmt: skip
 
 
 def walked(answers: list[str], lang: str = "en") -> Session:

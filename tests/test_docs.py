@@ -40,7 +40,7 @@ def test_mermaid_has_every_node_and_edge(tree_id: str, lang: str) -> None:
     plan = compile_tree(load_tree(tree_id))
     text = to_mermaid(plan, lang)
     assert text.startswith("flowchart TD\n")
-    declared = re.findall(r"^  (n_\w+)[\[(]", text, flags=re.MULTILINE)
+    declared = re.findall(r"^  (n_\w+)[\[({]", text, flags=re.MULTILINE)  # { a route
     assert sorted(declared) == sorted(f"n_{s.replace('-', '_')}" for s in plan.steps)
     edges = re.findall(r"^  n_\w+ -->", text, flags=re.MULTILINE)
     assert len(edges) == sum(len(s.nexts) for s in plan.steps.values())
@@ -88,7 +88,7 @@ def test_readme_transcript_is_what_the_tool_prints() -> None:
     assert pending.exit_code == 3
     assert first in pending.stdout
     answers = ["3", "security", "yes", "no", "carol@example.com", "2026-11-19 10:00"]
-    answers += ["Account locked for your safety", "skip"]
+    answers += ["Account locked for your safety", "unlock", "skip"]
     done = CliRunner().invoke(cli, ["run", "login-failure", *(f"--answer={a}" for a in answers)])
     assert done.exit_code == 0
     result = transcript.split("...\n\n", 1)[1]

@@ -126,23 +126,38 @@ def reachable(tree_id: str) -> dict[str, frozenset[str]]:
     return found
 
 
+def route_state(plan: CompiledTree, session: Session) -> tuple[str, tuple[object, ...]]:
+    """Where a session is, with the facts the tree's route steps read: two sessions alike in
+    both go the same way from here (a route step asks nothing; it branches on those facts)."""
+    read = sorted({step.fact for step in plan.steps.values() if step.kind == "route" and step.fact})
+    return session.node.id, tuple(session.facts.get(fact) for fact in read)
+
+
 @cache
 def outcome_paths(tree_id: str) -> dict[str, tuple[str, ...]]:
-    """The shortest answer list to each outcome of a bundled tree (breadth-first)."""
+    """The shortest answer list to each outcome of a bundled tree (breadth-first). The
+    sessions themselves take the walk, so route steps go the way the engine takes them."""
     plan = compile_tree(load_tree(tree_id))
     found: dict[str, tuple[str, ...]] = {}
-    queue: deque[tuple[str, tuple[str, ...]]] = deque([(plan.start, ())])
+    start = Session.start(load_tree(tree_id))
+    queue: deque[tuple[Session, tuple[str, ...]]] = deque([(start, ())])
+    seen = {route_state(plan, start)}
     while queue:
-        node, answers = queue.popleft()
-        step = plan.steps[node]
-        if step.outcome is not None:
-            found.setdefault(node, answers)
-        elif step.kind == "question":
-            for (option, _), target in zip(step.options, step.nexts, strict=True):
-                queue.append((target, (*answers, option)))
+        session, answers = queue.popleft()
+        if session.outcome is not None:
+            found.setdefault(session.outcome.id, answers)
+            continue
+        step = plan.steps[session.node.id]
+        if step.kind == "question":
+            choices = [option for option, _ in step.options]
         else:
             assert step.fact is not None
-            queue.append((step.nexts[0], (*answers, sample(plan, step.fact))))
+            choices = [sample(plan, step.fact)]
+        for answer in choices:
+            after = session.answer(answer)
+            if route_state(plan, after) not in seen:
+                seen.add(route_state(plan, after))
+                queue.append((after, (*answers, answer)))
     return found
 
 
@@ -164,25 +179,34 @@ def drive(
     `values[fact]` for that fact)."""
     plan = compile_tree(load_tree(tree_id))
     reach = reachable(tree_id)
-    session = Session.start(load_tree(tree_id), lang=lang, facts=facts)
-    while not session.finished:
+
+    def value(step_fact: str | None, optional: bool) -> str:
+        if skip_optional and optional:
+            return "skip"
+        assert step_fact is not None
+        answer = sample(plan, step_fact, lang)
+        if text is not None and plan.facts[step_fact].type == "text":
+            answer = text
+        if values and step_fact in values:
+            answer = values[step_fact]
+        return answer
+
+    def walk(session: Session) -> Session | None:
+        # Depth first, options in order: a route step may still lead elsewhere than the
+        # outcome a question's option can reach, so a walk that ends elsewhere backs up.
+        if session.finished:
+            assert session.outcome is not None
+            return session if session.outcome.id == outcome_id else None
         step = plan.steps[session.node.id]
-        if step.kind == "question":
-            answer = next(
-                option
-                for (option, _), target in zip(step.options, step.nexts, strict=True)
-                if outcome_id in reach[target]
-            )
-        elif skip_optional and step.optional:
-            answer = "skip"
-        else:
-            assert step.fact is not None
-            answer = sample(plan, step.fact, lang)
-            if text is not None and plan.facts[step.fact].type == "text":
-                answer = text
-            if values and step.fact in values:
-                answer = values[step.fact]
-        session = session.answer(answer)
+        if step.kind != "question":
+            return walk(session.answer(value(step.fact, step.optional)))
+        for (option, _), target in zip(step.options, step.nexts, strict=True):
+            if outcome_id in reach[target] and (done := walk(session.answer(option))):
+                return done
+        return None
+
+    session = walk(Session.start(load_tree(tree_id), lang=lang, facts=facts))
+    assert session is not None, f"no walk of {tree_id} reaches {outcome_id}"
     assert session.outcome is not None
     assert session.outcome.id == outcome_id
     return session

@@ -27,9 +27,9 @@ from okpay_triage.cli import cli
 
 LOGIN = load_tree("login-failure").version
 FEE = load_tree("fee-dispute").version
-#: A login case that ends escalated (o_lock_unresolved: yes, high), 7 questions.
+#: A login case that ends escalated (o_lock_unresolved: yes, high), 8 questions.
 ESCALATED = ["locked", "1", "2", "13812345678", "I don't remember", "I don't remember",
-             "I don't remember"]  # fmt: skip
+             "not sure", "I don't remember"]  # fmt: skip
 #: (tree, lang, answers): what each scripted user answered. Worked out below: login-failure
 #: 3 fixes at o_reset_done (2 questions each, one in Chinese), 1 escalation, 1 user who left
 #: at q_reset; fee-dispute 1 fix at o_two_transactions (3 questions, Chinese), 1 user who

@@ -46,33 +46,28 @@ def typed(spec: FactSpec) -> str:
     return TYPED[spec.type][: spec.max_length] if spec.type == "text" else TYPED[spec.type]
 
 
-def walks(plan: CompiledTree) -> Iterator[list[str]]:
-    """Every walk from the start to an outcome, as the answers that make it."""
-    stack: list[tuple[str, list[str]]] = [(plan.start, [])]
+def walks(plan: CompiledTree, lang: str) -> Iterator[Session]:
+    """Every walk from the start to an outcome, as the finished session. The sessions take
+    the walk, so a route step goes the way the engine takes it (it asks nothing)."""
+    stack = [Session.start(plan, lang=lang)]
     while stack:
-        node, answers = stack.pop()
-        spec = plan.steps[node]
-        if spec.outcome is not None:
-            yield answers
+        session = stack.pop()
+        if session.finished:
+            yield session
             continue
+        spec = plan.steps[session.node.id]
         if spec.kind == "question":
-            for (option, _), nxt in zip(spec.options, spec.nexts, strict=True):
-                stack.append((nxt, [*answers, option]))
+            stack.extend(session.answer(option, now=NOW) for option, _ in spec.options)
         else:
             assert spec.fact is not None
-            stack.append((spec.nexts[0], [*answers, typed(plan.facts[spec.fact])]))
+            stack.append(session.answer(typed(plan.facts[spec.fact]), now=NOW))
             if spec.optional:
-                stack.append((spec.nexts[0], [*answers, "skip"]))
+                stack.append(session.answer("skip", now=NOW))
 
 
 def finished_sessions(lang: str) -> Iterator[tuple[str, Session]]:
     for tree_id in bundled_tree_ids():
-        plan = compiled_bundled(tree_id)
-        for answers in walks(plan):
-            session = Session.start(plan, lang=lang)
-            for answer in answers:
-                session = session.answer(answer, now=NOW)
-            assert session.finished
+        for session in walks(compiled_bundled(tree_id), lang):
             yield tree_id, session
 
 
