@@ -128,21 +128,25 @@ def reachable(tree_id: str) -> dict[str, frozenset[str]]:
 
 @cache
 def outcome_paths(tree_id: str) -> dict[str, tuple[str, ...]]:
-    """The shortest answer list to each outcome of a bundled tree (breadth-first)."""
+    """The shortest answer list to each outcome of a bundled tree (breadth-first). The
+    search answers what a session asks, so a route step takes the branch that the answers
+    before it decide."""
     plan = compile_tree(load_tree(tree_id))
     found: dict[str, tuple[str, ...]] = {}
-    queue: deque[tuple[str, tuple[str, ...]]] = deque([(plan.start, ())])
+    queue: deque[tuple[Session, tuple[str, ...]]] = deque([(Session.start(plan), ())])
     while queue:
-        node, answers = queue.popleft()
-        step = plan.steps[node]
-        if step.outcome is not None:
-            found.setdefault(node, answers)
-        elif step.kind == "question":
-            for (option, _), target in zip(step.options, step.nexts, strict=True):
-                queue.append((target, (*answers, option)))
+        session, answers = queue.popleft()
+        if session.finished:
+            assert session.outcome is not None
+            found.setdefault(session.outcome.id, answers)
+            continue
+        step = plan.steps[session.node.id]
+        if step.kind == "question":
+            picks = [option for option, _ in step.options]
         else:
             assert step.fact is not None
-            queue.append((step.nexts[0], (*answers, sample(plan, step.fact))))
+            picks = [sample(plan, step.fact)]
+        queue.extend((session.answer(pick), (*answers, pick)) for pick in picks)
     return found
 
 
@@ -160,32 +164,39 @@ def drive(
     values: dict[str, str] | None = None,
 ) -> Session:
     """A session of `tree_id` at `outcome_id`: each question takes the first option from
-    which the outcome can be reached, each input a valid sample (`text` for free text,
-    `values[fact]` for that fact)."""
+    which the outcome can be reached (the next one, if a route step then leads elsewhere),
+    each input a valid sample (`text` for free text, `values[fact]` for that fact)."""
     plan = compile_tree(load_tree(tree_id))
     reach = reachable(tree_id)
-    session = Session.start(load_tree(tree_id), lang=lang, facts=facts)
-    while not session.finished:
+
+    def value(step_fact: str, optional: bool) -> str:
+        if skip_optional and optional:
+            return "skip"
+        answer = sample(plan, step_fact, lang)
+        if text is not None and plan.facts[step_fact].type == "text":
+            answer = text
+        if values and step_fact in values:
+            answer = values[step_fact]
+        return answer
+
+    def walk(session: Session) -> Session | None:
+        # A route step decides on answers given before it, so an option that can reach the
+        # outcome may still lead elsewhere: try the options in order, go back on a miss.
+        if session.finished:
+            assert session.outcome is not None
+            return session if session.outcome.id == outcome_id else None
         step = plan.steps[session.node.id]
-        if step.kind == "question":
-            answer = next(
-                option
-                for (option, _), target in zip(step.options, step.nexts, strict=True)
-                if outcome_id in reach[target]
-            )
-        elif skip_optional and step.optional:
-            answer = "skip"
-        else:
+        if step.kind != "question":
             assert step.fact is not None
-            answer = sample(plan, step.fact, lang)
-            if text is not None and plan.facts[step.fact].type == "text":
-                answer = text
-            if values and step.fact in values:
-                answer = values[step.fact]
-        session = session.answer(answer)
-    assert session.outcome is not None
-    assert session.outcome.id == outcome_id
-    return session
+            return walk(session.answer(value(step.fact, step.optional)))
+        for (option, _), target in zip(step.options, step.nexts, strict=True):
+            if outcome_id in reach[target] and (done := walk(session.answer(option))):
+                return done
+        return None
+
+    found = walk(Session.start(load_tree(tree_id), lang=lang, facts=facts))
+    assert found is not None, f"no walk reaches {outcome_id}"
+    return found
 
 
 def renderings(packet: EscalationPacket) -> dict[str, str]:
