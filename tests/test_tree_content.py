@@ -18,7 +18,7 @@ import pytest
 
 from okpay_triage import Session, build_packet, bundled_tree_ids
 from okpay_triage.tree.cache import compiled_bundled
-from okpay_triage.tree.plan import CompiledTree, FactSpec
+from okpay_triage.tree.plan import CompiledTree, FactSpec, StepSpec
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)  # a Tuesday, in working hours
 
@@ -47,8 +47,9 @@ def typed(spec: FactSpec) -> str:
 
 
 def walks(plan: CompiledTree, lang: str) -> Iterator[Session]:
-    """Every walk from the start to an outcome, as the finished session. The sessions take
-    the walk, so a route step goes the way the engine takes it (it asks nothing)."""
+    """Every walk from the start to an outcome, as the finished session it makes. The walk
+    answers what the session asks, so a route step takes the branch the answers before it
+    decide, as it does for a user."""
     stack = [Session.start(plan, lang=lang)]
     while stack:
         session = stack.pop()
@@ -56,6 +57,7 @@ def walks(plan: CompiledTree, lang: str) -> Iterator[Session]:
             yield session
             continue
         spec = plan.steps[session.node.id]
+        assert spec.kind != "route", "a session never stops at a route step"
         if spec.kind == "question":
             stack.extend(session.answer(option, now=NOW) for option, _ in spec.options)
         else:
@@ -150,6 +152,66 @@ def test_packets_give_supports_cause(lang: str) -> None:
         if packet.outcome.cause != said or said.rstrip("。.") not in packet.summary:
             wrong.append(f"{tree_id}:{session.node.id}")
     assert wrong == []
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+def test_the_walks_reach_every_outcome(tree_id: str) -> None:
+    """The walks above cover every outcome, those behind a route step too, so the checks
+    on their packets leave none out."""
+    plan = compiled_bundled(tree_id)
+    outcomes = {spec.id for spec in plan.steps.values() if spec.outcome is not None}
+    assert {session.node.id for session in walks(plan, "en")} == outcomes
+
+
+STEP_NUMBER = re.compile(r"(\d+)\. ")
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+def test_outcome_steps_are_numbered_alike(tree_id: str) -> None:
+    """An outcome's steps count 1, 2, 3 ... in both languages (a single step may go
+    unnumbered), so a user told "step 2" in one language finds the same step in the other."""
+    wrong = []
+    for spec in compiled_bundled(tree_id).steps.values():
+        if spec.outcome is None:
+            continue
+        en, zh = (
+            [
+                int(m.group(1)) if (m := STEP_NUMBER.match(step[i])) else None
+                for step in spec.outcome.steps
+            ]
+            for i in (0, 1)
+        )
+        counted = list(range(1, len(en) + 1))
+        if en != zh or en not in (counted, [None]):
+            wrong.append(f"{spec.id}: en {en}, zh {zh}")
+    assert wrong == []
+
+
+#: A step that sends the user to another tree names it by its title, in quotes.
+TREE_NAMED = (re.compile(r'"([^"]+)" check'), re.compile(r"“([^”]+)”排查"))
+
+
+@pytest.mark.parametrize("tree_id", bundled_tree_ids())
+def test_a_tree_named_in_a_step_exists(tree_id: str) -> None:
+    """ "Use the 'Fee dispute' check" names a bundled tree's real title in that language."""
+    titles = [compiled_bundled(t).title for t in bundled_tree_ids()]
+    wrong = []
+    for spec in compiled_bundled(tree_id).steps.values():
+        for pair in spec_texts(spec):
+            for lang, text in enumerate(pair):
+                known = {title[lang] for title in titles}
+                wrong += [
+                    f"{spec.id}: {n}" for n in TREE_NAMED[lang].findall(text) if n not in known
+                ]
+    assert wrong == []
+
+
+def spec_texts(spec: StepSpec) -> list[tuple[str, str]]:
+    """The user-visible pairs of a step: prompt, help, info and an outcome's steps."""
+    texts = [spec.prompt, *spec.info, *([spec.help] if spec.help else [])]
+    if spec.outcome is not None:
+        texts += [*spec.outcome.steps, spec.outcome.cause]
+    return [(en, zh) for en, zh in texts]
 
 
 #: The questions DOMAIN.md gives an "unsure" (or "other / not sure") branch, by the step
