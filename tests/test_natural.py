@@ -476,3 +476,57 @@ def test_an_amount_said_to_be_about_is_kept_as_about(whole: int, form: str) -> N
     assert value == f"~{whole}.00 CNY"
     assert kept(AMOUNT, value, "zh") == value
     assert shown(AMOUNT, value, "zh") == f"约 {whole}.00 CNY"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    now=_NOWS,
+    day=st.sampled_from(["今天", "昨天", "前天", ""]),
+    part=st.sampled_from(["", "上午", "下午", "晚上"]),
+    hour=st.integers(1, 11),
+    tail=st.sampled_from(["多", "多钟"]),
+    numeral=st.booleans(),
+)
+def test_shortly_after_an_hour_is_about_the_hour(
+    now: datetime, day: str, part: str, hour: int, tail: str, numeral: bool
+) -> None:
+    """X点多 (shortly after X) is kept as about X:00, on the day and part said; one later
+    than the clock is re-asked as in the future."""
+    back = {"今天": 0, "": 0, "昨天": 1, "前天": 2}[day]
+    clock = hour + (12 if part in ("下午", "晚上") else 0)
+    moment = datetime.combine(now.date() - timedelta(days=back), datetime.min.time())
+    moment = moment.replace(hour=clock, tzinfo=SHANGHAI)
+    text = f"{day}{part}{zh_number(hour) if numeral else hour}点{tail}"
+    if moment > now + timedelta(minutes=10):
+        with pytest.raises(AnswerError, match="晚于"):
+            kept(WHEN, text, "zh", now)
+    else:
+        assert kept(WHEN, text, "zh", now) == "~" + moment.isoformat(timespec="minutes")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    word=st.sampled_from(["idk", "dunno", "no clue", "IDK", "No clue.", "i dunno"]),
+    lang=st.sampled_from(["en", "zh"]),
+)
+def test_slang_for_not_known_is_unknown(word: str, lang: str) -> None:
+    """The words idk, dunno and no clue are kept as unknown, as "I don't remember" is."""
+    assert kept(WHEN, word, lang) == "unknown"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hours_ahead=st.integers(1, 8),
+    part=st.sampled_from(["this morning", "this afternoon", "this evening"]),
+    hedge=st.sampled_from(["", "around ", "about ", "at "]),
+)
+def test_english_future_time_says_it_is_in_the_future(
+    hours_ahead: int, part: str, hedge: str
+) -> None:
+    """A later time today, said in English with a bare hour, is refused as in the future
+    (as the Chinese message says 晚于当前时间), not as an unreadable time."""
+    base = {"this morning": 9, "this afternoon": 15, "this evening": 20}[part]
+    now = NOW.replace(hour=base - hours_ahead if base - hours_ahead >= 0 else 0, minute=10)
+    hour = base if part == "this morning" else base - 12
+    with pytest.raises(AnswerError, match="in the future"):
+        kept(WHEN, f"{part} {hedge}{hour}", "en", now)
