@@ -530,3 +530,65 @@ def test_english_future_time_says_it_is_in_the_future(
     hour = base if part == "this morning" else base - 12
     with pytest.raises(AnswerError, match="in the future"):
         kept(WHEN, f"{part} {hedge}{hour}", "en", now)
+
+
+_UNITS_AND_CURRENCIES = [("", "CNY"), ("块", "CNY"), ("块钱", "CNY"), ("元", "CNY")]
+_UNITS_AND_CURRENCIES += [("美元", "USD"), ("港币", "HKD"), ("欧元", "EUR")]
+_ANY_CURRENCY = AMOUNT._replace(currencies=())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    digit=st.integers(1, 9),
+    power=st.sampled_from([(10, "十"), (100, "百"), (1000, "千"), (10_000, "万")]),
+    numeral=st.booleans(),
+    unit=st.sampled_from(_UNITS_AND_CURRENCIES),
+    hedge=st.sampled_from(["", "大概", "约"]),
+)
+def test_a_bit_over_an_amount_is_about_it(
+    digit: int, power: tuple[int, str], numeral: bool, unit: tuple[str, str], hedge: str
+) -> None:
+    """一千多, 三百多块, 1000多, 100多美元: "a bit over" X is kept as about X."""
+    value, word = power
+    number = f"{zh_number(digit)}{word}" if numeral else str(digit * value)
+    text = f"{hedge}{number}多{unit[0]}"
+    assert kept(_ANY_CURRENCY, text, "zh") == f"~{digit * value}.00 {unit[1]}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    low=st.integers(1, 8),
+    power=st.sampled_from([(10, "十"), (100, "百"), (1000, "千"), (10_000, "万")]),
+    unit=st.sampled_from(_UNITS_AND_CURRENCIES),
+    two=st.booleans(),
+    hedge=st.sampled_from(["", "大概", "差不多"]),
+)
+def test_a_range_of_neighbouring_digits_is_about_the_lower(
+    low: int, power: tuple[int, str], unit: tuple[str, str], two: bool, hedge: str
+) -> None:
+    """五六百, 两三百, 七八千块: about the lower figure; digits that are not neighbours (五七百)
+    are asked again, as before."""
+    value, word = power
+    first = "两" if low == 2 and two else zh_number(low)
+    text = f"{hedge}{first}{zh_number(low + 1)}{word}{unit[0]}"
+    assert kept(_ANY_CURRENCY, text, "zh") == f"~{low * value}.00 {unit[1]}"
+    if low + 2 <= 9:
+        with pytest.raises(AnswerError):
+            kept(_ANY_CURRENCY, f"{zh_number(low)}{zh_number(low + 2)}{word}{unit[0]}", "zh")
+
+
+def test_every_money_hint_says_an_approximate_amount_is_fine() -> None:
+    """Review 5: a user who did not know the exact amount was stuck; every money step of
+    every bundled tree now says, in both languages, that a rough figure will do."""
+    from okpay_triage import bundled_tree_ids
+    from okpay_triage.tree.cache import compiled_bundled
+
+    seen = 0
+    for tree_id in bundled_tree_ids():
+        for fact in compiled_bundled(tree_id).facts.values():
+            if fact.type == "money":
+                seen += 1
+                assert fact.hint is not None
+                assert "about" in fact.hint[0] or "approximate" in fact.hint[0]
+                assert "约" in fact.hint[1] or "大概" in fact.hint[1]
+    assert seen >= 8
