@@ -476,3 +476,194 @@ def test_an_amount_said_to_be_about_is_kept_as_about(whole: int, form: str) -> N
     assert value == f"~{whole}.00 CNY"
     assert kept(AMOUNT, value, "zh") == value
     assert shown(AMOUNT, value, "zh") == f"约 {whole}.00 CNY"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    now=_NOWS,
+    day=st.sampled_from(["今天", "昨天", "前天", ""]),
+    part=st.sampled_from(["", "上午", "下午", "晚上"]),
+    hour=st.integers(1, 11),
+    tail=st.sampled_from(["多", "多钟"]),
+    numeral=st.booleans(),
+)
+def test_shortly_after_an_hour_is_about_the_hour(
+    now: datetime, day: str, part: str, hour: int, tail: str, numeral: bool
+) -> None:
+    """X点多 (shortly after X) is kept as about X:00, on the day and part said; one later
+    than the clock is re-asked as in the future."""
+    back = {"今天": 0, "": 0, "昨天": 1, "前天": 2}[day]
+    clock = hour + (12 if part in ("下午", "晚上") else 0)
+    moment = datetime.combine(now.date() - timedelta(days=back), datetime.min.time())
+    moment = moment.replace(hour=clock, tzinfo=SHANGHAI)
+    text = f"{day}{part}{zh_number(hour) if numeral else hour}点{tail}"
+    if moment > now + timedelta(minutes=10):
+        with pytest.raises(AnswerError, match="晚于"):
+            kept(WHEN, text, "zh", now)
+    else:
+        assert kept(WHEN, text, "zh", now) == "~" + moment.isoformat(timespec="minutes")
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    word=st.sampled_from(["idk", "dunno", "no clue", "IDK", "No clue.", "i dunno"]),
+    lang=st.sampled_from(["en", "zh"]),
+)
+def test_slang_for_not_known_is_unknown(word: str, lang: str) -> None:
+    """The words idk, dunno and no clue are kept as unknown, as "I don't remember" is."""
+    assert kept(WHEN, word, lang) == "unknown"
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hours_ahead=st.integers(1, 8),
+    part=st.sampled_from(["this morning", "this afternoon", "this evening"]),
+    hedge=st.sampled_from(["", "around ", "about ", "at "]),
+)
+def test_english_future_time_says_it_is_in_the_future(
+    hours_ahead: int, part: str, hedge: str
+) -> None:
+    """A later time today, said in English with a bare hour, is refused as in the future
+    (as the Chinese message says 晚于当前时间), not as an unreadable time."""
+    base = {"this morning": 9, "this afternoon": 15, "this evening": 20}[part]
+    now = NOW.replace(hour=base - hours_ahead if base - hours_ahead >= 0 else 0, minute=10)
+    hour = base if part == "this morning" else base - 12
+    with pytest.raises(AnswerError, match="in the future"):
+        kept(WHEN, f"{part} {hedge}{hour}", "en", now)
+
+
+_UNITS_AND_CURRENCIES = [("", "CNY"), ("块", "CNY"), ("块钱", "CNY"), ("元", "CNY")]
+_UNITS_AND_CURRENCIES += [("美元", "USD"), ("港币", "HKD"), ("欧元", "EUR")]
+_ANY_CURRENCY = AMOUNT._replace(currencies=())
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    digit=st.integers(1, 9),
+    power=st.sampled_from([(10, "十"), (100, "百"), (1000, "千"), (10_000, "万")]),
+    numeral=st.booleans(),
+    unit=st.sampled_from(_UNITS_AND_CURRENCIES),
+    hedge=st.sampled_from(["", "大概", "约"]),
+)
+def test_a_bit_over_an_amount_is_about_it(
+    digit: int, power: tuple[int, str], numeral: bool, unit: tuple[str, str], hedge: str
+) -> None:
+    """一千多, 三百多块, 1000多, 100多美元: "a bit over" X is kept as about X."""
+    value, word = power
+    number = f"{zh_number(digit)}{word}" if numeral else str(digit * value)
+    text = f"{hedge}{number}多{unit[0]}"
+    assert kept(_ANY_CURRENCY, text, "zh") == f"~{digit * value}.00 {unit[1]}"
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    low=st.integers(1, 8),
+    power=st.sampled_from([(10, "十"), (100, "百"), (1000, "千"), (10_000, "万")]),
+    unit=st.sampled_from(_UNITS_AND_CURRENCIES),
+    two=st.booleans(),
+    hedge=st.sampled_from(["", "大概", "差不多"]),
+)
+def test_a_range_of_neighbouring_digits_is_about_the_lower(
+    low: int, power: tuple[int, str], unit: tuple[str, str], two: bool, hedge: str
+) -> None:
+    """五六百, 两三百, 七八千块: about the lower figure; digits that are not neighbours (五七百)
+    are asked again, as before."""
+    value, word = power
+    first = "两" if low == 2 and two else zh_number(low)
+    text = f"{hedge}{first}{zh_number(low + 1)}{word}{unit[0]}"
+    assert kept(_ANY_CURRENCY, text, "zh") == f"~{low * value}.00 {unit[1]}"
+    if low + 2 <= 9:
+        with pytest.raises(AnswerError):
+            kept(_ANY_CURRENCY, f"{zh_number(low)}{zh_number(low + 2)}{word}{unit[0]}", "zh")
+
+
+def test_every_money_hint_says_an_approximate_amount_is_fine() -> None:
+    """Review 5: a user who did not know the exact amount was stuck; every money step of
+    every bundled tree now says, in both languages, that a rough figure will do."""
+    from okpay_triage import bundled_tree_ids
+    from okpay_triage.tree.cache import compiled_bundled
+
+    seen = 0
+    for tree_id in bundled_tree_ids():
+        for fact in compiled_bundled(tree_id).facts.values():
+            if fact.type == "money":
+                seen += 1
+                assert fact.hint is not None
+                assert "about" in fact.hint[0] or "approximate" in fact.hint[0]
+                assert "约" in fact.hint[1] or "大概" in fact.hint[1]
+    assert seen >= 8
+
+
+ORDER = FactSpec(id="o", type="order_number", label=("Order number", "订单号"))
+ACCOUNT = FactSpec(id="a", type="account", label=("Account", "账号"), keep="whole")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    label=st.sampled_from(
+        [
+            "订单号",
+            "订单编号",
+            "交易号",
+            "交易单号",
+            "流水号",
+            "order no.",
+            "Order number",
+            "txn id",
+            "Transaction ID",
+            "ref no.",
+        ]
+    ),
+    sep=st.sampled_from(["", " ", "：", ":", ": ", " : ", "#"]),
+    value=st.from_regex(r"[A-Z]?[0-9]{6,20}", fullmatch=True),
+)
+def test_a_pasted_id_label_is_dropped(label: str, sep: str, value: str) -> None:
+    """订单号：334599871122, 交易号 T2026112000, order no. 123, txn id: ...: the id alone."""
+    if label.isascii() and not sep.strip() and not label.endswith("."):
+        sep = sep or " "  # "order number123" is not how anyone writes it
+    assert kept(ORDER, f"{label}{sep}{value}", "zh") == value
+
+
+@settings(max_examples=200, deadline=None)
+@given(groups=st.lists(st.from_regex(r"[0-9]{3,5}", fullmatch=True), min_size=2, max_size=5))
+def test_digits_grouped_with_spaces_are_joined(groups: list[str]) -> None:
+    """3345 9987 1122, as an app shows a long number: kept as the same digits typed
+    without the spaces are (a run that is a phone or card number is masked either way)."""
+    assert kept(ORDER, " ".join(groups), "zh") == kept(ORDER, "".join(groups), "zh")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    label=st.sampled_from(
+        [
+            "我的手机号是",
+            "手机号：",
+            "手机号码:",
+            "手机 ",
+            "my phone is ",
+            "Phone: ",
+            "my mobile number is ",
+            "账号：",
+        ]
+    ),
+    tail=st.from_regex(r"[0-9]{8}", fullmatch=True),
+    second=st.sampled_from("3456789"),
+)
+def test_an_account_phone_label_is_dropped(label: str, tail: str, second: str) -> None:
+    """我的手机号是13800138000, 手机号：138..., my phone is ...: the number alone."""
+    number = f"1{second}{tail}"
+    try:
+        expected = kept(ACCOUNT, number, "zh")
+    except AnswerError:
+        return  # not a mobile range that exists: refused with or without a label
+    assert kept(ACCOUNT, label + number, "zh") == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    label=st.sampled_from(["邮箱：", "邮箱地址是", "我的邮箱是", "email: ", "My email is "]),
+    local=st.from_regex(r"[a-z][a-z0-9.]{0,10}[a-z0-9]", fullmatch=True),
+)
+def test_an_account_email_label_is_dropped(label: str, local: str) -> None:
+    """邮箱：a@b.com, my email is ...: the address alone."""
+    assert kept(ACCOUNT, f"{label}{local}@example.com", "zh") == f"{local}@example.com"

@@ -91,6 +91,10 @@ WORDS: dict[str, tuple[str, str]] = {
         "Please enter the {label} as shown in the app: 4 to 64 letters, digits, or . _ : -",
         "请按 App 中显示的内容填写{label}：4 至 64 位字母、数字或 . _ : -",
     ),
+    "hint.money-approx": (
+        "An approximate amount such as “about 1,000” is fine",
+        "记不清的话写大概金额也可以，例如“约1000元”“一千多”",
+    ),
     "bad-money": (
         "Please enter an amount greater than zero with at most two decimal places and a "
         "currency, for example 128.50 CNY.",

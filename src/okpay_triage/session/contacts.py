@@ -23,8 +23,27 @@ PHONE_CHARS = re.compile(r"^(?:\+|\(\s*\+)?[0-9()\s.-]{5,40}$")  # "(+86) 138 ..
 _ACCOUNTEMAIL = re.compile(r"^[^@\s*]{1,64}@[^@\s.*]+(?:\.[^@\s.*]+)+$")
 
 
+#: A label typed before an account, phone or email: ``我的手机号是``, ``手机号：``,
+#: ``my phone is``, ``邮箱：``; dropped with the separator after it.
+_ADDRESS_LABEL = re.compile(
+    r"^(?:我的)?(?:注册)?(?:手机号码|手机号|手机|电话号码|电话|邮箱地址|邮箱|账号|账户|帐号)"
+    r"\s*(?:是|为)?\s*[:：]?\s*"
+    r"|^(?:my\s+)?(?:registered\s+)?(?:phone|mobile|cell|email|e-mail|account)"
+    r"(?:\s+(?:number|no\.?|address))?\s*(?:is\b)?\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _unlabelled(value: str) -> str:
+    """`value` without a leading label (`_ADDRESS_LABEL`), where something follows it."""
+    if value[:1].isdigit() or value[:1] == "+":
+        return value
+    label = _ADDRESS_LABEL.match(value)
+    return value[label.end() :] if label and label.end() < len(value) else value
+
+
 def parse_email(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
-    value = text.strip()
+    value = _unlabelled(text.strip())
     if len(value) > 254 or not EMAIL.match(value):
         raise AnswerError(say("bad-email", lang), code="bad-value")
     local, _, domain = value.rpartition("@")
@@ -58,7 +77,7 @@ def typed_mobile(value: str) -> str | None:
 
 
 def parse_phone(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
-    value = unicodedata.normalize("NFKC", text).strip()
+    value = _unlabelled(unicodedata.normalize("NFKC", text).strip())
     return typed_mobile(value) or phone_by_library(value, lang)
 
 
@@ -83,8 +102,8 @@ def phone_by_library(value: str, lang: Lang) -> str:
 def parse_account(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     """An account's registered mobile number or email: a phone as E.164 (mainland mobiles
     with or without ``+86``/``0086``; other countries' numbers with their ``+`` code), an
-    email with its domain lower-cased."""
-    value = unicodedata.normalize("NFKC", text).strip()
+    email with its domain lower-cased; a leading label (``我的手机号是``) is dropped."""
+    value = _unlabelled(unicodedata.normalize("NFKC", text).strip())
     refused = AnswerError(say("bad-account", lang), code="bad-value")
     if "@" in value:
         if len(value) > 254 or not _ACCOUNTEMAIL.match(value):

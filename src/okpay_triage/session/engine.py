@@ -31,7 +31,7 @@ from okpay_triage.wording import say
 from .context import answered_from_context, context_value, known_value, quoted
 from .kept import check_order, shown
 from .saved import Entry, dump, remember, restore
-from .skips import NONE_ANSWERS, SKIP_COMMANDS, SKIP_WORDS, is_unsure, skip_form
+from .skips import NONE_ANSWERS, SKIP_COMMANDS, SKIP_WORDS, UNSURE_WORDS, is_unsure, skip_form
 from .views import Outcome, Step, TranscriptEntry, step_view
 
 if TYPE_CHECKING:
@@ -393,6 +393,10 @@ class Session:
         """Whether "没有" / "none" answers a free-text step rather than skipping it: asked
         for earlier contacts, "没有" says there were none, which support needs to know."""
         fact = self._plan.facts.get(spec.fact) if spec.fact else None
+        if fact is not None and fact.type == "datetime":
+            # "不知道" is a skip word too, but at a time step it is "not known", kept as
+            # ``unknown`` as "不记得" is (never a skip: a time is never a dead end).
+            return said in UNSURE_WORDS
         return said in NONE_ANSWERS and fact is not None and fact.type == "text"
 
     def _pick(self, spec: StepSpec, text: str) -> int:

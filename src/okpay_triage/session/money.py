@@ -69,6 +69,10 @@ def parse_money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> 
     hedge = _HEDGED.fullmatch(text)  # "约300元", "300元左右", "about 300": kept as about
     if hedge:
         text = _per_charge(hedge["amount"] or hedge["amount2"])  # 大约每笔300
+    about = hedge is not None
+    rough = _rough(text) if not text.isdigit() else None  # 一千多, 五六百: about so much
+    if rough is not None:
+        text, about = rough, True
     amount, currency = plain_amount(text) or amount_in_words(spec, text, lang)
     zero_ok = spec.allow_zero and amount == 0
     if (amount <= 0 and not zero_ok) or amount >= MAX_AMOUNT:
@@ -82,7 +86,7 @@ def parse_money(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> 
         raise AnswerError(
             say("bad-currency", lang, currencies=", ".join(allowed)), code="bad-value"
         )
-    return f"{'~' if hedge else ''}{cents} {currency}"
+    return f"{'~' if about else ''}{cents} {currency}"
 
 
 #: An amount said to be about so much, before or after the number: kept with ``~``, as an
@@ -92,6 +96,45 @@ _HEDGED = re.compile(
     r"|(?P<amount2>.+?)\s*(?:左右|上下|前后|or so|ish)",
     re.IGNORECASE,
 )
+
+
+#: "A bit over" an amount: ``一千多``, ``三百多块``, ``1000多``, ``一万多元``, ``100多美元``.
+_MORE_THAN = re.compile(r"(?P<number>.*?[0-9十百千万])多(?P<unit>[^0-9多]*)")
+#: Two neighbouring digits before a unit, a range: ``五六百`` (500 to 600), ``两三千块``.
+_RANGE = re.compile(
+    r"(?P<lead>.*?)(?P<low>[一二两三四五六七八])(?P<high>[二三四五六七八九])"
+    r"(?P<unit>[十百千万].*)"
+)
+_DIGIT_VALUE = {
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+
+
+def _rough(text: str) -> str | None:
+    """`text` as the amount it roughly says, None if it says none roughly. "X多" (a bit
+    over X) is about X; a range of two neighbouring digits (五六百, 两三千) is about its
+    lower figure, the amount the user is sure was reached: support checks the payment
+    against the record, and the lower figure never overstates what the user said."""
+    if "多" in text:
+        more = _MORE_THAN.fullmatch(text)
+        return None if more is None else more["number"] + more["unit"]
+    if len(text) < 3 or text.isascii():
+        return None
+    span = _RANGE.fullmatch(text)
+    if span is None or _DIGIT_VALUE[span["high"]] != _DIGIT_VALUE[span["low"]] + 1:
+        return None
+    if span["lead"] and span["lead"][-1] in "零〇一二两三四五六七八九十百千万":
+        return None  # 一万五六千: not a range of one digit this grammar reads
+    return span["lead"] + span["low"] + span["unit"]
 
 
 #: "Each charge was ...", before or after the amount: ``每笔300块``, ``每次都是300元``,

@@ -39,7 +39,8 @@ _UNSURE_EN = (
     *("not sure", "unsure", "no idea", "unknown", "not remembered", "forgot", "dunno"),
     *("don't remember", "dont remember", "do not remember", "can't remember", "cant remember"),
     *("cannot remember", "don't know", "dont know", "do not know", "don't recall"),
-    *("can't recall", "forgotten"),
+    *("can't recall", "forgotten", "idk", "no clue", "not a clue", "haven't a clue"),
+    *("no idea at all", "dunno really", "idk really"),
 )
 UNSURE_WORDS = frozenset(
     {

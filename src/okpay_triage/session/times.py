@@ -119,7 +119,9 @@ _MONTH_DAY_EN = re.compile(
 )
 _CLOCK_DIGITS = re.compile(r"(\d{1,2})[:：](\d{2})(?:\s*([ap])\.?m\.?\b)?")
 _CLOCK_AMPM = re.compile(r"(\d{1,2})\s*([ap])\.?m\.?\b|(\d{1,2})\s*o'?clock\b")
-_CLOCK_ZH = re.compile(rf"({NUMERAL})\s*[点时](?:\s*(半|一刻|三刻|整|钟|({NUMERAL})\s*分?))?")
+_CLOCK_ZH = re.compile(rf"({NUMERAL})\s*[点时](?:\s*(半|一刻|三刻|整|钟|多钟?|({NUMERAL})\s*分?))?")
+#: A bare hour (``this morning around 9``): a clock time only beside a part of the day.
+_BARE_HOUR = re.compile(r"(\d{1,2})\b(?![:：.])")
 _SKIP = re.compile(r"(?:\s+|,|，|的|at\b|on\b|around\b|about\b|左右|前后)+")
 
 
@@ -143,6 +145,7 @@ def natural_time(text: str, zone: tzinfo, now: datetime) -> When | None:
     day: date | None = None
     part: str | None = None
     clock: tuple[int, int, bool] | None = None  # hour, minute, whether am/pm was said
+    about = bare = False  # 11点多: about 11:00; a bare 9 needs a part of the day
     rest = text
     while rest:
         skipped = _SKIP.match(rest)
@@ -159,13 +162,15 @@ def natural_time(text: str, zone: tzinfo, now: datetime) -> When | None:
             part = value
         elif kind == "day-part" and day is None and part is None:
             day, part = value
-        elif kind == "clock" and clock is None:
-            clock = value
+        elif kind in _CLOCK_KINDS and clock is None:
+            clock, about, bare = value, kind == "clock-about", kind == "bare-hour"
         else:
             return None  # a piece said twice
         rest = rest[size:]
     if clock is None and part is None:
         return None if day is None else When(None, day, False)
+    if bare and part is None:
+        return None  # "yesterday at 3": 3am or 3pm
     day = day or here.date()
     if clock is None:
         assert part is not None
@@ -175,11 +180,11 @@ def natural_time(text: str, zone: tzinfo, now: datetime) -> When | None:
         in_part = _in_part(said_hour, part, said_ampm)
         if in_part is None:
             return None
-        hour, approximate = in_part, False
+        hour, approximate = in_part, about
     moment = datetime.combine(day, time(hour % 24, minute), tzinfo=zone)
     if hour == 24:
         moment += timedelta(days=1)
-    if approximate and moment > here >= moment.replace(hour=max(hour - 3, 0)):
+    if clock is None and moment > here >= moment.replace(hour=max(hour - 3, 0)):
         moment = here.replace(second=0, microsecond=0)  # 今天下午 said at 14:00
     return When(moment, None, approximate)
 
@@ -214,6 +219,9 @@ _WORDS = sorted(
     + [(w, "part") for w in _PARTS],
     key=lambda pair: -len(pair[0]),
 )
+#: The kinds of piece that are a clock time: said exactly, "X点多" (shortly after X, kept
+#: as about X:00), or a bare hour.
+_CLOCK_KINDS = frozenset({"clock", "clock-about", "bare-hour"})
 #: A piece of an answer: (kind, value, length of its text).
 Piece = tuple[str, Any, int]
 
@@ -303,7 +311,9 @@ def _leap(month: int, day: int, today: date) -> date | None:
 
 
 def _clock(text: str) -> Piece | None:
-    """A clock time: ``15:00``, ``3pm``, ``3 o'clock``, ``3点``, ``十点半``, ``8点15分``."""
+    """A clock time: ``15:00``, ``3pm``, ``3 o'clock``, ``3点``, ``十点半``, ``8点15分``,
+    ``11点多`` (about 11:00), or a bare ``9`` (which `natural_time` takes only beside a part
+    of the day)."""
     match = _CLOCK_DIGITS.match(text)
     if match:
         hour, minute = int(match.group(1)), int(match.group(2))
@@ -320,11 +330,20 @@ def _clock(text: str) -> Piece | None:
         zh_hour = number_word(match.group(1))
         extra = match.group(2)
         zh_minute = {"半": 30, "一刻": 15, "三刻": 45, "整": 0, "钟": 0, None: 0}.get(extra)
+        if extra is not None and extra.startswith("多"):
+            zh_minute = 0
         if zh_minute is None:
             zh_minute = number_word(match.group(3) or "")
         if zh_hour is None or zh_minute is None:
             return None
-        return _checked(zh_hour, zh_minute, False, match.end())
+        piece = _checked(zh_hour, zh_minute, False, match.end())
+        if piece is not None and extra is not None and extra.startswith("多"):
+            return "clock-about", piece[1], piece[2]  # 11点多: shortly after 11, about 11:00
+        return piece
+    match = _BARE_HOUR.match(text)
+    if match:
+        piece = _checked(int(match.group(1)), 0, False, match.end())
+        return None if piece is None else ("bare-hour", piece[1], piece[2])
     return None
 
 

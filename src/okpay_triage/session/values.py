@@ -249,8 +249,26 @@ def _has_words(text: str) -> bool:
     return bool(re.sub(r"\[[^\]]*\]|[\W_]", "", text))
 
 
+#: A label pasted before an id, as people copy it: ``订单号：``, ``交易单号 ``, ``order no.``,
+#: ``txn id:``; dropped with the separator after it.
+_ID_LABEL = re.compile(
+    r"^(?:(?:商家)?订单(?:编)?号|交易(?:单|流水)?号|(?:交易)?流水号|交易\s*id|"
+    r"order\s*(?:no\.?|number|id|#)|(?:txn|transaction)\s*(?:id|no\.?|number|#)|"
+    r"ref(?:erence)?\s*(?:no\.?|number|#)?)\s*(?:是|为|is)?\s*[:：#]?\s*",
+    re.IGNORECASE,
+)
+#: Digits grouped with single spaces, as an app shows a long number: ``3345 9987 1122``.
+_GROUPED_DIGITS = re.compile(r"^\d{2,6}(?: \d{2,6})+$")
+
+
 def _identifier(spec: FactSpec, text: str, lang: Lang, now: datetime | None) -> str:
     value = unicodedata.normalize("NFKC", text).strip()
+    if not _ID.match(value):
+        pasted = _ID_LABEL.match(value)
+        if pasted and pasted.end() < len(value):
+            value = value[pasted.end() :]
+        if _GROUPED_DIGITS.match(value):
+            value = value.replace(" ", "")
     if not _ID.match(value):
         label = spec.label[1] if lang == "zh" else _mid_sentence(spec.label[0])
         raise AnswerError(say("bad-id", lang, label=label), code="bad-value")

@@ -22,8 +22,9 @@ from .bundled import bundled_fragment_dir, bundled_path, fragment_files
 from .plan import CompiledTree
 
 # 2: FactSpec.keep; 3: phrasings, outcome channel and complaint; 4: outcome packet cause;
-# 5: labels without their inner punctuation in the answer lookup
-CACHE_FORMAT = "6"
+# 5: labels without their inner punctuation in the answer lookup; 7: a money fact's hint
+# says an approximate amount is fine
+CACHE_FORMAT = "7"
 
 
 def cache_dir() -> Path | None:

@@ -285,6 +285,22 @@ def _pair(text: Any) -> Pair:
     return (text.en, text.zh)
 
 
+def _money_hint(hint: Pair | None) -> Pair:
+    """A money step's hint, saying that an approximate amount is fine (review 5: users who
+    did not know the exact figure were stuck), unless the tree's own hint says so."""
+    from okpay_triage.wording import say
+
+    en, zh = say("hint.money-approx", "en"), say("hint.money-approx", "zh")
+    if hint is None:
+        return (en, zh)
+    said_en = "about" in hint[0].lower() or "approximate" in hint[0].lower()
+    said_zh = "约" in hint[1] or "大概" in hint[1]
+    return (
+        hint[0] if said_en else f"{hint[0].rstrip('.')}; {en[0].lower()}{en[1:]}",
+        hint[1] if said_zh else f"{hint[1].rstrip('。')}；{zh}",
+    )
+
+
 def _fact(key: str, fact: Any) -> FactSpec:
     return FactSpec(
         id=key,
@@ -292,7 +308,9 @@ def _fact(key: str, fact: Any) -> FactSpec:
         label=_pair(fact.label),
         sensitive=fact.sensitive,
         from_caller=fact.from_caller,
-        hint=_pair(fact.hint) if fact.hint else None,
+        hint=_money_hint(_pair(fact.hint) if fact.hint else None)
+        if fact.type == "money"
+        else (_pair(fact.hint) if fact.hint else None),
         max_length=fact.max_length,
         currencies=tuple(fact.currencies),
         default_currency=fact.default_currency,
