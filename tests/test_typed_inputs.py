@@ -232,12 +232,17 @@ def test_not_knowing_at_a_required_step_says_it_needs_an_answer(
 ) -> None:
     """At a step that must be answered the same phrases are asked again with a message
     saying the step needs an answer (code ``required``), not "please enter an amount";
-    a time not remembered stays a valid answer there (DESIGN: never a dead end)."""
+    a time not remembered, and free text saying so, stay valid answers there (DESIGN:
+    never a dead end)."""
     from okpay_triage import Session
 
     session = Session.start(_TREES[kind, False], lang=lang)  # type: ignore[arg-type]
     if kind == "datetime":
         assert session.answer(said, now=NOW).facts == {"value": "unknown"}
+        return
+    if kind == "text":
+        kept = session.answer(said, now=NOW).facts["value"]
+        assert kept == said.strip(), kept
         return
     with pytest.raises(AnswerError) as refused:
         session.answer(said, now=NOW)

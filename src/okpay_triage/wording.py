@@ -56,11 +56,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "approximate one will do, for example “about 300 yuan”.",
         "这一步需要填写后才能继续。记不清确切金额的，填一个大概的数也可以，例如“约300元”。",
     ),
-    "unsure-required.text": (
-        "This step needs an answer to go on. If you do not remember it exactly, write what "
-        "you do remember, even roughly.",
-        "这一步需要填写后才能继续。记不清原话的，写下您记得的大概内容即可。",
-    ),
     "cannot-skip": (
         "This step cannot be skipped: support needs it to act on the case.",
         "此步骤不能跳过：客服需要这项信息才能处理。",

@@ -342,7 +342,14 @@ class Session:
             try:
                 # "不记得" would be kept as a text or an id ("unknown" is a valid one), so it
                 # is looked for first there; anywhere else only once the parse refuses it.
-                if fact.type in _TAKES_ANY_WORD and is_unsure(text):
+                # At a free-text step that must be answered the phrase is the answer:
+                # "what did the message say?" "I don't remember" is what support needs to
+                # know, and refusing it would leave the user no way on.
+                if (
+                    fact.type in _TAKES_ANY_WORD
+                    and (spec.optional or fact.type != "text")
+                    and is_unsure(text)
+                ):
                     raise _Unsure
                 parsed = _parser()(fact, text, lang, now)
                 if fact.not_before:  # a refund cannot be asked for before the purchase
@@ -504,7 +511,7 @@ class _Unsure(Exception):
 #: Fact types whose parser keeps "不记得" or "unknown" as a value: checked before parsing.
 _TAKES_ANY_WORD = frozenset({"text", "transaction_id", "order_number"})
 #: What a step that must be answered says to "I don't know", by its fact type.
-_UNSURE_REQUIRED = {"money": "unsure-required.money", "text": "unsure-required.text"}
+_UNSURE_REQUIRED = {"money": "unsure-required.money"}
 
 
 @cache
