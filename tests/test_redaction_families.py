@@ -538,3 +538,76 @@ def test_text_with_fewer_than_eight_digits_has_no_number_to_mask(text: str) -> N
         assert found == []
     finally:
         numbers._EIGHT_DIGITS = saved
+
+
+# --- digits split one by one: one value grammar for every secret kind (sixth review) ----
+
+#: (language, keyword): the PIN and password keywords the review found leaking, and codes.
+SPLIT_KEYWORDS = (
+    ("zh", "支付密码"), ("zh", "密码"), ("zh", "密碼"), ("zh", "PIN码"), ("zh", "验证码"),
+    ("en", "PIN"), ("en", "pin code"), ("en", "password"), ("en", "passcode"),
+    ("en", "verification code"), ("en", "OTP"),
+)  # fmt: skip
+SPLIT_FILLERS = {
+    "zh": ("", " ", "是", "是 ", "为", "為 ", "就是", "：", ": "),
+    "en": (" ", " is ", " was ", ": ", ":", " = "),
+}
+#: An unrelated number before the secret, which must survive as written.
+SPLIT_PREFIXES = {"zh": ("", "转账 300 元失败，", "试了 3 次，"), "en": ("", "Sent 300 yuan, ")}
+SPLIT_TRAILERS = {"zh": ("", "。", "，还是不行"), "en": ("", ".", " and it still fails")}
+
+
+@st.composite
+def split_secrets(draw: st.DrawFn) -> tuple[str, str, str]:
+    """(text, the unrelated prefix, the secret's digits): keyword x filler x digit grouping
+    x separators x language x ASCII or full-width digits."""
+    lang, keyword = draw(st.sampled_from(SPLIT_KEYWORDS))
+    digits = "".join(draw(st.lists(st.sampled_from(string.digits), min_size=4, max_size=8)))
+    grouping = draw(st.sampled_from(["ones", "groups"]))
+    if grouping == "ones":
+        parts = list(digits)
+        sep = draw(st.sampled_from([" ", "  ", "-", ".", "\u3000", "\uff0d"]))
+    else:  # two or three groups of two or more: 88 1234, 12-34-56
+        cut = draw(st.integers(2, len(digits) - 2))
+        parts = [digits[:cut], digits[cut:]]
+        sep = draw(st.sampled_from([" ", "-"]))
+    typed = sep.join(parts)
+    if draw(st.booleans()):
+        typed = typed.translate(FULL_WIDTH)
+    prefix = draw(st.sampled_from(SPLIT_PREFIXES[lang]))
+    filler = draw(st.sampled_from(SPLIT_FILLERS[lang]))
+    trailer = draw(st.sampled_from(SPLIT_TRAILERS[lang]))
+    return f"{prefix}{keyword}{filler}{typed}{trailer}", prefix, digits
+
+
+@given(split_secrets())
+def test_secret_digits_split_by_separators_are_dropped_whole(case: tuple[str, str, str]) -> None:
+    """``支付密码是 8 8 1 2 3 4``, ``my PIN is 1 2 3 4 5 6``, ``验证码 ３.８.４.９``: whichever
+    keyword, no two digits of the secret survive, and the unrelated number before it does."""
+    text, prefix, digits = case
+    result = scan(text)
+    assert result.text.startswith(prefix), (text, result.text)
+    rest = unicodedata.normalize("NFKC", result.text[len(prefix) :])
+    assert "[removed]" in rest, text
+    left = "".join(c for c in rest if c.isdigit())
+    assert not any(digits[i : i + 2] in left for i in range(len(digits) - 1)), (text, rest)
+    assert result.secrets, text
+    assert redact(result.text) == result.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("支付密码是 8 8 1 2 3 4", "支付密码是 [removed]"),
+        ("my PIN is 1 2 3 4 5 6", "my PIN is [removed]"),
+        ("the password I used was 1 2 3 4 5 6", "the password I used was [removed]"),
+        ("password: 12-34-56abc", "password: [removed]"),
+        ("PIN 1 2 3 4, 3 attempts left", "PIN [removed], 3 attempts left"),
+        ("密码 6 位", "密码 6 位"),
+        ("PIN blocked after 3 attempts", "PIN blocked after 3 attempts"),
+        ("验证码 1 2 3 分钟前收到", "验证码 1 2 3 分钟前收到"),
+    ],
+)
+def test_split_digit_values_end_where_the_secret_ends(text: str, expected: str) -> None:
+    """The whole split value goes, and nothing after it: a count or a length is no value."""
+    assert redact(text) == expected

@@ -9,8 +9,9 @@ A secret is a keyword, then filler, then a value. The keyword stays and the valu
   up to four Chinese characters before it (就是, 一直是, 了，是) or up to three English
   words (the password *I used* was), and an opening quote (“ ‘ " ' 「 『);
 - a value has the shape of its kind: digits for a PIN or CVV, digits or letters and digits
-  for a code (``482 913`` and ``482-913`` too), any printable token for a password; it may
-  be followed by ``*`` or ``[1]``.
+  for a code, any printable token for a password; digits split into groups (``482 913``,
+  ``482-913``) or one by one (``8 8 1 2 3 4``, ``1-2-3-4``, ``4.8.2.9``) are one value for a
+  PIN, a code and a password alike; it may be followed by ``*`` or ``[1]``.
 
 Precision: a keyword without a value is a word (密码错误, "I entered the wrong code"); so
 is a length or a count (密码 6 位), a complaint (password is wrong), a date, time or amount
@@ -100,8 +101,15 @@ _KEYWORDS = {
     "code": rf"{_NOT_WORD_BEFORE}code(?![a-z])",
 }
 _D = f"[{DIGIT}]"
-# Digits in groups: "482 913", "482-913", "1234 5678".
-_SPLIT = rf"{_D}{{2,6}}+(?:[ \-]{_D}{{2,6}}+){{1,3}}{_VALUE_END}"
+# Digits in groups: "482 913", "482-913", "1234 5678"; or one by one, four to eight of them,
+# split by spaces, dashes or dots: "8 8 1 2 3 4", "1-2-3-4", "4.8.2.9". One grammar for
+# every secret made of digits (PIN, code, a password typed as digits): a run that ends
+# before a dash or a letter or digit is no whole value ("12-34-56abc" is one token).
+_DIGIT_SEP = r"(?:[ \t]{1,2}|[\-.\uff0d])"
+_SPLIT = (
+    rf"(?:{_D}{{2,6}}+(?:[ \-]{_D}{{2,6}}+){{1,3}}|{_D}(?:{_DIGIT_SEP}{_D}){{3,7}}+)"
+    rf"(?![\-\uff0d]){_VALUE_END}"
+)
 _CODE = rf"(?:{_SPLIT}|(?=[a-z]*{_D})[0-9a-z{DIGIT}]{{4,10}}+(?:-[0-9a-z]{{3,10}}+)?{_VALUE_END})"
 _PRINTABLE = r"[!-~\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]"
 # Never our own placeholder, quoted or not, as a value.
@@ -121,8 +129,10 @@ _VALUES = {
     # Quoted: anything up to the closing quote on the line. Otherwise printable ASCII and
     # full-width letters and digits (not "，" or "！": Chinese punctuation), never our own
     # placeholder, and not an opening quote's partner.
-    "password_w": rf"(?(password_w_q){_IN_QUOTES}|{_STRONG}{_VALUE_CHAR}{{4,}}+{_NOT_PLACEHOLDER})",
-    "password": rf"(?(password_q){_IN_QUOTES}|{_VALUE_CHAR}++{_NOT_PLACEHOLDER})",
+    # Digits split by separators first, as for a PIN: "支付密码是 8 8 1 2 3 4" is one value.
+    "password_w": rf"(?(password_w_q){_IN_QUOTES}|(?:{_SPLIT}|{_STRONG}{_VALUE_CHAR}{{4,}}+"
+    rf"{_NOT_PLACEHOLDER}))",
+    "password": rf"(?(password_q){_IN_QUOTES}|(?:{_SPLIT}|{_VALUE_CHAR}++{_NOT_PLACEHOLDER}))",
     "code": _CODE,
     "cvv_zh": rf"{_D}{{3,4}}+{_VALUE_END}",
     "verification_code_zh": _CODE,
