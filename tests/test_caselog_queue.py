@@ -210,3 +210,26 @@ def test_a_forked_child_writes_its_own_cases(tmp_path: Path) -> None:
     assert found == sorted(
         [f"child-{r}" for r in range(5)] + [f"parent-{r}-{n}" for r in range(5) for n in range(30)]
     )
+
+
+def test_a_writer_whose_write_raises_goes_on(caplog: pytest.LogCaptureFixture) -> None:
+    """A batch whose write raises (a bug, not a database error) is a WARNING; the thread
+    lives on, so the next item is written and `flush` returns."""
+    from okpay_triage.cases.writer import Writer
+
+    written: list[int] = []
+
+    def write(batch: list[int]) -> None:
+        if 0 in batch:
+            raise TypeError("a bug")
+        written.extend(batch)
+
+    writer: Writer[int] = Writer(write, "test writer")
+    with caplog.at_level(logging.WARNING, logger="okpay_triage"):
+        writer.put(0)
+        assert writer.flush(timeout=30)
+        writer.put(1)
+        assert writer.flush(timeout=30)
+    writer.stop()
+    assert written == [1]
+    assert "not written: TypeError" in caplog.text

@@ -29,6 +29,8 @@ import weakref
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from okpay_triage.logs import LOGGER
+
 __all__ = ["Writer"]
 
 T = TypeVar("T")
@@ -95,6 +97,13 @@ class Writer(Generic[T]):
                     self._busy = len(batch)
                 try:
                     self._write(batch)
+                except Exception as error:  # a bug must not end the thread: flush would hang
+                    LOGGER.warning(
+                        "%s: %d case(s) not written: %s",
+                        self._name,
+                        len(batch),
+                        type(error).__name__,
+                    )
                 finally:
                     with self._ready:
                         self._busy = 0
