@@ -43,9 +43,10 @@ chat = load_example("chat_backend")
 @pytest.fixture(scope="module")
 def outbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The folder the chat backend writes packets for support to (``--outbox``)."""
-    chat.OUTBOX = tmp_path_factory.mktemp("outbox")
-    yield chat.OUTBOX
-    chat.OUTBOX = None
+    folder = tmp_path_factory.mktemp("outbox")
+    setattr(chat, "OUTBOX", folder)  # noqa: B010 (a module loaded from a path: untyped)
+    yield folder
+    setattr(chat, "OUTBOX", None)  # noqa: B010
 
 
 def for_support(outbox: Path, reply: dict[str, Any]) -> dict[str, Any]:
